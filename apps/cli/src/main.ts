@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { MappingImportError, importMappingFile, loadDirectory, type MappingImportReport } from '@gpds/organisations-importer';
+import { SubmissionProcessor, type RecordResult } from '@gpds/submissions';
+import { PublicationFormatError, planPublication, readPublication, sendPublication, type PublicationImportReport } from '@gpds/submissions-publications';
+import { EventStoreUnavailableError, openPlatformEventStore } from '@gpds/platform-bootstrap';
+import { ConfigError, readPlatformConfig } from '@gpds/shared-config';
+
+/**
+ * The operators' command line: `npm run cli -- <command>`. Works on the embedded stores under
+ * DATA_DIR (the platform must be stopped: one process per data directory) or on the servers
+ * named by EVENT_STORE_URL. Progress goes to stderr, results to stdout.
+ */
+const program = new Command('gpds')
+  .description('GP digital services platform: operator commands')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('import-ods')
+  .description('import national practice mapping files (ODS, 2022 CCG/STP or 2025 sub-ICB/ICB format), oldest first')
+  .argument('<files...>', 'mapping CSV files, e.g. ../shared/data/ods/gp-reg-pat-prac-map_2022-01.csv')
+  .option('--json', 'print the reports as JSON')
+  .action(async (files: string[], options: { json?: boolean }) => {
+    const config = readPlatformConfig(process.env);
+    const eventStore = await openPlatformEventStore(config);
+    try {
+      const reports: MappingImportReport[] = [];
+      for (const file of files) {
+        const report = await importMappingFile(eventStore.opened.store, file, {
+          onProgress: (p) => progress(`${p.file}: ${p.done}/${p.total} organisations`, p.done === p.total),
+        });
+        reports.push(report);
+        if (!options.json) process.stdout.write(describe(report));
+      }
+      if (options.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+    } finally {
+      await eventStore.close();
+    }
+  });
+
+/** One line rewritten in place on a terminal; one line per update otherwise (logs, CI). */
+function progress(text: string, last: boolean): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r${text}${last ? '\n' : ''}`);
+  else process.stderr.write(`${text}\n`);
+}
+
+program
+  .command('import-publication')
+  .description('import a national publication (online consultation Table 2, cloud telephony Table 3, any month) as utilisation samples')
+  .argument('<file>', 'the published xlsx, e.g. ../shared/data/publications/cloud-based-telephony_2025-12.xlsx')
+  .option('--url <url>', 'a running platform (default http://127.0.0.1:$PORT); when none answers, the import runs on the stopped embedded platform')
+  .option('--key <key>', 'an admin key for the running platform (default: $DATA_DIR/admin.key)')
+  .option('--json', 'print the report as JSON')
+  .action(async (file: string, options: { url?: string; key?: string; json?: boolean }) => {
+    const config = readPlatformConfig(process.env);
+    const publication = await readPublication(file);
+    const plan = planPublication(publication);
+    process.stderr.write(`${publication.file}: ${publication.kind} ${publication.month.slice(0, 7)}, ${publication.rows.length} rows, ${plan.records.length} samples\n`);
+    const onProgress = (done: number, total: number): void => progress(`${publication.file}: ${done}/${total} samples sent`, done === total);
+    const url = options.url ?? `http://127.0.0.1:${config.port}`;
+    let report: PublicationImportReport;
+    if (await reachable(url)) {
+      const key = options.key ?? readAdminKey(config.dataDir);
+      process.stderr.write(`sending to the running platform at ${url}\n`);
+      report = await sendPublication(publication, plan, (records) => postRecords(url, key, records), onProgress);
+    } else {
+      if (options.url) throw new CliError(`no platform answers at ${options.url}`);
+      process.stderr.write(`no platform answers at ${url}: importing into the stopped platform's store\n`);
+      const eventStore = await openPlatformEventStore(config);
+      try {
+        const { directory } = await loadDirectory(eventStore.opened.store);
+        const processor = new SubmissionProcessor({ store: eventStore.opened.store, directory: () => directory });
+        const principal = { keyId: 'cli-import-publication', organisation: 'ENG', role: 'admin' as const };
+        report = await sendPublication(publication, plan, (records) => processor.process(records.map((value, index) => ({ index, value })), principal, `import-${publication.file}`), onProgress);
+      } finally {
+        await eventStore.close();
+      }
+    }
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : describePublication(report));
+  });
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function postRecords(url: string, key: string, records: Array<Record<string, unknown>>): Promise<RecordResult[]> {
+  const response = await fetch(`${url}/v1/submissions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+    body: records.map((r) => JSON.stringify(r)).join('\n'),
+  });
+  const body = (await response.json().catch(() => ({}))) as { results?: RecordResult[]; error?: { message?: string } };
+  if (!response.ok || !body.results) throw new CliError(`the platform refused the batch (${response.status}): ${body.error?.message ?? 'no reason given'}`);
+  return body.results;
+}
+
+function describePublication(r: PublicationImportReport): string {
+  const placed = Object.entries(r.placements).filter(([, n]) => n > 0).map(([level, n]) => `${n} ${level.toLowerCase()}`).join(', ');
+  const lines = [
+    `${r.file}: ${r.kind} ${r.month.slice(0, 7)}: ${r.rows} rows, ${r.samples} samples: ${r.accepted} accepted, ${r.duplicates} already stored, ${r.rejected} rejected`,
+    `  rows placed at: ${placed}`,
+    `  totals read: ${Object.entries(r.totals).map(([metric, n]) => `${metric} ${n}`).join(', ')}`,
+  ];
+  const byNote = new Map<string, number>();
+  for (const n of r.notes) {
+    const kind = n.note.replace(/^(unassigned practice: attributed to (?:PCN|sub-ICB location|ICB|region)) \S+$/, '$1');
+    byNote.set(kind, (byNote.get(kind) ?? 0) + 1);
+  }
+  for (const [note, n] of byNote) lines.push(`  ${n} row(s): ${note}`);
+  if (r.notImported.length) {
+    lines.push(`  not imported (${r.notImported.length}):`);
+    for (const n of r.notImported.slice(0, 20)) lines.push(`    ${n.line ? `line ${n.line}: ` : ''}${n.reason}`);
+    if (r.notImported.length > 20) lines.push(`    ... and ${r.notImported.length - 20} more (--json lists them all)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const keys = program.command('keys').description('API keys (through the running platform)');
+keys
+  .command('create')
+  .description('create an API key bound to an organisation and a role; prints the key once')
+  .requiredOption('--organisation <code>', 'organisation code, e.g. 16C (a commissioner) or ENG')
+  .requiredOption('--role <role>', 'submitter, analyst or admin')
+  .option('--url <url>', 'the platform (default http://127.0.0.1:$PORT)')
+  .option('--key <key>', 'an admin key (default: the contents of $DATA_DIR/admin.key)')
+  .action(async (options: { organisation: string; role: string; url?: string; key?: string }) => {
+    const config = readPlatformConfig(process.env);
+    const url = options.url ?? `http://127.0.0.1:${config.port}`;
+    const key = options.key ?? readAdminKey(config.dataDir);
+    let response: Response;
+    try {
+      response = await fetch(`${url}/v1/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ organisation: options.organisation, role: options.role }),
+      });
+    } catch (error) {
+      throw new CliError(`cannot reach the platform at ${url} (${(error as Error).message}): start it, or give --url`);
+    }
+    const body = (await response.json().catch(() => ({}))) as { key?: string; error?: { message?: string } };
+    if (!response.ok || !body.key) throw new CliError(`the platform refused (${response.status}): ${body.error?.message ?? 'no reason given'}`);
+    process.stdout.write(`${body.key}\n`);
+  });
+
+class CliError extends Error {}
+
+function readAdminKey(dataDir: string): string {
+  const path = join(resolve(dataDir), 'admin.key');
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    throw new CliError(`no admin key at ${path}: give --key, or set DATA_DIR to the platform's data directory`);
+  }
+}
+
+function describe(r: MappingImportReport): string {
+  const lines = [`${r.file}: snapshot ${r.snapshotDate} (${r.format}), ${r.practicesInFile} practices: ${r.outcome}`];
+  if (r.summary) {
+    const s = r.summary;
+    lines.push(
+      `  events appended ${r.eventsAppended}, already stored ${r.eventsDuplicate}`,
+      `  registered: ${Object.entries(s.registered).filter(([, n]) => n > 0).map(([level, n]) => `${n} ${level.toLowerCase()}`).join(', ') || 'none'}`,
+      `  renamed ${s.renamed}; closed: ${Object.entries(s.closed).filter(([, n]) => n > 0).map(([level, n]) => `${n} ${level.toLowerCase()}`).join(', ') || 'none'}`,
+      `  practices: ${s.newPractices} new, ${s.closedPractices} closed, ${s.practicesReparented} moved commissioner, ${s.practicesChangingRegion} changed region`,
+    );
+  }
+  for (const p of r.problems) lines.push(`  line ${p.line}: ${p.message} (not imported)`);
+  return `${lines.join('\n')}\n`;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  const known = error instanceof ConfigError || error instanceof MappingImportError || error instanceof EventStoreUnavailableError || error instanceof CliError || error instanceof PublicationFormatError;
+  process.stderr.write(`error: ${error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
+  process.exit(known ? 1 : 70);
+});

@@ -1,0 +1,44 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { ApiKeyStore } from '@gpds/access-api-keys';
+import type { OpenedEventStore } from '@gpds/event-store-postgres';
+import type { LiveDirectory } from '@gpds/organisations-importer';
+import type { PlatformConfig } from '@gpds/shared-config';
+import type { SubmissionProcessor } from '@gpds/submissions';
+import { SubmissionsHttpModule } from '@gpds/submissions-http';
+import { EventStoreModule } from './event-store/event-store.module';
+import { HealthController, LIVE_DIRECTORY } from './health/health.controller';
+import { PLATFORM_INFO, type PlatformInfo } from './platform-info';
+
+export interface PlatformParts {
+  readonly opened: OpenedEventStore;
+  readonly keys: ApiKeyStore;
+  readonly directory: LiveDirectory;
+  readonly processor: SubmissionProcessor;
+}
+
+@Module({})
+export class AppModule {
+  static compose(config: PlatformConfig, parts: PlatformParts, info: PlatformInfo): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Never log credentials: API keys travel in Authorization headers.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[redacted]' },
+            autoLogging: { ignore: (req) => req.url === '/health' },
+          },
+        }),
+        EventStoreModule.forStore(parts.opened),
+        SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: PLATFORM_INFO, useValue: info },
+        { provide: LIVE_DIRECTORY, useValue: parts.directory },
+      ],
+    };
+  }
+}

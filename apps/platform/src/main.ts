@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import pino from 'pino';
+import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
+import { LiveDirectory } from '@gpds/organisations-importer';
+import { ensureAdminKey, importReferenceData, openPlatformEventStore, type PlatformEventStore } from '@gpds/platform-bootstrap';
+import { SubmissionProcessor } from '@gpds/submissions';
+import { ConfigError, readPlatformConfig, redactUrl, type PlatformConfig } from '@gpds/shared-config';
+import { AppModule } from './app.module';
+
+/**
+ * The whole platform in one process. With no server URLs it runs on embedded stores under
+ * DATA_DIR; with EVENT_STORE_URL the same code uses the PostgreSQL server.
+ */
+async function main(): Promise<void> {
+  const boot = pino({ level: process.env['LOG_LEVEL'] ?? 'info', base: { component: 'platform' } });
+  let config: PlatformConfig;
+  try {
+    config = readPlatformConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      boot.fatal({ variable: error.variable }, `Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  boot.info(
+    { eventStore: config.eventStoreUrl ? { engine: 'postgres', url: redactUrl(config.eventStoreUrl) } : { engine: 'pglite', dataDir: resolve(config.dataDir) } },
+    'opening the event store',
+  );
+  let eventStore: PlatformEventStore;
+  try {
+    eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
+  } catch (error) {
+    boot.fatal((error as Error).message);
+    process.exit(1);
+  }
+  const { opened, connection } = eventStore;
+  if (opened.migrations?.applied.length) boot.info({ applied: opened.migrations.applied }, 'event store schema migrated');
+  if (config.referenceImport) await importReferenceData(opened.store, boot);
+  const keys = new ApiKeyStore(opened.store.db);
+  const adminKey = await ensureAdminKey(keys, config.dataDir);
+  if (adminKey.created) boot.info({ adminKeyFile: adminKey.path }, `created the first admin API key in ${adminKey.path} (mode 0600)`);
+  const directory = await LiveDirectory.start(opened.store);
+  const processor = new SubmissionProcessor({ store: opened.store, directory: () => directory.current() });
+
+  const app = await NestFactory.create(
+    AppModule.compose(config, { opened, keys, directory, processor }, { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind }),
+    // Submission bodies stream through their own readers; nothing buffers them first.
+    { bufferLogs: true, bodyParser: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number } | null;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
+  boot.info(
+    { url, health: `${url}/health`, submissions: `${url}/v1/submissions`, openapi: `${url}/openapi.json`, adminKeyFile: adminKey.path, dataDir: resolve(config.dataDir) },
+    `platform listening on ${url}: submissions at ${url}/v1/submissions, API description at ${url}/openapi.json, health at ${url}/health; admin key in ${adminKey.path}; Ctrl-C stops it`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    boot.info({ signal }, 'stopping');
+    await directory.stop();
+    await app.close(); // closes the event store (EventStoreModule)
+    eventStore.lock?.release();
+    boot.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main().catch((error: unknown) => {
+  pino().fatal({ err: error }, 'platform failed to start');
+  process.exit(1);
+});

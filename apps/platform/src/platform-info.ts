@@ -1,0 +1,6 @@
+export const PLATFORM_INFO = Symbol('PLATFORM_INFO');
+
+export interface PlatformInfo {
+  readonly version: string;
+  readonly eventStoreEngine: 'postgres' | 'pglite';
+}

@@ -1,0 +1,92 @@
+// Workspace lint: TypeScript rules plus the architecture, enforced.
+// Every project carries one `scope:*` and one `type:*` tag (see docs/architecture.md); the
+// matrix below says which layer may import which. Domain code may not import frameworks,
+// drivers or I/O modules at all.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const ioModules = [
+  'pg', 'pg-*', '@electric-sql/*', '@nestjs/*', 'express', 'kafkajs', '@kurrent/*', '@clickhouse/*',
+  'chdb', 'pino', 'nestjs-pino',
+];
+const nodeIo = ['fs', 'fs/*', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'worker_threads', 'cluster', 'tls', 'dns'];
+
+const layers = {
+  'type:app': ['type:feature', 'type:data-access', 'type:domain', 'type:util'],
+  'type:feature': ['type:feature', 'type:data-access', 'type:domain', 'type:util'],
+  'type:data-access': ['type:data-access', 'type:domain', 'type:util'],
+  'type:domain': ['type:domain', 'type:util'],
+  'type:util': ['type:util'],
+  'type:testing': ['type:testing', 'type:data-access', 'type:domain', 'type:util'],
+  'type:tool': ['type:testing', 'type:feature', 'type:data-access', 'type:domain', 'type:util'],
+};
+const scopes = {
+  'scope:shared': ['scope:shared'],
+  'scope:event-store': ['scope:event-store', 'scope:shared'],
+  'scope:organisations': ['scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:governance': ['scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:access': ['scope:access', 'scope:event-store', 'scope:shared'],
+  'scope:analytics': ['scope:analytics', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:submissions': ['scope:submissions', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:platform': ['scope:platform', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:tools': ['scope:tools', 'scope:platform', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+};
+
+/** The matrix; specs may also use testing libraries (fixtures, harnesses), production code never. */
+function boundaries({ specs }) {
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      allow: [],
+      depConstraints: [
+        ...Object.entries(layers).map(([sourceTag, allowed]) => ({
+          sourceTag,
+          onlyDependOnLibsWithTags: specs && sourceTag !== 'type:util' ? [...new Set([...allowed, 'type:testing'])] : allowed,
+          ...(sourceTag === 'type:domain' || sourceTag === 'type:util' ? { bannedExternalImports: ioModules } : {}),
+        })),
+        ...Object.entries(scopes).map(([sourceTag, allowed]) => ({ sourceTag, onlyDependOnLibsWithTags: allowed })),
+      ],
+    },
+  ];
+}
+
+export default [
+  { ignores: ['**/node_modules', '**/dist', '**/tmp', '.tools', '.nx', '**/*.fixture.ts', 'data', 'libs/shared/contracts/src/gen'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ specs: false }),
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // Domain libraries are pure: no framework, driver or I/O import, Node built-ins included.
+    files: ['libs/*/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeIo.flatMap((m) => [m, `node:${m}`]).filter((m) => !m.includes('*')),
+          patterns: [...ioModules, 'node:fs/*', 'fs/*'],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tools/**/*.ts', 'tools/**/*.mjs', '**/*.spec.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.spec.ts', '**/src/testing/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries({ specs: true }) },
+  },
+  {
+    // Tests assert on what they just wrote; a failed assumption fails the test anyway.
+    files: ['**/*.spec.ts', 'libs/*/testing/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

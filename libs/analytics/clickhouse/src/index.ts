@@ -1,0 +1,2 @@
+export * from './analytics-client';
+export * from './migrations';

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/** One versioned schema change: statements run one by one (ClickHouse takes one per request). */
+export interface AnalyticsMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export interface AnalyticsMigrationReport {
+  readonly applied: readonly number[];
+  readonly current: number;
+}
+
+/**
+ * Applies the migrations not yet recorded in `<database>.schema_migrations`, in order. Each
+ * statement must be idempotent (IF NOT EXISTS, OR REPLACE): ClickHouse has no transactions, so a
+ * migration cut short is run again from its first statement on the next start. A recorded
+ * migration whose statements changed is refused.
+ */
+export async function migrateAnalytics(client: ClickHouseClient, database: string, migrations: readonly AnalyticsMigration[]): Promise<AnalyticsMigrationReport> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Database name '${database}' must be a lower-case identifier`);
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations
+            (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+            ENGINE = ReplacingMergeTree ORDER BY version`,
+  });
+  const appliedRows = await (
+    await client.query({ query: `SELECT version, argMax(checksum, applied_at) AS checksum FROM ${database}.schema_migrations GROUP BY version`, format: 'JSONEachRow' })
+  ).json<{ version: number; checksum: string }>();
+  const applied = new Map(appliedRows.map((r) => [Number(r.version), r.checksum]));
+  const done: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    const checksum = createHash('sha256').update(migration.statements.join('\n;\n')).digest('hex');
+    const existing = applied.get(migration.version);
+    if (existing !== undefined) {
+      if (existing !== checksum) {
+        throw new Error(`Analytics migration ${migration.version} ('${migration.name}') was changed after it was applied; add a new migration instead`);
+      }
+      continue;
+    }
+    for (const statement of migration.statements) await client.command({ query: statement });
+    await client.insert({
+      table: `${database}.schema_migrations`,
+      values: [{ version: migration.version, name: migration.name, checksum }],
+      format: 'JSONEachRow',
+    });
+    done.push(migration.version);
+  }
+  return { applied: done, current: Math.max(0, ...migrations.map((m) => m.version)) };
+}

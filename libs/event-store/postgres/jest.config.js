@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'event-store-postgres',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+import { describeEventStoreContract } from './event-store.contract';
+import { pglite } from './harness';
+
+// Embedded PGlite, a fresh data directory per describe block.
+describeEventStoreContract(pglite);

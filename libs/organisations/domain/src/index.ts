@@ -1,0 +1,4 @@
+export * from './organisation-events';
+export * from './organisation-directory';
+export * from './mapping-snapshot';
+export * from './snapshot-diff';

@@ -1,0 +1,3 @@
+export * from './directory-loader';
+export * from './mapping-file-importer';
+export * from './live-directory';

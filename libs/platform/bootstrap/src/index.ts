@@ -1,0 +1,3 @@
+export * from './open-platform-event-store';
+export * from './reference-import';
+export * from './admin-key';

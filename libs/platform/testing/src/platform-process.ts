@@ -1,0 +1,102 @@
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+const WORKSPACE = join(__dirname, '..', '..', '..', '..');
+
+export interface PlatformProcess {
+  readonly url: string;
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  output(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts the platform exactly as the README does (main.ts through @swc-node/register) and waits until it listens. */
+export function startPlatform(env: Record<string, string>, timeoutMs = 60_000): Promise<PlatformProcess> {
+  const child = spawnPlatform(env);
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The platform did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (chunk: string): void => {
+      out += chunk;
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (match?.[1] && out.includes('platform listening')) {
+        clearTimeout(timer);
+        resolve({
+          url: match[1],
+          child,
+          output: () => out,
+          async stop(signal = 'SIGINT') {
+            child.kill(signal);
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`The platform exited with ${code} before listening:\n${out}`));
+    });
+  });
+}
+
+/** Runs the platform until it exits by itself (for start-up failures); resolves with its code and output. */
+export function runPlatformToExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+  const child = spawnPlatform(env);
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The platform was expected to exit within ${timeoutMs} ms but kept running:\n${out}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output: out });
+    });
+  });
+}
+
+function spawnPlatform(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
+  const base = { ...process.env };
+  for (const name of ['PORT', 'DATA_DIR', 'EVENT_STORE_URL', 'EVENT_STORE_MIGRATION_URL', 'HOST', 'LOG_LEVEL', 'REFERENCE_IMPORT']) delete base[name];
+  return spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'apps/platform/src/main.ts')], {
+    cwd: WORKSPACE,
+    // The reference import takes seconds; tests that need it turn it on.
+    env: { ...base, SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), PORT: '0', REFERENCE_IMPORT: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+let template: Promise<string> | null = null;
+
+/**
+ * A data directory with the organisation hierarchy already imported (both real ODS files), made
+ * once per test file by the CLI and copied for each test: the import takes seconds, a copy does not.
+ */
+export async function seededDataDir(): Promise<string> {
+  template ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpds-seed-'));
+    const ods = join(WORKSPACE, '..', 'shared', 'data', 'ods');
+    const run = spawnSync(
+      process.execPath,
+      ['-r', '@swc-node/register', join(WORKSPACE, 'apps/cli/src/main.ts'), 'import-ods', join(ods, 'gp-reg-pat-prac-map_2022-01.csv'), join(ods, 'gp-reg-pat-prac-map_2025-10.csv')],
+      { cwd: WORKSPACE, env: { ...process.env, DATA_DIR: dir, SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), SHARED_DATA_DIR: join(WORKSPACE, '..', 'shared', 'data') }, encoding: 'utf8' },
+    );
+    if (run.status !== 0) throw new Error(`Seeding a data directory failed: ${run.stderr}`);
+    return dir;
+  })();
+  const copy = mkdtempSync(join(tmpdir(), 'gpds-data-'));
+  cpSync(await template, copy, { recursive: true });
+  return copy;
+}

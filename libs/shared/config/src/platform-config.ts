@@ -1,0 +1,108 @@
+/**
+ * The platform's configuration, read from the environment once at start-up. Every process
+ * reads the same names; a wrong value stops the start with a message saying which variable is
+ * wrong and what it accepts.
+ */
+export interface PlatformConfig {
+  /** HTTP port (PORT, default 3000). */
+  readonly port: number;
+  /** Interface to listen on (HOST, default 127.0.0.1; 0.0.0.0 in a container). */
+  readonly host: string;
+  /** Where embedded stores keep their files (DATA_DIR, default ./data). */
+  readonly dataDir: string;
+  /** PostgreSQL server for the event store (EVENT_STORE_URL); embedded PGlite under DATA_DIR when absent. */
+  readonly eventStoreUrl: string | null;
+  /** Owner connection for migrations (EVENT_STORE_MIGRATION_URL), default EVENT_STORE_URL. */
+  readonly eventStoreMigrationUrl: string | null;
+  /** Import the organisation reference data on start (REFERENCE_IMPORT, default on; 'off' skips it). */
+  readonly referenceImport: boolean;
+  /** Largest submission body in bytes (SUBMISSION_MAX_BYTES, default 268435456 = 256 MiB). */
+  readonly submissionMaxBytes: number;
+  /** pino level (LOG_LEVEL, default info). */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function readPlatformConfig(env: Readonly<Record<string, string | undefined>>): PlatformConfig {
+  const port = parsePort(env['PORT']);
+  const logLevel = (env['LOG_LEVEL'] ?? 'info').toLowerCase();
+  if (!(LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `'${env['LOG_LEVEL']}' is not a level: use one of ${LEVELS.join(', ')}`);
+  }
+  return {
+    port,
+    host: nonEmpty(env['HOST']) ?? '127.0.0.1',
+    dataDir: nonEmpty(env['DATA_DIR']) ?? './data',
+    eventStoreUrl: postgresUrl('EVENT_STORE_URL', env['EVENT_STORE_URL']),
+    eventStoreMigrationUrl: postgresUrl('EVENT_STORE_MIGRATION_URL', env['EVENT_STORE_MIGRATION_URL']),
+    referenceImport: onOff('REFERENCE_IMPORT', env['REFERENCE_IMPORT'], true),
+    submissionMaxBytes: positiveInteger('SUBMISSION_MAX_BYTES', env['SUBMISSION_MAX_BYTES'], 268_435_456),
+    logLevel: logLevel as PlatformConfig['logLevel'],
+  };
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 3000;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new ConfigError('PORT', `'${raw}' is not a port number: use a whole number from 0 to 65535 (0 picks a free port)`);
+  }
+  return port;
+}
+
+function postgresUrl(name: string, raw: string | undefined): string | null {
+  const value = nonEmpty(raw);
+  if (value === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, 'is not a URL: use postgres://user[:password]@host[:port]/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, `has protocol '${url.protocol}': use postgres://user[:password]@host[:port]/database`);
+  }
+  return value;
+}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  const value = nonEmpty(raw);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(name, `'${raw}' is not a whole number >= 1`);
+  return n;
+}
+
+function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
+  const value = nonEmpty(raw)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['on', 'true', '1', 'yes'].includes(value)) return true;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  throw new ConfigError(name, `'${raw}' is not on or off`);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** A connection string with its password replaced, for logs and health output. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '<unparseable>';
+  }
+}

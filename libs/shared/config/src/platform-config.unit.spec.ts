@@ -1,0 +1,56 @@
+import { ConfigError, readPlatformConfig, redactUrl } from './platform-config';
+
+describe('readPlatformConfig', () => {
+  it('defaults to the embedded platform on port 3000 under ./data', () => {
+    expect(readPlatformConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './data',
+      eventStoreUrl: null,
+      eventStoreMigrationUrl: null,
+      referenceImport: true,
+      submissionMaxBytes: 268_435_456,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads servers and settings from the environment', () => {
+    const config = readPlatformConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/var/lib/gpds',
+      EVENT_STORE_URL: 'postgres://gpds@db:5432/events',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/var/lib/gpds', eventStoreUrl: 'postgres://gpds@db:5432/events', logLevel: 'debug' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT', /'eighty' is not a port number/],
+    [{ PORT: '70000' }, 'PORT', /from 0 to 65535/],
+    [{ EVENT_STORE_URL: 'mysql://x@y/z' }, 'EVENT_STORE_URL', /has protocol 'mysql:'/],
+    [{ EVENT_STORE_URL: 'not a url' }, 'EVENT_STORE_URL', /is not a URL/],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /'loud' is not a level/],
+    [{ REFERENCE_IMPORT: 'maybe' }, 'REFERENCE_IMPORT', /'maybe' is not on or off/],
+    [{ SUBMISSION_MAX_BYTES: '-5' }, 'SUBMISSION_MAX_BYTES', /'-5' is not a whole number >= 1/],
+  ])('names the wrong variable and what it accepts: %j', (env, variable, message) => {
+    const error = (() => {
+      try {
+        readPlatformConfig(env);
+        return null;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ variable });
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides the password and keeps the rest', () => {
+    expect(redactUrl('postgres://gpds:s3cret@db:5432/events')).toBe('postgres://gpds:***@db:5432/events');
+    expect(redactUrl('postgres://gpds@db/events')).toBe('postgres://gpds@db/events');
+  });
+});

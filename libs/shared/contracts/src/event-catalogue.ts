@@ -1,0 +1,105 @@
+import { fromJson, toJson, type DescMessage, type JsonValue } from '@bufbuild/protobuf';
+import {
+  BusinessContinuityPlanReviewedSchema,
+  CapabilityDeployedSchema,
+  CapabilityWithdrawnSchema,
+  CcgPracticeAgreementSignedSchema,
+  CcgPracticeAgreementTerminatedSchema,
+} from './gen/gpds/events/v1/governance_pb';
+import { CarbonMetricRecordedSchema, UtilisationSampleRecordedSchema } from './gen/gpds/events/v1/measurement_pb';
+import {
+  OrganisationClosedSchema,
+  OrganisationRegisteredSchema,
+  OrganisationRelationshipChangedSchema,
+  OrganisationRenamedSchema,
+} from './gen/gpds/events/v1/organisation_pb';
+
+export type EventKind = 'organisation' | 'governance' | 'measurement';
+
+export interface CatalogueEntry {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly kind: EventKind;
+  /** Whether commissioners may submit it (organisation events come only from the national feed). */
+  readonly submittable: boolean;
+  readonly schema: DescMessage;
+}
+
+const entries: CatalogueEntry[] = [
+  { type: 'OrganisationRegistered', schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRegisteredSchema },
+  { type: 'OrganisationRenamed', schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRenamedSchema },
+  { type: 'OrganisationRelationshipChanged', schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRelationshipChangedSchema },
+  { type: 'OrganisationClosed', schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationClosedSchema },
+  { type: 'CcgPracticeAgreementSigned', schemaVersion: 1, kind: 'governance', submittable: true, schema: CcgPracticeAgreementSignedSchema },
+  { type: 'CcgPracticeAgreementTerminated', schemaVersion: 1, kind: 'governance', submittable: true, schema: CcgPracticeAgreementTerminatedSchema },
+  { type: 'BusinessContinuityPlanReviewed', schemaVersion: 1, kind: 'governance', submittable: true, schema: BusinessContinuityPlanReviewedSchema },
+  { type: 'CapabilityDeployed', schemaVersion: 1, kind: 'governance', submittable: true, schema: CapabilityDeployedSchema },
+  { type: 'CapabilityWithdrawn', schemaVersion: 1, kind: 'governance', submittable: true, schema: CapabilityWithdrawnSchema },
+  { type: 'UtilisationSampleRecorded', schemaVersion: 1, kind: 'measurement', submittable: true, schema: UtilisationSampleRecordedSchema },
+  { type: 'CarbonMetricRecorded', schemaVersion: 1, kind: 'measurement', submittable: true, schema: CarbonMetricRecordedSchema },
+];
+
+/** The v1 event catalogue (DOMAIN.md, first table): every type the platform stores, with its current schema. */
+export const EVENT_CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(entries.map((e) => [e.type, e]));
+
+export interface ContractError {
+  readonly path: string;
+  readonly code: 'UNKNOWN_EVENT_TYPE' | 'UNSUPPORTED_SCHEMA_VERSION' | 'INVALID_DATA';
+  readonly message: string;
+}
+
+export type DecodeResult = { readonly ok: true; readonly data: Record<string, JsonValue> } | { readonly ok: false; readonly error: ContractError };
+
+/**
+ * Checks an event's `data` against its protobuf contract (proto3 JSON mapping: camelCase
+ * fields, enums by name, unknown fields refused) and returns it normalised: every field
+ * present, in the contract's spelling.
+ */
+export function decodeEventData(type: string, schemaVersion: number, data: unknown): DecodeResult {
+  const entry = EVENT_CATALOGUE.get(type);
+  if (!entry) {
+    return { ok: false, error: { path: 'type', code: 'UNKNOWN_EVENT_TYPE', message: `Unknown event type '${type}': use one of ${[...EVENT_CATALOGUE.keys()].join(', ')}` } };
+  }
+  if (schemaVersion !== entry.schemaVersion) {
+    return {
+      ok: false,
+      error: { path: 'schemaVersion', code: 'UNSUPPORTED_SCHEMA_VERSION', message: `${type} schema version ${schemaVersion} is not supported: the current version is ${entry.schemaVersion}` },
+    };
+  }
+  try {
+    const message = fromJson(entry.schema, data as JsonValue);
+    const json = toJson(entry.schema, message, { alwaysEmitImplicit: true }) as Record<string, JsonValue>;
+    return { ok: true, data: json };
+  } catch (error) {
+    return { ok: false, error: toContractError(entry.schema, error) };
+  }
+}
+
+/** Turns @bufbuild/protobuf's decoding error into a field path and a sentence. */
+function toContractError(schema: DescMessage, error: unknown): ContractError {
+  const text = error instanceof Error ? error.message : String(error);
+  const fail = (path: string, message: string): ContractError => ({ path, code: 'INVALID_DATA', message });
+  // 'cannot decode field gpds.events.v1.X.value from JSON: "abc"'
+  const field = /cannot decode field [\w.]+\.(\w+) from JSON: (.*)$/.exec(text);
+  if (field) {
+    const desc = schema.fields.find((f) => f.name === field[1]);
+    const json = desc?.jsonName ?? field[1]!;
+    const detail = field[2]!.startsWith('expected') ? field[2]! : `${field[2]} is not a valid value for this field`;
+    return fail(`data.${json}`, `data.${json}: ${detail}`);
+  }
+  // 'cannot decode enum gpds.events.v1.BcpOutcome from JSON: "MAYBE"'
+  const enumError = /cannot decode enum ([\w.]+) from JSON: (.*)$/.exec(text);
+  if (enumError) {
+    const desc = schema.fields.find((f) => (f.fieldKind === 'enum' || f.fieldKind === 'list') && f.enum?.typeName === enumError[1]);
+    const allowed = desc?.enum?.values.filter((v) => v.number !== 0).map((v) => v.name) ?? [];
+    const path = desc ? `data.${desc.jsonName}` : 'data';
+    return fail(path, `${path}: ${enumError[2]} is not one of ${allowed.join(', ')}`);
+  }
+  // 'cannot decode message gpds.events.v1.X from JSON: key "foo" is unknown'
+  const unknown = /key "([^"]+)" is unknown/.exec(text);
+  if (unknown) {
+    return fail(`data.${unknown[1]}`, `data.${unknown[1]} is not a field of ${schema.name}: its fields are ${schema.fields.map((f) => f.jsonName).join(', ')}`);
+  }
+  if (/from JSON: (Array|null|\d|"|true|false)/.test(text)) return fail('data', `data must be a JSON object with the fields of ${schema.name}`);
+  return fail('data', `data does not match ${schema.name}: ${text.replace(/^cannot decode message [\w.]+ from JSON: /, '')}`);
+}

@@ -1,0 +1,202 @@
+import {
+  EventIdConflictError,
+  WrongExpectedVersionError,
+  type EventStore,
+  type EventToAppend,
+  type StreamAppend,
+} from '@gpds/event-store';
+import {
+  Rejection,
+  decideMeasurement,
+  decidePracticeGovernance,
+  evolvePracticeGovernance,
+  initialPracticeGovernanceState,
+  measurementStreamId,
+  practiceStreamId,
+  type MeasurementCommand,
+  type PracticeGovernanceCommand,
+} from '@gpds/governance';
+import type { OrganisationDirectory } from '@gpds/organisations';
+import { decisionContext } from './decision-context';
+import { checkRecord } from './envelope';
+import type { CheckedRecord, IncomingRecord, Principal, RecordError, RecordResult } from './submission-types';
+
+const GOVERNANCE_ATTEMPTS = 3;
+
+export interface SubmissionProcessorOptions {
+  readonly store: EventStore;
+  /** The organisation hierarchy, kept current by the caller. */
+  readonly directory: () => OrganisationDirectory;
+  readonly clock?: () => Date;
+}
+
+/**
+ * The one command path every connector uses: checks each record (envelope, contract, reference
+ * data, the submitter's rights, the domain's invariants), appends what passes, and answers per
+ * record. One bad record never sinks the others; nothing is acknowledged before it is stored.
+ */
+export class SubmissionProcessor {
+  constructor(private readonly options: SubmissionProcessorOptions) {}
+
+  /** Processes one chunk of records (any size; connectors send a few hundred to a few thousand). */
+  async process(records: readonly IncomingRecord[], principal: Principal, correlationId: string): Promise<RecordResult[]> {
+    const now = (this.options.clock ?? (() => new Date()))();
+    const directory = this.options.directory();
+    const context = decisionContext(directory, now);
+    const results = new Map<number, RecordResult>();
+    const reject = (index: number, errors: readonly RecordError[], eventId?: string): void =>
+      void results.set(index, { index, status: 'rejected', ...(eventId ? { eventId } : {}), errors });
+
+    const measurements: Array<{ record: CheckedRecord; streamId: string; event: EventToAppend }> = [];
+    const governance: CheckedRecord[] = [];
+    for (const incoming of records) {
+      if ('parseError' in incoming) {
+        reject(incoming.index, [incoming.parseError]);
+        continue;
+      }
+      const checked = checkRecord(incoming.index, incoming.value);
+      if (!checked.ok) {
+        reject(incoming.index, checked.errors);
+        continue;
+      }
+      const record = checked.record;
+      const denied = this.authorise(record, principal, directory);
+      if (denied) {
+        reject(record.index, [denied], record.eventId);
+        continue;
+      }
+      if (record.kind === 'measurement') {
+        try {
+          const command = { type: record.type, data: record.data, occurredAt: record.occurredAt } as unknown as MeasurementCommand;
+          decideMeasurement(command, context);
+          measurements.push({ record, streamId: measurementStreamId(command), event: this.toEvent(record, principal, correlationId) });
+        } catch (error) {
+          reject(record.index, [asRecordError(error)], record.eventId);
+        }
+      } else {
+        governance.push(record);
+      }
+    }
+
+    await this.appendMeasurements(measurements, results);
+    for (const record of governance) results.set(record.index, await this.recordGovernanceFact(record, principal, correlationId, context));
+    return records.map((r) => results.get(r.index)!);
+  }
+
+  /** A submitter may state facts only about practices it commissioned on the fact's date; admins anything. */
+  private authorise(record: CheckedRecord, principal: Principal, directory: OrganisationDirectory): RecordError | null {
+    if (principal.role === 'admin') return null;
+    if (principal.role !== 'submitter') return { path: '', code: 'NOT_PERMITTED', message: `the ${principal.role} role cannot submit facts` };
+    if (record.kind === 'organisation') {
+      return { path: 'type', code: 'NOT_PERMITTED', message: `${record.type} comes only from the national reference feed` };
+    }
+    const date = record.occurredAt.slice(0, 10);
+    const practice = (record.data['practiceCode'] as string | undefined) ?? (record.data['organisationLevel'] === 'PRACTICE' ? (record.data['organisationCode'] as string) : undefined);
+    if (practice !== undefined) {
+      const commissioner = directory.commissionerOn(practice, date);
+      if (commissioner === principal.organisation) return null;
+      return {
+        path: record.data['practiceCode'] !== undefined ? 'data.practiceCode' : 'data.organisationCode',
+        code: 'NOT_YOUR_PRACTICE',
+        message: commissioner
+          ? `practice ${practice} was commissioned by ${commissioner} on ${date}, not by ${principal.organisation}`
+          : `practice ${practice} had no commissioner on ${date} in the reference data`,
+      };
+    }
+    if (record.data['organisationLevel'] === 'COMMISSIONER' && record.data['organisationCode'] === principal.organisation) return null;
+    return {
+      path: 'data.organisationCode',
+      code: 'NOT_PERMITTED',
+      message: `a submitter for ${principal.organisation} may state facts about its practices and itself only; ${String(record.data['organisationLevel'])}-level facts come from national feeds`,
+    };
+  }
+
+  private toEvent(record: CheckedRecord, principal: Principal, correlationId: string): EventToAppend {
+    return {
+      type: record.type,
+      schemaVersion: record.schemaVersion,
+      data: record.data,
+      eventId: record.eventId,
+      metadata: {
+        occurredAt: record.occurredAt,
+        source: record.source,
+        actor: { type: 'api-key', id: principal.keyId },
+        correlationId,
+      },
+    };
+  }
+
+  /** All measurements of the chunk in one transaction; on a changed resubmission, stream by stream to find it. */
+  private async appendMeasurements(items: Array<{ record: CheckedRecord; streamId: string; event: EventToAppend }>, results: Map<number, RecordResult>): Promise<void> {
+    if (items.length === 0) return;
+    const byStream = new Map<string, typeof items>();
+    for (const item of items) byStream.set(item.streamId, [...(byStream.get(item.streamId) ?? []), item]);
+    const appends: StreamAppend[] = [...byStream].map(([streamId, group]) => ({ streamId, events: group.map((g) => g.event), expectedVersion: 'any' }));
+    try {
+      const outcome = await this.options.store.appendToStreams(appends);
+      outcome.forEach((result, i) => {
+        const group = byStream.get(appends[i]!.streamId)!;
+        result.events.forEach((e, j) => {
+          const index = group[j]!.record.index;
+          results.set(index, { index, status: e.status === 'appended' ? 'accepted' : 'duplicate', eventId: e.eventId });
+        });
+      });
+    } catch (error) {
+      if (!(error instanceof EventIdConflictError)) throw error;
+      const [only] = items;
+      if (items.length === 1 && only) {
+        results.set(only.record.index, { index: only.record.index, status: 'rejected', eventId: only.record.eventId, errors: [changedRecord(only.record)] });
+        return;
+      }
+      // Narrow down: each record on its own (a changed resubmission fails only itself).
+      for (const item of items) await this.appendMeasurements([item], results);
+    }
+  }
+
+  private async recordGovernanceFact(record: CheckedRecord, principal: Principal, correlationId: string, context: ReturnType<typeof decisionContext>): Promise<RecordResult> {
+    const { store } = this.options;
+    const index = record.index;
+    const event = this.toEvent(record, principal, correlationId);
+    const streamId = practiceStreamId(record.data['practiceCode'] as string);
+    try {
+      // A record seen before is answered by the store's idempotency, not decided again.
+      if (await store.readEvent(record.eventId)) {
+        const result = await store.appendToStream(streamId, [event], { expectedVersion: 'any' });
+        return { index, status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: record.eventId };
+      }
+      for (let attempt = 1; ; attempt++) {
+        const history = await store.readStream(streamId);
+        const state = history.reduce(
+          (s, e) => evolvePracticeGovernance(s, { type: e.type, data: e.data, occurredAt: e.metadata.occurredAt } as PracticeGovernanceCommand),
+          initialPracticeGovernanceState,
+        );
+        const command = { type: record.type, data: record.data, occurredAt: record.occurredAt } as unknown as PracticeGovernanceCommand;
+        decidePracticeGovernance(command, state, context);
+        try {
+          const result = await store.appendToStream(streamId, [event], { expectedVersion: history.at(-1)?.streamVersion ?? 'no_stream' });
+          return { index, status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: record.eventId };
+        } catch (error) {
+          // Another fact reached this practice first: decide again against the new history.
+          if (!(error instanceof WrongExpectedVersionError) || attempt >= GOVERNANCE_ATTEMPTS) throw error;
+        }
+      }
+    } catch (error) {
+      if (error instanceof EventIdConflictError) return { index, status: 'rejected', eventId: record.eventId, errors: [changedRecord(record)] };
+      if (error instanceof Rejection) return { index, status: 'rejected', eventId: record.eventId, errors: [asRecordError(error)] };
+      throw error;
+    }
+  }
+}
+
+function changedRecord(record: CheckedRecord): RecordError {
+  return {
+    path: 'source.recordId',
+    code: 'RECORD_CHANGED',
+    message: `record ${record.source.recordId} of ${record.source.system} was accepted before with different content; a record cannot change once accepted: send the new fact with a new recordId`,
+  };
+}
+
+function asRecordError(error: unknown): RecordError {
+  if (error instanceof Rejection) return { path: error.path, code: error.code, message: error.message };
+  throw error;
+}

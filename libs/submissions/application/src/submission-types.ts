@@ -1,0 +1,36 @@
+/** Who is submitting: an API key's organisation and role. */
+export interface Principal {
+  readonly keyId: string;
+  /** An organisation code, e.g. a commissioner '16C'; 'ENG' for national teams. */
+  readonly organisation: string;
+  readonly role: 'submitter' | 'analyst' | 'admin';
+}
+
+export interface RecordError {
+  /** Field path, e.g. 'data.practiceCode'; '' for the record as a whole. */
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** One record as a connector read it: a parsed value, or why it could not be parsed. */
+export type IncomingRecord = { readonly index: number; readonly value: unknown } | { readonly index: number; readonly parseError: RecordError };
+
+export interface RecordResult {
+  readonly index: number;
+  readonly status: 'accepted' | 'duplicate' | 'rejected';
+  readonly eventId?: string;
+  readonly errors?: readonly RecordError[];
+}
+
+/** A record that passed the envelope and contract checks. */
+export interface CheckedRecord {
+  readonly index: number;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly source: { readonly system: string; readonly recordId: string };
+  readonly occurredAt: string;
+  readonly data: Record<string, unknown>;
+  readonly kind: 'governance' | 'measurement' | 'organisation';
+  readonly eventId: string;
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'submissions-http',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,107 @@
+import { Controller, Get } from '@nestjs/common';
+
+const recordError = {
+  type: 'object',
+  required: ['path', 'code', 'message'],
+  properties: {
+    path: { type: 'string', example: 'data.practiceCode', description: "field path; '' for the record as a whole" },
+    code: { type: 'string', example: 'NOT_YOUR_PRACTICE' },
+    message: { type: 'string', example: 'practice A81001 was commissioned by 16C on 2023-01-10, not by 01Y' },
+  },
+};
+const submissionRecord = {
+  type: 'object',
+  required: ['type', 'source', 'occurredAt', 'data'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', example: 'BusinessContinuityPlanReviewed' },
+    schemaVersion: { type: 'integer', minimum: 1, default: 1 },
+    source: {
+      type: 'object',
+      required: ['system', 'recordId'],
+      properties: { system: { type: 'string', maxLength: 200 }, recordId: { type: 'string', maxLength: 500 } },
+    },
+    occurredAt: { type: 'string', format: 'date-time', example: '2022-07-12T10:00:00Z' },
+    data: { type: 'object', description: "the event's fields: the proto3 JSON form of gpds.events.v1.<type> (proto/)" },
+  },
+};
+const submissionResponse = {
+  type: 'object',
+  required: ['accepted', 'duplicates', 'rejected', 'results'],
+  properties: {
+    error: { type: 'object', description: 'present on 400 and 413: why reading stopped', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    accepted: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    rejected: { type: 'integer' },
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['index', 'status'],
+        properties: {
+          index: { type: 'integer' },
+          status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
+          eventId: { type: 'string', format: 'uuid' },
+          errors: { type: 'array', items: recordError },
+        },
+      },
+    },
+  },
+};
+
+/** The HTTP submission connector's OpenAPI 3.1 description (also at GET /openapi.json). */
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'GP digital services platform: submission API',
+    version: '1.0.0',
+    description: 'Commissioners and national feeds send facts about GP practices. One record = one fact; each record is answered accepted, duplicate or rejected. See docs/submission-api.md.',
+  },
+  components: {
+    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key: Authorization: Bearer gpds_...' } },
+    schemas: { SubmissionRecord: submissionRecord, SubmissionResponse: submissionResponse, RecordError: recordError },
+  },
+  security: [{ apiKey: [] }],
+  paths: {
+    '/v1/submissions': {
+      post: {
+        summary: 'Submit facts (submitter or admin role)',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/SubmissionRecord' }, { type: 'array', items: { $ref: '#/components/schemas/SubmissionRecord' } }] } },
+            'application/x-ndjson': { schema: { type: 'string', description: 'one SubmissionRecord JSON per line' } },
+            'text/csv': { schema: { type: 'string', description: 'header row of field paths: type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>; lists split on |' } },
+          },
+        },
+        responses: {
+          '200': { description: 'every record answered', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } } },
+          '400': { description: 'the body cannot be read at all (records read before the failure are answered too)', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } } },
+          '401': { description: 'no valid API key' },
+          '403': { description: 'the key role may not submit' },
+          '413': { description: 'the body is over the limit; records before it were processed and are answered', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } } },
+          '415': { description: 'unsupported Content-Type' },
+        },
+      },
+    },
+    '/v1/admin/keys': {
+      post: {
+        summary: 'Create an API key (admin role)',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['organisation', 'role'], properties: { organisation: { type: 'string', example: '16C' }, role: { type: 'string', enum: ['submitter', 'analyst', 'admin'] } } } } },
+        },
+        responses: { '201': { description: 'the new key, shown once: {"key": "gpds_..."}' }, '400': { description: 'a bad organisation or role' }, '401': { description: 'no valid API key' }, '403': { description: 'not an admin key' } },
+      },
+    },
+    '/health': { get: { summary: 'Liveness and readiness', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready: notReady names what' } } } },
+  },
+};
+
+@Controller()
+export class OpenApiController {
+  @Get('openapi.json')
+  document(): typeof OPENAPI_DOCUMENT {
+    return OPENAPI_DOCUMENT;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './publication-reader';
+export * from './publication-import';

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { START } from '@gpds/event-store';
+import type { OpenedEventStore } from '@gpds/event-store-postgres';
+import { pglite, type TestDatabase } from '@gpds/event-store-testing';
+import { importMappingFile, loadDirectory } from '@gpds/organisations-importer';
+import type { OrganisationDirectory } from '@gpds/organisations';
+import { sharedDataDir } from '@gpds/shared-runtime';
+import { SubmissionProcessor, type Principal } from '@gpds/submissions';
+import { PublicationFormatError, monthOf, normaliseHeader, planPublication, readPublication, sendPublication } from './index';
+
+const data = sharedDataDir() ?? '/missing';
+const oc = join(data, 'publications', 'online-consultation-submissions_2025-12.xlsx');
+const telephony = join(data, 'publications', 'cloud-based-telephony_2025-12.xlsx');
+const admin: Principal = { keyId: 'publication-importer', organisation: 'ENG', role: 'admin' };
+
+describe('importing the December 2025 national publications (real files)', () => {
+  let database: TestDatabase;
+  let opened: OpenedEventStore;
+  let directory: OrganisationDirectory;
+  let processor: SubmissionProcessor;
+
+  beforeAll(async () => {
+    database = await pglite.create('publications');
+    opened = await database.open();
+    await importMappingFile(opened.store, join(data, 'ods', 'gp-reg-pat-prac-map_2022-01.csv'));
+    await importMappingFile(opened.store, join(data, 'ods', 'gp-reg-pat-prac-map_2025-10.csv'));
+    directory = (await loadDirectory(opened.store)).directory;
+    processor = new SubmissionProcessor({ store: opened.store, directory: () => directory });
+  });
+  afterAll(async () => {
+    await opened.close();
+    await database.dispose();
+  });
+
+  const sink = (records: Array<Record<string, unknown>>) => processor.process(records.map((value, index) => ({ index, value })), admin, 'publication-test');
+
+  async function storedTotal(metric: string): Promise<{ total: number; byLevel: Record<string, number> }> {
+    let after = START;
+    let total = 0;
+    const byLevel: Record<string, number> = {};
+    for (;;) {
+      const batch = await opened.store.readAll({ after, limit: 10_000, categories: ['utilisation'] });
+      if (batch.events.length === 0) return { total, byLevel };
+      for (const e of batch.events) {
+        const d = e.data as { metric: string; value: number; organisationLevel: string };
+        if (d.metric !== metric) continue;
+        total += d.value;
+        byLevel[d.organisationLevel] = (byLevel[d.organisationLevel] ?? 0) + d.value;
+      }
+      after = batch.checkpoint;
+    }
+  }
+
+  it('imports online consultation Table 2: every row placed at its practice, national total as published', async () => {
+    const publication = await readPublication(oc);
+    expect(publication).toMatchObject({ kind: 'online-consultation', month: '2025-12-01', capability: 'ONLINE_CONSULTATION' });
+    expect(publication.rows).toHaveLength(6173);
+    const plan = planPublication(publication);
+    expect(plan.totals['SUBMISSIONS']).toBe(7_373_760);
+    const progress: number[] = [];
+    const report = await sendPublication(publication, plan, sink, (done) => progress.push(done));
+    expect(report).toMatchObject({ rows: 6173, rejected: 0, placements: { PRACTICE: 6173 } });
+    expect(report.accepted).toBe(report.samples);
+    expect(progress.at(-1)).toBe(report.samples);
+    expect((await storedTotal('SUBMISSIONS')).total).toBe(7_373_760);
+  });
+
+  it('imports telephony Table 3: unassigned rows go to their PCN, sub-ICB location or ICB, the unmapped one to England only', async () => {
+    const publication = await readPublication(telephony);
+    expect(publication).toMatchObject({ kind: 'cloud-telephony', month: '2025-12-01' });
+    const plan = planPublication(publication);
+    expect(plan.totals['INBOUND_CALLS']).toBe(30_063_218);
+    const report = await sendPublication(publication, plan, sink);
+    expect(report.rejected).toBe(0);
+    expect(report.placements.NATIONAL).toBe(1);
+    // 110 "Unassigned" rows: each at the most specific level it maps to.
+    expect(report.rows - report.placements.PRACTICE).toBe(110);
+    expect(report.placements.PCN).toBe(73); // and 2 rows whose PCN is "U" (no PCN) at their sub-ICB location
+    expect(report.notes.find((n) => n.note.includes('England only'))).toBeDefined();
+    const stored = await storedTotal('INBOUND_CALLS');
+    expect(stored.total).toBe(30_063_218);
+    expect(stored.byLevel['PRACTICE']).toBe(27_757_625);
+    expect(stored.byLevel['NATIONAL']).toBe(179_938);
+  });
+
+  it('re-importing a publication is a no-op', async () => {
+    const publication = await readPublication(oc);
+    const report = await sendPublication(publication, planPublication(publication), sink);
+    expect(report).toMatchObject({ accepted: 0, rejected: 0 });
+    expect(report.duplicates).toBe(report.samples);
+  });
+
+  it('reads headers with footnote markers and months as Excel serial numbers, and refuses other workbooks', async () => {
+    expect(normaliseHeader('Submissions [7]')).toBe('submissions');
+    expect(normaliseHeader('GP Practice \r\n(ODS_CODE)')).toBe('gp practice (ods_code)');
+    expect(monthOf(46_000)).toBe('2025-12-01');
+    expect(monthOf(new Date('2025-12-01T00:00:00Z'))).toBe('2025-12-01');
+    expect(monthOf('soon')).toBeNull();
+    await expect(readPublication(join(data, 'ods', 'gp-reg-pat-prac-map_2025-10.csv'))).rejects.toBeInstanceOf(PublicationFormatError);
+  });
+});
