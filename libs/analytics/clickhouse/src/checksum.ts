@@ -1,0 +1,36 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export interface TableChecksum {
+  readonly rows: number;
+  readonly hash: string;
+}
+
+/**
+ * Order-independent content checksums of every projected table: a sum (not xor: a duplicated
+ * row must change it) of row hashes. Roll-up tables are compared on their merged totals, since
+ * when parts merge is ClickHouse's business; float totals are rounded to 6 places for the same
+ * reason. Two databases with equal checksums hold the same facts.
+ */
+export async function tableChecksums(client: ClickHouseClient, database: string): Promise<Record<string, TableChecksum>> {
+  const queries: Record<string, string> = {
+    organisation_changes: `SELECT * FROM ${database}.organisation_changes`,
+    organisation_relationship_changes: `SELECT * FROM ${database}.organisation_relationship_changes`,
+    practice_agreements: `SELECT * FROM ${database}.practice_agreements`,
+    practice_bcp_reviews: `SELECT * FROM ${database}.practice_bcp_reviews`,
+    practice_capabilities: `SELECT * FROM ${database}.practice_capabilities`,
+    utilisation_samples: `SELECT * FROM ${database}.utilisation_samples`,
+    carbon_metrics: `SELECT * FROM ${database}.carbon_metrics`,
+    utilisation_monthly: `SELECT capability, metric, month, organisation_code, organisation_level, round(sum(value), 6) AS value, sum(samples) AS samples
+                          FROM ${database}.utilisation_monthly GROUP BY ALL`,
+    carbon_monthly: `SELECT footprint, month, category, organisation_code, organisation_level, round(sum(kg_co2e), 6) AS kg_co2e, sum(metrics) AS metrics
+                     FROM ${database}.carbon_monthly GROUP BY ALL`,
+  };
+  const out: Record<string, TableChecksum> = {};
+  for (const [table, query] of Object.entries(queries)) {
+    const rows = await (
+      await client.query({ query: `SELECT count() AS rows, toString(sum(cityHash64(*))) AS hash FROM (${query})`, format: 'JSONEachRow' })
+    ).json<{ rows: string; hash: string }>();
+    out[table] = { rows: Number(rows[0]?.rows ?? 0), hash: rows[0]?.hash ?? '0' };
+  }
+  return out;
+}

@@ -1,0 +1,294 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { PROJECTED_CATEGORIES, TABLE_COLUMNS, projectEvent, type ProjectedTable, type RowsByTable } from '@gpds/analytics';
+import { START, compareCheckpoints, type Checkpoint, type CheckpointStore, type EventStore, type RecordedEvent, type Subscription } from '@gpds/event-store';
+
+export interface ProjectorOptions {
+  readonly store: EventStore;
+  readonly client: ClickHouseClient;
+  /** The database holding the projected tables (the live one, or a rebuild's). */
+  readonly database: string;
+  /** Names the projector's state rows; one per database. Default 'clickhouse'. */
+  readonly projectorId?: string;
+  /** Rows buffered before a write (default 50,000). */
+  readonly maxRows?: number;
+  /** Longest a buffered row waits for its write (default 1,000 ms). */
+  readonly maxDelayMs?: number;
+  /** Events per read from the store (default 10,000, the store's maximum). */
+  readonly readBatchSize?: number;
+  readonly pollIntervalMs?: number;
+  /** Told after every write. */
+  readonly onBatch?: (batch: BatchReport) => void;
+  /** Told about every failure; writes and reads are retried until they succeed or the projector stops. */
+  readonly onError?: (error: unknown, attempt: number) => void;
+}
+
+export interface BatchReport {
+  readonly seq: number;
+  readonly events: number;
+  readonly rows: number;
+  readonly to: Checkpoint;
+  readonly ms: number;
+  /** True for a batch written again after a crash (its rows deduplicated by ClickHouse). */
+  readonly replayed: boolean;
+}
+
+export interface ProjectorStatus {
+  readonly running: boolean;
+  /** Everything up to here is in ClickHouse (or produced no rows). */
+  readonly position: Checkpoint;
+  readonly eventsProjected: number;
+  readonly rowsWritten: number;
+  readonly batches: number;
+  readonly lastBatchAt: string | null;
+  readonly lastError: string | null;
+}
+
+interface StateRow {
+  seq: number;
+  status: 'pending' | 'done';
+  from_tx: number;
+  from_pos: number;
+  to_tx: number;
+  to_pos: number;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Follows the event store into ClickHouse with exactly-once effect.
+ *
+ * Each write covers a range (from, to] of the store's commit order. Before writing, the range is
+ * recorded as `pending` in `projector_state`; every table's rows then go in with
+ * `insert_deduplication_token = <range>:<table>`; then the range is recorded `done`. After a crash
+ * the last `pending` range is read again from the store (a range in commit order never changes)
+ * and written again with the same tokens: what had already reached a table is dropped by
+ * ClickHouse's deduplication, also in the materialized views fed by it
+ * (`deduplicate_blocks_in_dependent_materialized_views`), and what had not is written. The
+ * checkpoint lives beside the data, so dropping or swapping the tables moves it with them.
+ */
+export class Projector {
+  private readonly id: string;
+  private readonly maxRows: number;
+  private readonly maxDelayMs: number;
+  private subscription: Subscription | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private durable: Checkpoint = START;
+  private readEnd: Checkpoint = START;
+  private seq = 0;
+  private staged: RecordedEvent[] = [];
+  private buffer: RowsByTable = new Map();
+  private bufferRows = 0;
+  private bufferEvents = 0;
+  private bufferSince = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private stats = { events: 0, rows: 0, batches: 0, lastBatchAt: null as string | null, lastError: null as string | null };
+
+  constructor(private readonly options: ProjectorOptions) {
+    this.id = options.projectorId ?? 'clickhouse';
+    this.maxRows = options.maxRows ?? 50_000;
+    this.maxDelayMs = options.maxDelayMs ?? 1_000;
+  }
+
+  /** Finishes a write a crash interrupted, then follows the store from the recorded position. */
+  async start(): Promise<void> {
+    if (this.subscription) throw new Error(`Projector '${this.id}' on ${this.options.database} is already running`);
+    this.stopping = false;
+    this.durable = await this.recover();
+    this.readEnd = this.durable;
+    const checkpoints: CheckpointStore = {
+      load: async () => this.durable,
+      save: async (_id, checkpoint) => this.accept(checkpoint),
+    };
+    this.subscription = this.options.store.subscribe({
+      subscriberId: `projector:${this.options.database}:${this.id}`,
+      categories: [...PROJECTED_CATEGORIES],
+      from: this.durable,
+      batchSize: this.options.readBatchSize ?? 10_000,
+      pollIntervalMs: this.options.pollIntervalMs,
+      checkpoints,
+      handler: async (events) => {
+        this.staged = events;
+      },
+      onError: (error, attempt) => this.failed(error, attempt),
+    });
+    this.timer = setInterval(() => {
+      if (this.bufferEvents > 0 && Date.now() - this.bufferSince >= this.maxDelayMs) void this.flush().catch(() => undefined);
+    }, Math.max(10, Math.floor(this.maxDelayMs / 4)));
+    this.timer.unref();
+  }
+
+  /** Writes what is buffered and stops following. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.stop();
+    await this.flush().catch(() => undefined);
+  }
+
+  /** Resolves once every event committed before the call is in ClickHouse. */
+  async waitUntilCaughtUp(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (!this.subscription) throw new Error(`Projector '${this.id}' on ${this.options.database} is not running`);
+    await this.subscription.waitUntilCaughtUp(options);
+    await this.flush();
+  }
+
+  /** Fails when the subscription gave up (a handler error it could not retry past). */
+  get done(): Promise<void> {
+    return this.subscription?.done ?? Promise.resolve();
+  }
+
+  status(): ProjectorStatus {
+    return {
+      running: this.subscription !== null,
+      position: this.bufferEvents === 0 && this.staged.length === 0 ? this.readEnd : this.durable,
+      eventsProjected: this.stats.events,
+      rowsWritten: this.stats.rows,
+      batches: this.stats.batches,
+      lastBatchAt: this.stats.lastBatchAt,
+      lastError: this.stats.lastError,
+    };
+  }
+
+  /** The subscription hands over a handled batch: buffer its rows; write when the buffer is full. */
+  private async accept(checkpoint: Checkpoint): Promise<void> {
+    const events = this.staged;
+    this.staged = [];
+    if (events.length > 0 && this.bufferEvents === 0) this.bufferSince = Date.now();
+    for (const event of events) this.bufferRows += addRows(event, this.buffer);
+    this.bufferEvents += events.length;
+    this.readEnd = checkpoint;
+    // Back-pressure: the subscription reads on only once a full buffer is written.
+    if (this.bufferRows >= this.maxRows) await this.flush();
+  }
+
+  private flush(): Promise<void> {
+    const next = this.chain.then(() => this.writeBuffer());
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeBuffer(): Promise<void> {
+    if (this.bufferEvents === 0) {
+      return;
+    }
+    const range = { from: this.durable, to: this.readEnd };
+    const rows = this.buffer;
+    const events = this.bufferEvents;
+    const rowCount = this.bufferRows;
+    this.buffer = new Map();
+    this.bufferRows = 0;
+    this.bufferEvents = 0;
+    const seq = ++this.seq;
+    const started = Date.now();
+    await this.retrying(async () => {
+      await this.writeState({ seq, status: 'pending', ...flat(range), events, rows: rowCount });
+      await this.writeRows(range, rows);
+      await this.writeState({ seq, status: 'done', ...flat(range), events, rows: rowCount });
+    });
+    this.durable = range.to;
+    this.stats.events += events;
+    this.stats.rows += rowCount;
+    this.stats.batches++;
+    this.stats.lastBatchAt = new Date().toISOString();
+    this.stats.lastError = null;
+    this.options.onBatch?.({ seq, events, rows: rowCount, to: range.to, ms: Date.now() - started, replayed: false });
+  }
+
+  private async writeRows(range: { from: Checkpoint; to: Checkpoint }, rows: RowsByTable): Promise<void> {
+    const token = `${range.from.transactionId}.${range.from.globalPosition}-${range.to.transactionId}.${range.to.globalPosition}`;
+    await Promise.all(
+      [...rows].map(([table, values]) => insertRows(this.options.client, this.options.database, table, values, `${token}:${table}`)),
+    );
+  }
+
+  private async writeState(row: Omit<StateRow, 'status'> & { status: StateRow['status']; events: number; rows: number }): Promise<void> {
+    await this.options.client.insert({
+      table: `${this.options.database}.projector_state`,
+      values: [{ projector: this.id, ...row }],
+      format: 'JSONEachRow',
+    });
+  }
+
+  /** The last recorded range: done -> resume after it; pending -> write it again first. */
+  private async recover(): Promise<Checkpoint> {
+    const result = await this.options.client.query({
+      query: `SELECT seq, status, from_tx, from_pos, to_tx, to_pos FROM ${this.options.database}.projector_state
+              WHERE projector = {projector:String} ORDER BY seq DESC, status = 'done' DESC LIMIT 1`,
+      query_params: { projector: this.id },
+      format: 'JSONEachRow',
+    });
+    const [last] = await result.json<StateRow>();
+    if (!last) return START;
+    this.seq = Number(last.seq);
+    const from = { transactionId: Number(last.from_tx), globalPosition: Number(last.from_pos) };
+    const to = { transactionId: Number(last.to_tx), globalPosition: Number(last.to_pos) };
+    if (last.status === 'done') return to;
+    const started = Date.now();
+    const rows: RowsByTable = new Map();
+    let events = 0;
+    let rowCount = 0;
+    let after = from;
+    while (compareCheckpoints(after, to) < 0) {
+      const batch = await this.options.store.readAll({ after, limit: 10_000, categories: [...PROJECTED_CATEGORIES] });
+      for (const event of batch.events) {
+        if (compareCheckpoints({ transactionId: event.transactionId, globalPosition: event.globalPosition }, to) > 0) break;
+        rowCount += addRows(event, rows);
+        events++;
+      }
+      if (compareCheckpoints(batch.checkpoint, after) <= 0) break;
+      after = batch.checkpoint;
+    }
+    await this.retrying(async () => {
+      await this.writeRows({ from, to }, rows);
+      await this.writeState({ seq: this.seq, status: 'done', ...flat({ from, to }), events, rows: rowCount });
+    });
+    this.options.onBatch?.({ seq: this.seq, events, rows: rowCount, to, ms: Date.now() - started, replayed: true });
+    return to;
+  }
+
+  private async retrying(work: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await work();
+        return;
+      } catch (error) {
+        this.failed(error, attempt);
+        if (this.stopping && attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (attempt - 1), MAX_BACKOFF_MS)));
+      }
+    }
+  }
+
+  private failed(error: unknown, attempt: number): void {
+    this.stats.lastError = error instanceof Error ? error.message : String(error);
+    this.options.onError?.(error, attempt);
+  }
+}
+
+function flat(range: { from: Checkpoint; to: Checkpoint }): Pick<StateRow, 'from_tx' | 'from_pos' | 'to_tx' | 'to_pos'> {
+  return { from_tx: range.from.transactionId, from_pos: range.from.globalPosition, to_tx: range.to.transactionId, to_pos: range.to.globalPosition };
+}
+
+function addRows(event: RecordedEvent, rows: RowsByTable): number {
+  return projectEvent(event, rows);
+}
+
+/** One idempotent insert: the same token twice writes once (and feeds the materialized views once). */
+export async function insertRows(client: ClickHouseClient, database: string, table: ProjectedTable, values: unknown[], token: string): Promise<void> {
+  const columns = TABLE_COLUMNS[table] as [string, ...string[]];
+  await client.insert({
+    table: `${database}.${table}`,
+    values,
+    columns,
+    format: 'JSONCompactEachRow',
+    clickhouse_settings: {
+      insert_deduplicate: 1,
+      insert_deduplication_token: token,
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+    },
+  });
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { START, type Checkpoint, type EventStore } from '@gpds/event-store';
+import { migrateAnalytics } from './migrations';
+import { Projector } from './projector';
+import { SWAPPED_TABLES, tableMigrations } from './schema';
+
+export interface RebuildProgress {
+  readonly phase: 'building' | 'catching-up' | 'swapping' | 'done';
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  /** Where the rebuild has reached, and the store's head it is heading for. */
+  readonly position: Checkpoint;
+  readonly target: Checkpoint;
+  /** Seconds left at the current rate (by global position), null until there is a rate. */
+  readonly etaSeconds: number | null;
+}
+
+export interface RebuildOptions {
+  readonly store: EventStore;
+  readonly client: ClickHouseClient;
+  /** The live database; the rebuild is built in `<database>_rebuild`. */
+  readonly database: string;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  readonly progressEveryMs?: number;
+  /**
+   * Stops whatever writes the live tables and returns how to start it again: the swap happens
+   * between the two, after the rebuild has caught up with the last event the live side wrote.
+   */
+  readonly pauseLive?: () => Promise<() => Promise<void>>;
+  readonly maxRows?: number;
+}
+
+export interface RebuildReport {
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly position: Checkpoint;
+  /** Whether an earlier, interrupted rebuild was carried on rather than started again. */
+  readonly resumed: boolean;
+}
+
+export function rebuildDatabaseOf(database: string): string {
+  return `${database}_rebuild`;
+}
+
+/**
+ * Rebuilds every projection from position 0 into fresh tables while the live ones keep serving,
+ * then swaps them in with EXCHANGE TABLES (atomic per table; the checkpoint table is swapped too,
+ * so the live projector carries on from where the rebuild stopped). An interrupted rebuild is
+ * carried on by the next one (its own checkpoint is in its own tables); an interrupted swap is
+ * finished by completeInterruptedSwap, which every start runs.
+ */
+export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
+  const { client, store, database } = options;
+  const target = rebuildDatabaseOf(database);
+  await completeInterruptedSwap(client, database);
+  const existed = (await scalar(client, `SELECT count() AS v FROM system.databases WHERE name = {name:String}`, { name: target })) > 0;
+  await migrateAnalytics(client, target, tableMigrations(target));
+  const startedPosition = await projectedPosition(client, target);
+  const resumed = existed && startedPosition.globalPosition > 0;
+
+  const started = Date.now();
+  let events = 0;
+  let position = startedPosition;
+  let goal = await store.head();
+  let phase: RebuildProgress['phase'] = 'building';
+  const projector = new Projector({ store, client, database: target, projectorId: 'clickhouse', maxRows: options.maxRows, onBatch: (b) => {
+    events += b.events;
+    position = b.to;
+  } });
+  const report = (): void => {
+    const seconds = (Date.now() - started) / 1000;
+    const rate = seconds > 0 ? events / seconds : 0;
+    const done = position.globalPosition - startedPosition.globalPosition;
+    const left = Math.max(0, goal.globalPosition - Math.min(position.globalPosition, goal.globalPosition));
+    const positionsPerSecond = seconds > 0 ? done / seconds : 0;
+    options.onProgress?.({
+      phase,
+      events,
+      eventsPerSecond: Math.round(rate),
+      position,
+      target: goal,
+      etaSeconds: positionsPerSecond > 0 ? Math.round(left / positionsPerSecond) : null,
+    });
+  };
+  const ticker = setInterval(report, options.progressEveryMs ?? 1_000);
+  try {
+    await projector.start();
+    await projector.waitUntilCaughtUp({ timeoutMs: 7 * 24 * 3600_000 });
+    phase = 'catching-up';
+    const resumeLive = options.pauseLive ? await options.pauseLive() : null;
+    try {
+      goal = await store.head();
+      await projector.waitUntilCaughtUp({ timeoutMs: 3600_000 });
+      await projector.stop();
+      phase = 'swapping';
+      report();
+      await swapIn(client, database, target);
+      await client.command({ query: `DROP DATABASE IF EXISTS ${target} SYNC` });
+    } finally {
+      await resumeLive?.();
+    }
+  } finally {
+    clearInterval(ticker);
+    await projector.stop();
+  }
+  phase = 'done';
+  report();
+  const seconds = (Date.now() - started) / 1000;
+  return { events, seconds, eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : events, position, resumed };
+}
+
+/** Records the rebuilt tables' identities, exchanges each, and marks the swap finished. */
+async function swapIn(client: ClickHouseClient, live: string, rebuilt: string): Promise<void> {
+  const swapId = randomUUID();
+  const uuids = await tableUuids(client, rebuilt);
+  await client.insert({
+    table: `${live}.rebuild_swaps`,
+    values: SWAPPED_TABLES.map((table) => ({ swap_id: swapId, step: 'started', table_name: table, rebuilt_uuid: uuids.get(table) })),
+    format: 'JSONEachRow',
+  });
+  await exchangeAll(client, live, rebuilt, uuids);
+  await client.insert({ table: `${live}.rebuild_swaps`, values: [{ swap_id: swapId, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }], format: 'JSONEachRow' });
+}
+
+async function exchangeAll(client: ClickHouseClient, live: string, rebuilt: string, rebuiltUuids: ReadonlyMap<string, string | undefined>): Promise<void> {
+  const liveUuids = await tableUuids(client, live);
+  for (const table of SWAPPED_TABLES) {
+    const wanted = rebuiltUuids.get(table);
+    if (!wanted) throw new Error(`The rebuilt table ${rebuilt}.${table} is missing: run the rebuild again`);
+    if (liveUuids.get(table) === wanted) continue; // swapped before an interruption
+    await client.command({ query: `EXCHANGE TABLES ${live}.${table} AND ${rebuilt}.${table}` });
+  }
+}
+
+/** A swap cut short (a crash between two EXCHANGEs) is finished before anything else writes. */
+export async function completeInterruptedSwap(client: ClickHouseClient, live: string): Promise<boolean> {
+  const exists = await scalar(client, `SELECT count() AS v FROM system.tables WHERE database = {db:String} AND name = 'rebuild_swaps'`, { db: live });
+  if (!exists) return false;
+  const pending = await (
+    await client.query({
+      query: `SELECT swap_id, groupArray((table_name, toString(rebuilt_uuid))) AS tables FROM ${live}.rebuild_swaps
+              GROUP BY swap_id HAVING countIf(step = 'finished') = 0`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ swap_id: string; tables: [string, string][] }>();
+  for (const swap of pending) {
+    await exchangeAll(client, live, rebuildDatabaseOf(live), new Map(swap.tables));
+    await client.insert({ table: `${live}.rebuild_swaps`, values: [{ swap_id: swap.swap_id, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }], format: 'JSONEachRow' });
+    await client.command({ query: `DROP DATABASE IF EXISTS ${rebuildDatabaseOf(live)} SYNC` });
+  }
+  return pending.length > 0;
+}
+
+async function tableUuids(client: ClickHouseClient, database: string): Promise<Map<string, string>> {
+  const rows = await (
+    await client.query({ query: `SELECT name, toString(uuid) AS uuid FROM system.tables WHERE database = {db:String}`, query_params: { db: database }, format: 'JSONEachRow' })
+  ).json<{ name: string; uuid: string }>();
+  return new Map(rows.map((r) => [r.name, r.uuid]));
+}
+
+/** The last position written into a database's projected tables. */
+export async function projectedPosition(client: ClickHouseClient, database: string, projector = 'clickhouse'): Promise<Checkpoint> {
+  const rows = await (
+    await client.query({
+      query: `SELECT to_tx, to_pos FROM ${database}.projector_state WHERE projector = {p:String} AND status = 'done' ORDER BY seq DESC LIMIT 1`,
+      query_params: { p: projector },
+      format: 'JSONEachRow',
+    })
+  ).json<{ to_tx: number; to_pos: number }>();
+  const [row] = rows;
+  return row ? { transactionId: Number(row.to_tx), globalPosition: Number(row.to_pos) } : START;
+}
+
+/** A single number (ClickHouse sends 64-bit integers as strings in JSON). */
+async function scalar(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<number> {
+  const rows = await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<{ v: string | number }>();
+  return Number(rows[0]?.v ?? 0);
+}

@@ -1,0 +1,253 @@
+import type { AnalyticsMigration } from './migrations';
+
+/**
+ * The analytics schema. Base tables are written only by the projector (and rebuilt from the
+ * event store at will); roll-ups are kept by materialized views; `bi` holds the views analysts
+ * and BI tools read. docs/analytics.md describes every table and view; the reasons for engines,
+ * keys and partitions are there and in docs/decisions/0012-analytics-schema.md.
+ */
+
+/** Every projected fact row carries its event's provenance. */
+const PROVENANCE = `
+  occurred_at DateTime64(3, 'UTC') COMMENT 'when the fact happened (the event metadata occurredAt)',
+  recorded_at DateTime64(3, 'UTC') COMMENT 'when the platform stored it (knownAt questions filter on this)',
+  event_position UInt64 COMMENT 'the event global position in the event store',
+  event_id UUID,
+  source_system LowCardinality(String),
+  source_record String`;
+
+/** Replayed batches carry the same insert_deduplication_token: the window makes them no-ops. */
+const DEDUP = 'SETTINGS non_replicated_deduplication_window = 10000';
+
+/** The tables a rebuild builds afresh and swaps in with EXCHANGE TABLES (materialized views follow by name). */
+export const SWAPPED_TABLES = [
+  'organisation_changes',
+  'organisation_relationship_changes',
+  'practice_agreements',
+  'practice_bcp_reviews',
+  'practice_capabilities',
+  'utilisation_samples',
+  'utilisation_monthly',
+  'carbon_metrics',
+  'carbon_monthly',
+  'projector_state',
+] as const;
+
+/** Table migrations: applied to the live database and to every rebuild database alike. */
+export function tableMigrations(db: string): AnalyticsMigration[] {
+  return [
+    {
+      version: 1,
+      name: 'projected tables',
+      statements: [
+        `CREATE TABLE IF NOT EXISTS ${db}.organisation_changes (
+          code String, event_type LowCardinality(String), name String, level LowCardinality(String),
+          effective_from Date, closed_on Nullable(Date), successor_code String, postcode String, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (code, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.organisation_relationship_changes (
+          child_code String, relationship LowCardinality(String), parent_code String,
+          effective_from Date, effective_to Nullable(Date), ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (child_code, relationship, effective_from, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.practice_agreements (
+          practice_code String, agreement_id String, change LowCardinality(String), commissioner_code String,
+          term_start Nullable(Date), term_end Nullable(Date), terminated_on Nullable(Date), reason String, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, agreement_id, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.practice_bcp_reviews (
+          practice_code String, reviewed_by String, reviewed_on Date, outcome LowCardinality(String),
+          covers Array(LowCardinality(String)), ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, reviewed_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.practice_capabilities (
+          capability LowCardinality(String), practice_code String, change LowCardinality(String), changed_on Date,
+          solution String, supplier LowCardinality(String), route LowCardinality(String), reason String, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (capability, practice_code, changed_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.utilisation_samples (
+          capability LowCardinality(String), metric LowCardinality(String), period_start Date, period_end Date,
+          organisation_code String, organisation_level LowCardinality(String), value Float64, supplier LowCardinality(String), ${PROVENANCE}
+        ) ENGINE = MergeTree PARTITION BY toYear(period_start)
+          ORDER BY (capability, metric, period_start, organisation_code, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.utilisation_monthly (
+          capability LowCardinality(String), metric LowCardinality(String), month Date,
+          organisation_code String, organisation_level LowCardinality(String), value Float64, samples UInt64
+        ) ENGINE = SummingMergeTree((value, samples)) PARTITION BY toYear(month)
+          ORDER BY (capability, metric, month, organisation_code, organisation_level) ${DEDUP}`,
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.utilisation_monthly_mv TO ${db}.utilisation_monthly AS
+          SELECT capability, metric, toStartOfMonth(period_start) AS month, organisation_code, organisation_level,
+                 sum(value) AS value, count() AS samples
+          FROM ${db}.utilisation_samples
+          GROUP BY capability, metric, month, organisation_code, organisation_level`,
+        `CREATE TABLE IF NOT EXISTS ${db}.carbon_metrics (
+          footprint LowCardinality(String), category LowCardinality(String), period_start Date, period_end Date,
+          organisation_code String, organisation_level LowCardinality(String), kg_co2e Float64, method LowCardinality(String), ${PROVENANCE}
+        ) ENGINE = MergeTree PARTITION BY toYear(period_start)
+          ORDER BY (footprint, period_start, category, organisation_code, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.carbon_monthly (
+          footprint LowCardinality(String), month Date, category LowCardinality(String),
+          organisation_code String, organisation_level LowCardinality(String), kg_co2e Float64, metrics UInt64
+        ) ENGINE = SummingMergeTree((kg_co2e, metrics)) PARTITION BY toYear(month)
+          ORDER BY (footprint, month, category, organisation_code, organisation_level) ${DEDUP}`,
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.carbon_monthly_mv TO ${db}.carbon_monthly AS
+          SELECT footprint, toStartOfMonth(period_start) AS month, category, organisation_code, organisation_level,
+                 sum(kg_co2e) AS kg_co2e, count() AS metrics
+          FROM ${db}.carbon_metrics
+          GROUP BY footprint, month, category, organisation_code, organisation_level`,
+        `CREATE TABLE IF NOT EXISTS ${db}.projector_state (
+          projector LowCardinality(String), seq UInt64, status LowCardinality(String) COMMENT 'pending: rows being written; done: written',
+          from_tx UInt64, from_pos UInt64, to_tx UInt64, to_pos UInt64, events UInt64, rows UInt64,
+          written_at DateTime64(3, 'UTC') DEFAULT now64(3)
+        ) ENGINE = MergeTree ORDER BY (projector, seq)`,
+        `CREATE TABLE IF NOT EXISTS ${db}.rebuild_swaps (
+          swap_id String, step LowCardinality(String) COMMENT 'started (one row per table, with the rebuilt table uuid) or finished',
+          table_name String, rebuilt_uuid UUID, at DateTime64(3, 'UTC') DEFAULT now64(3)
+        ) ENGINE = MergeTree ORDER BY (swap_id, step, table_name)`,
+      ],
+    },
+  ];
+}
+
+/** `bi` views read the live database; they run as their definer, so a reader needs SELECT on `bi` only. */
+export function biMigrations(db: string, bi = 'bi'): AnalyticsMigration[] {
+  const view = (name: string, body: string): string =>
+    `CREATE OR REPLACE VIEW ${bi}.${name} DEFINER = CURRENT_USER SQL SECURITY DEFINER AS ${body}`;
+  return [
+    {
+      version: 101,
+      name: 'bi views',
+      statements: [
+        `CREATE DATABASE IF NOT EXISTS ${bi}`,
+        view(
+          'organisations',
+          `SELECT code,
+             argMaxIf(name, event_position, event_type IN ('OrganisationRegistered', 'OrganisationRenamed')) AS name,
+             anyIf(level, event_type = 'OrganisationRegistered') AS level,
+             minIf(effective_from, event_type = 'OrganisationRegistered') AS opened_on,
+             minIf(closed_on, event_type = 'OrganisationClosed') AS closed_on,
+             argMaxIf(successor_code, event_position, event_type = 'OrganisationClosed') AS successor_code,
+             anyIf(postcode, event_type = 'OrganisationRegistered') AS postcode
+           FROM ${db}.organisation_changes GROUP BY code`,
+        ),
+        view(
+          'organisation_relationships',
+          `SELECT r.child_code AS child_code, r.relationship AS relationship, r.parent_code AS parent_code, r.valid_from AS valid_from,
+             least(ifNull(r.effective_to, toDate('2149-06-06')), r.next_from, ifNull(c.closed_on, toDate('2149-06-06'))) AS valid_to
+           FROM (
+             SELECT child_code, relationship, parent_code, effective_from AS valid_from, effective_to,
+               leadInFrame(effective_from, 1, toDate('2149-06-06')) OVER (
+                 PARTITION BY child_code, relationship ORDER BY effective_from, event_position
+                 ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_from
+             FROM ${db}.organisation_relationship_changes
+           ) AS r
+           LEFT JOIN (SELECT code, minIf(closed_on, event_type = 'OrganisationClosed') AS closed_on
+                      FROM ${db}.organisation_changes GROUP BY code) AS c ON c.code = r.child_code
+           WHERE r.parent_code != '' AND r.valid_from < valid_to`,
+        ),
+        view(
+          'organisation_hierarchy',
+          `WITH
+             rel AS (SELECT child_code, relationship, parent_code FROM ${bi}.organisation_relationships
+                     WHERE valid_from <= {on_date:Date} AND {on_date:Date} < valid_to),
+             c2i AS (SELECT child_code AS commissioner, any(parent_code) AS icb FROM rel WHERE relationship = 'PART_OF_ICB' GROUP BY child_code),
+             i2r AS (SELECT child_code AS icb, any(parent_code) AS region FROM rel WHERE relationship = 'IN_REGION' GROUP BY child_code),
+             practices AS (
+               SELECT p.code AS code, p.pcn AS pcn, p.commissioner AS commissioner, c.icb AS icb, r.region AS region
+               FROM (SELECT child_code AS code, anyIf(parent_code, relationship = 'MEMBER_OF_PCN') AS pcn,
+                            anyIf(parent_code, relationship = 'COMMISSIONED_BY') AS commissioner
+                     FROM rel WHERE relationship IN ('MEMBER_OF_PCN', 'COMMISSIONED_BY') GROUP BY child_code) AS p
+               LEFT JOIN c2i AS c ON c.commissioner = p.commissioner
+               LEFT JOIN i2r AS r ON r.icb = c.icb),
+             lineage AS (
+               SELECT code, 'PRACTICE' AS level, pcn AS pcn_code, commissioner AS commissioner_code, icb AS icb_code, region AS region_code FROM practices
+               UNION ALL
+               SELECT pcn, 'PCN', pcn, commissioner, icb, region FROM (
+                 SELECT pcn, commissioner, any(icb) AS icb, any(region) AS region, count() AS members
+                 FROM practices WHERE pcn != '' GROUP BY pcn, commissioner)
+               ORDER BY pcn, members DESC, commissioner LIMIT 1 BY pcn
+               UNION ALL
+               SELECT c.commissioner, 'COMMISSIONER', '', c.commissioner, c.icb, r.region FROM c2i AS c LEFT JOIN i2r AS r ON r.icb = c.icb
+               UNION ALL
+               SELECT icb, 'ICB', '', '', icb, region FROM i2r
+               UNION ALL
+               SELECT code, 'REGION', '', '', '', code FROM ${bi}.organisations
+               WHERE level = 'REGION' AND opened_on <= {on_date:Date} AND (closed_on IS NULL OR {on_date:Date} < closed_on)
+               UNION ALL
+               SELECT 'ENG', 'NATIONAL', '', '', '', '')
+           SELECT l.code AS code, l.level AS level, o.name AS name, l.pcn_code AS pcn_code, l.commissioner_code AS commissioner_code,
+                  l.icb_code AS icb_code, l.region_code AS region_code, 'ENG' AS national_code
+           FROM lineage AS l LEFT JOIN ${bi}.organisations AS o ON o.code = l.code`,
+        ),
+        view(
+          'utilisation_samples',
+          `SELECT capability, metric, period_start, period_end, toStartOfMonth(period_start) AS month, organisation_code, organisation_level,
+                  value, supplier, occurred_at, recorded_at, event_position, event_id, source_system, source_record
+           FROM ${db}.utilisation_samples`,
+        ),
+        view(
+          'utilisation_monthly',
+          `SELECT capability, metric, month, organisation_code, organisation_level, sum(value) AS value, sum(samples) AS samples
+           FROM ${db}.utilisation_monthly GROUP BY capability, metric, month, organisation_code, organisation_level`,
+        ),
+        view(
+          'carbon_metrics',
+          `SELECT footprint, category, period_start, period_end, toStartOfMonth(period_start) AS month, organisation_code, organisation_level,
+                  kg_co2e, method, occurred_at, recorded_at, event_position, event_id, source_system, source_record
+           FROM ${db}.carbon_metrics`,
+        ),
+        view(
+          'carbon_monthly',
+          `SELECT footprint, month, category, organisation_code, organisation_level, sum(kg_co2e) AS kg_co2e, sum(metrics) AS metrics
+           FROM ${db}.carbon_monthly GROUP BY footprint, month, category, organisation_code, organisation_level`,
+        ),
+        view('agreement_events', `SELECT * FROM ${db}.practice_agreements`),
+        view('agreements_at', agreementsSql(db, `WHERE a.recorded_at <= {known_at:DateTime64(3)}`, '{as_of:Date}')),
+        view('agreements', agreementsSql(db, '', 'today()')),
+        view('bcp_reviews', `SELECT * FROM ${db}.practice_bcp_reviews`),
+        view('bcp_latest_review_at', bcpLatestSql(db, `WHERE reviewed_on <= {as_of:Date} AND recorded_at <= {known_at:DateTime64(3)}`)),
+        view('bcp_latest_review', bcpLatestSql(db, '')),
+        view('capability_changes', `SELECT * FROM ${db}.practice_capabilities`),
+        view('capability_status_at', capabilityStatusSql(db, `WHERE changed_on <= {as_of:Date} AND recorded_at <= {known_at:DateTime64(3)}`)),
+        view('capability_status', capabilityStatusSql(db, '')),
+        view(
+          'projection_status',
+          `SELECT projector, argMax(to_tx, seq) AS transaction_id, argMax(to_pos, seq) AS global_position,
+                  sumIf(events, status = 'done') AS events_projected, max(written_at) AS last_batch_at
+           FROM ${db}.projector_state GROUP BY projector`,
+        ),
+      ],
+    },
+  ];
+}
+
+function agreementsSql(db: string, where: string, asOf: string): string {
+  return `SELECT agreement_id, practice_code, commissioner_code, signed_on, term_start, term_end, terminated_on, recorded_at,
+            signed_on <= ${asOf} AND term_start <= ${asOf} AND ${asOf} <= term_end AND (terminated_on IS NULL OR ${asOf} < terminated_on) AS in_force
+          FROM (
+            SELECT agreement_id,
+              anyIf(a.practice_code, a.change = 'SIGNED') AS practice_code,
+              anyIf(a.commissioner_code, a.change = 'SIGNED') AS commissioner_code,
+              toDate(minIf(a.occurred_at, a.change = 'SIGNED')) AS signed_on,
+              assumeNotNull(minIf(a.term_start, a.change = 'SIGNED')) AS term_start,
+              assumeNotNull(maxIf(a.term_end, a.change = 'SIGNED')) AS term_end,
+              minIf(a.terminated_on, a.change = 'TERMINATED') AS terminated_on,
+              max(a.recorded_at) AS recorded_at
+            FROM ${db}.practice_agreements AS a ${where}
+            GROUP BY agreement_id HAVING countIf(a.change = 'SIGNED') > 0)`;
+}
+
+function bcpLatestSql(db: string, where: string): string {
+  return `SELECT practice_code, latest.1 AS reviewed_on, latest.2 AS outcome, latest.3 AS reviewed_by, latest.4 AS covers, latest.5 AS recorded_at
+          FROM (SELECT practice_code,
+                  argMax((reviewed_on, outcome, reviewed_by, covers, recorded_at), (reviewed_on, event_position)) AS latest
+                FROM ${db}.practice_bcp_reviews ${where} GROUP BY practice_code)`;
+}
+
+function capabilityStatusSql(db: string, where: string): string {
+  return `SELECT capability, practice_code, latest.1 = 'DEPLOYED' AS deployed, latest.2 AS since, latest.3 AS solution,
+            latest.4 AS supplier, latest.5 AS route, latest.6 AS recorded_at
+          FROM (SELECT capability, practice_code,
+                  argMax((change, changed_on, solution, supplier, route, recorded_at), (changed_on, event_position)) AS latest
+                FROM ${db}.practice_capabilities ${where} GROUP BY capability, practice_code)`;
+}
+
+/** Server mode only: a role that can read `bi` and nothing else (chDB has no users). */
+export function biReaderStatements(bi = 'bi', role = 'gpds_bi_reader'): string[] {
+  return [`CREATE ROLE IF NOT EXISTS ${role}`, `REVOKE ALL ON *.* FROM ${role}`, `GRANT SELECT ON ${bi}.* TO ${role}`];
+}
