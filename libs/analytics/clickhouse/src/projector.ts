@@ -16,6 +16,8 @@ export interface ProjectorOptions {
   /** Events per read from the store (default 10,000, the store's maximum). */
   readonly readBatchSize?: number;
   readonly pollIntervalMs?: number;
+  /** Told as a write begins (before its range is recorded as pending). */
+  readonly onWriteStart?: (seq: number, events: number) => void;
   /** Told after every write. */
   readonly onBatch?: (batch: BatchReport) => void;
   /** Told about every failure; writes and reads are retried until they succeed or the projector stops. */
@@ -184,6 +186,7 @@ export class Projector {
     this.bufferEvents = 0;
     const seq = ++this.seq;
     const started = Date.now();
+    this.options.onWriteStart?.(seq, events);
     await this.retrying(async () => {
       await this.writeState({ seq, status: 'pending', ...flat(range), events, rows: rowCount });
       await this.writeRows(range, rows);
