@@ -4,7 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { MappingImportError, importMappingFile, loadDirectory, type MappingImportReport } from '@gpds/organisations-importer';
 import { SubmissionProcessor, type RecordResult } from '@gpds/submissions';
 import { PublicationFormatError, planPublication, readPublication, sendPublication, type PublicationImportReport } from '@gpds/submissions-publications';
-import { EventStoreUnavailableError, openPlatformEventStore } from '@gpds/platform-bootstrap';
+import { rebuildProjections, type RebuildProgress, type RebuildReport } from '@gpds/analytics-clickhouse';
+import { EventStoreUnavailableError, openPlatformEventStore, openPlatformProjections } from '@gpds/platform-bootstrap';
 import { ConfigError, readPlatformConfig } from '@gpds/shared-config';
 
 /**
@@ -80,6 +81,71 @@ program
     }
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : describePublication(report));
   });
+
+program
+  .command('rebuild-projections')
+  .description('rebuild every ClickHouse projection from the event store into fresh tables while the old ones serve, then swap them in')
+  .option('--url <url>', 'a running platform or projector (default http://127.0.0.1:$PORT); when none answers, the rebuild runs here on the stopped stores')
+  .option('--key <key>', 'an admin key for the running process (default: $DATA_DIR/admin.key)')
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { url?: string; key?: string; json?: boolean }) => {
+    const config = readPlatformConfig(process.env);
+    const url = options.url ?? `http://127.0.0.1:${config.port}`;
+    let report: RebuildReport;
+    if (await reachable(url)) {
+      // The running process owns the live projector: it must pause it for the swap, so it runs the rebuild.
+      const key = options.key ?? readAdminKey(config.dataDir);
+      process.stderr.write(`asking the running process at ${url} to rebuild\n`);
+      report = await remoteRebuild(url, key);
+    } else {
+      if (options.url) throw new CliError(`no platform or projector answers at ${options.url}`);
+      process.stderr.write(`no platform answers at ${url}: rebuilding on the stopped stores\n`);
+      const eventStore = await openPlatformEventStore(config);
+      try {
+        const projections = await openPlatformProjections(config.dataDir, eventStore.opened.store, { start: false });
+        try {
+          await projections.service.migrate();
+          report = await rebuildProjections({ store: eventStore.opened.store, client: projections.analytics.client, database: projections.service.database, onProgress: showRebuild });
+        } finally {
+          await projections.close();
+        }
+      } finally {
+        await eventStore.close();
+      }
+    }
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : `rebuilt every projection: ${report.events} events in ${report.seconds.toFixed(1)} s (${report.eventsPerSecond} events/s)${report.resumed ? ', carrying on an interrupted rebuild' : ''}; swapped in\n`,
+    );
+  });
+
+function showRebuild(p: RebuildProgress): void {
+  const eta = p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds} s`;
+  progress(`rebuild ${p.phase}: ${p.events} events, ${p.eventsPerSecond} events/s, position ${p.position.globalPosition} of ${p.target.globalPosition}${eta}`, p.phase === 'done');
+}
+
+async function remoteRebuild(url: string, key: string): Promise<RebuildReport> {
+  const response = await fetch(`${url}/v1/admin/projections/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+  if (!response.ok || !response.body) {
+    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+    throw new CliError(`the platform refused the rebuild (${response.status}): ${body.error?.message ?? 'no reason given'}`);
+  }
+  let buffered = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buffered.slice(0, newline)) as { progress?: RebuildProgress; done?: RebuildReport; error?: { message: string } };
+      buffered = buffered.slice(newline + 1);
+      if (line.progress) showRebuild(line.progress);
+      if (line.error) throw new CliError(`the rebuild failed: ${line.error.message}; the live tables were left as they were`);
+      if (line.done) return line.done;
+    }
+  }
+  throw new CliError('the platform closed the connection before the rebuild finished: see its log, and run the command again (an interrupted rebuild carries on)');
+}
 
 async function reachable(url: string): Promise<boolean> {
   try {

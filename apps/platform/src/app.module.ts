@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
+import type { ProjectionService } from '@gpds/analytics-clickhouse';
+import { ProjectionsModule } from '@gpds/analytics-http';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import type { LiveDirectory } from '@gpds/organisations-importer';
 import type { PlatformConfig } from '@gpds/shared-config';
@@ -15,6 +17,7 @@ export interface PlatformParts {
   readonly keys: ApiKeyStore;
   readonly directory: LiveDirectory;
   readonly processor: SubmissionProcessor;
+  readonly projections: ProjectionService;
 }
 
 @Module({})
@@ -28,10 +31,11 @@ export class AppModule {
             level: config.logLevel,
             // Never log credentials: API keys travel in Authorization headers.
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[redacted]' },
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           },
         }),
         EventStoreModule.forStore(parts.opened),
+        ProjectionsModule.register({ service: parts.projections, keys: parts.keys }),
         SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
       ],
       controllers: [HealthController],

@@ -5,7 +5,7 @@ import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
 import { LiveDirectory } from '@gpds/organisations-importer';
-import { ensureAdminKey, importReferenceData, openPlatformEventStore, type PlatformEventStore } from '@gpds/platform-bootstrap';
+import { ensureAdminKey, importReferenceData, openPlatformEventStore, openPlatformProjections, type PlatformEventStore, type PlatformProjections } from '@gpds/platform-bootstrap';
 import { SubmissionProcessor } from '@gpds/submissions';
 import { ConfigError, readPlatformConfig, redactUrl, type PlatformConfig } from '@gpds/shared-config';
 import { AppModule } from './app.module';
@@ -46,9 +46,22 @@ async function main(): Promise<void> {
   if (adminKey.created) boot.info({ adminKeyFile: adminKey.path }, `created the first admin API key in ${adminKey.path} (mode 0600)`);
   const directory = await LiveDirectory.start(opened.store);
   const processor = new SubmissionProcessor({ store: opened.store, directory: () => directory.current() });
+  const projectionLog = boot.child({ component: 'projector' });
+  let projections: PlatformProjections;
+  try {
+    projections = await openPlatformProjections(config.dataDir, opened.store, {
+      log: { info: (message, details) => projectionLog.info(details ?? {}, message), warn: (message, details) => projectionLog.warn(details ?? {}, message) },
+    });
+  } catch (error) {
+    boot.fatal((error as Error).message);
+    await directory.stop();
+    await eventStore.close();
+    process.exit(1);
+  }
+  boot.info({ analytics: projections.connection.kind === 'chdb' ? { engine: 'chdb', path: projections.connection.path } : { engine: 'clickhouse', url: projections.connection.url }, database: projections.service.database }, 'projector following the event store into ClickHouse');
 
   const app = await NestFactory.create(
-    AppModule.compose(config, { opened, keys, directory, processor }, { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind }),
+    AppModule.compose(config, { opened, keys, directory, processor, projections: projections.service }, { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind }),
     // Submission bodies stream through their own readers; nothing buffers them first.
     { bufferLogs: true, bodyParser: false },
   );
@@ -58,8 +71,8 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address() as { port: number } | null;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
   boot.info(
-    { url, health: `${url}/health`, submissions: `${url}/v1/submissions`, openapi: `${url}/openapi.json`, adminKeyFile: adminKey.path, dataDir: resolve(config.dataDir) },
-    `platform listening on ${url}: submissions at ${url}/v1/submissions, API description at ${url}/openapi.json, health at ${url}/health; admin key in ${adminKey.path}; Ctrl-C stops it`,
+    { url, health: `${url}/health`, metrics: `${url}/metrics`, submissions: `${url}/v1/submissions`, openapi: `${url}/openapi.json`, adminKeyFile: adminKey.path, dataDir: resolve(config.dataDir) },
+    `platform listening on ${url}: submissions at ${url}/v1/submissions, API description at ${url}/openapi.json, health at ${url}/health, metrics at ${url}/metrics; admin key in ${adminKey.path}; Ctrl-C stops it`,
   );
 
   let stopping = false;
@@ -68,13 +81,16 @@ async function main(): Promise<void> {
     stopping = true;
     boot.info({ signal }, 'stopping');
     await directory.stop();
+    await projections.close(); // writes what the projector has buffered
+    boot.info('projector stopped');
     await app.close(); // closes the event store (EventStoreModule)
     eventStore.lock?.release();
     boot.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // 'on', not 'once': the embedded ClickHouse may pass a signal on again while a query runs; the stopping flag ignores repeats.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 void main().catch((error: unknown) => {

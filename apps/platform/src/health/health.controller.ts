@@ -2,6 +2,8 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { EventStore } from '@gpds/event-store';
 import type { LiveDirectory } from '@gpds/organisations-importer';
+import type { ProjectionService } from '@gpds/analytics-clickhouse';
+import { PROJECTIONS, projectionHealth } from '@gpds/analytics-http';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
 export const LIVE_DIRECTORY = Symbol('LIVE_DIRECTORY');
@@ -22,11 +24,16 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(PLATFORM_INFO) private readonly info: PlatformInfo,
     @Inject(LIVE_DIRECTORY) private readonly directory: LiveDirectory,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionService,
   ) {}
 
   @Get()
   async health(@Res() res: Response): Promise<void> {
-    const checks: Record<string, Check> = { eventStore: await this.checkEventStore(), referenceData: this.checkReferenceData() };
+    const checks: Record<string, Check> = {
+      eventStore: await this.checkEventStore(),
+      referenceData: this.checkReferenceData(),
+      projections: await withTimeout(projectionHealth(this.projections), 2_000).catch((error: unknown) => ({ status: 'down' as const, error: String(error) })),
+    };
     const notReady = Object.entries(checks)
       .filter(([, check]) => check.status !== 'up')
       .map(([name]) => name);

@@ -62,3 +62,8 @@ export function analyticsConnectionFromEnv(env: Readonly<Record<string, string |
   }
   return { kind: 'chdb', path: resolve(dataDir, 'analytics') };
 }
+
+/** The connection with any password blanked, for logs and messages. */
+export function redactAnalyticsConnection(connection: AnalyticsConnection): AnalyticsConnection {
+  return connection.kind === 'server' && connection.password ? { ...connection, password: '[redacted]' } : connection;
+}

@@ -61,10 +61,15 @@ export class ProjectionService {
     return this.options.analytics.client;
   }
 
-  async start(): Promise<void> {
+  /** Brings the analytics schema and the `bi` views up to date, and finishes an interrupted swap. */
+  async migrate(): Promise<void> {
     const { client } = this.options.analytics;
     await migrateAnalytics(client, this.database, [...tableMigrations(this.database), ...biMigrations(this.database, this.biDatabase)]);
     if (await completeInterruptedSwap(client, this.database)) this.options.log?.warn('finished a projection swap that was interrupted');
+  }
+
+  async start(): Promise<void> {
+    await this.migrate();
     await this.startLive();
   }
 
@@ -87,7 +92,9 @@ export class ProjectionService {
     const head = await this.options.store.head();
     const position = this.live?.status().position ?? { transactionId: 0, globalPosition: 0 };
     const caughtUp = compareCheckpoints(position, head) >= 0 || position.globalPosition >= head.globalPosition;
-    return { position, head, caughtUp, behind: caughtUp ? 0 : head.globalPosition - position.globalPosition };
+    // Past the head, a checkpoint may be a bound rather than an event (a filtered read that came
+    // back short): show the head then.
+    return { position: caughtUp ? head : position, head, caughtUp, behind: caughtUp ? 0 : head.globalPosition - position.globalPosition };
   }
 
   async waitUntilCaughtUp(timeoutMs = 30_000): Promise<void> {

@@ -82,6 +82,8 @@ export class Projector {
   private bufferRows = 0;
   private bufferEvents = 0;
   private bufferSince = 0;
+  /** A write has taken the buffer and not finished: its rows are not yet known to be in. */
+  private writing = false;
   private chain: Promise<void> = Promise.resolve();
   private stopping = false;
   private stats = { events: 0, rows: 0, batches: 0, lastBatchAt: null as string | null, lastError: null as string | null };
@@ -146,7 +148,7 @@ export class Projector {
   status(): ProjectorStatus {
     return {
       running: this.subscription !== null,
-      position: this.bufferEvents === 0 && this.staged.length === 0 ? this.readEnd : this.durable,
+      position: this.bufferEvents === 0 && this.staged.length === 0 && !this.writing ? this.readEnd : this.durable,
       eventsProjected: this.stats.events,
       rowsWritten: this.stats.rows,
       batches: this.stats.batches,
@@ -187,12 +189,17 @@ export class Projector {
     const seq = ++this.seq;
     const started = Date.now();
     this.options.onWriteStart?.(seq, events);
-    await this.retrying(async () => {
-      await this.writeState({ seq, status: 'pending', ...flat(range), events, rows: rowCount });
-      await this.writeRows(range, rows);
-      await this.writeState({ seq, status: 'done', ...flat(range), events, rows: rowCount });
-    });
-    this.durable = range.to;
+    this.writing = true;
+    try {
+      await this.retrying(async () => {
+        await this.writeState({ seq, status: 'pending', ...flat(range), events, rows: rowCount });
+        await this.writeRows(range, rows);
+        await this.writeState({ seq, status: 'done', ...flat(range), events, rows: rowCount });
+      });
+      this.durable = range.to;
+    } finally {
+      this.writing = false;
+    }
     this.stats.events += events;
     this.stats.rows += rowCount;
     this.stats.batches++;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { START, type Checkpoint, type EventStore } from '@gpds/event-store';
+import { START, compareCheckpoints, type Checkpoint, type EventStore } from '@gpds/event-store';
 import { migrateAnalytics } from './migrations';
 import { Projector } from './projector';
 import { SWAPPED_TABLES, tableMigrations } from './schema';
@@ -72,14 +72,15 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const report = (): void => {
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? events / seconds : 0;
-    const done = position.globalPosition - startedPosition.globalPosition;
-    const left = Math.max(0, goal.globalPosition - Math.min(position.globalPosition, goal.globalPosition));
+    const at = Math.min(position.globalPosition, goal.globalPosition);
+    const done = at - Math.min(startedPosition.globalPosition, at);
+    const left = goal.globalPosition - at;
     const positionsPerSecond = seconds > 0 ? done / seconds : 0;
     options.onProgress?.({
       phase,
       events,
       eventsPerSecond: Math.round(rate),
-      position,
+      position: compareCheckpoints(position, goal) >= 0 ? goal : position,
       target: goal,
       etaSeconds: positionsPerSecond > 0 ? Math.round(left / positionsPerSecond) : null,
     });
@@ -108,7 +109,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   phase = 'done';
   report();
   const seconds = (Date.now() - started) / 1000;
-  return { events, seconds, eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : events, position, resumed };
+  const end = compareCheckpoints(position, goal) >= 0 ? goal : position;
+  return { events, seconds, eventsPerSecond: seconds > 0 ? Math.round(events / seconds) : events, position: end, resumed };
 }
 
 /** Records the rebuilt tables' identities, exchanges each, and marks the swap finished. */

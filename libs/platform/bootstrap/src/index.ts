@@ -1,3 +1,4 @@
 export * from './open-platform-event-store';
 export * from './reference-import';
 export * from './admin-key';
+export * from './projections';

@@ -1,7 +1,7 @@
 import { Controller, HttpStatus, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { InvalidKeyRequestError, type ApiKeyStore } from '@gpds/access-api-keys';
-import { API_KEYS, ApiKeyGuard, Roles, type AuthenticatedRequest } from './auth';
+import { API_KEYS, ApiKeyGuard, Roles, type AuthenticatedRequest } from '@gpds/access-http';
 
 const MAX_ADMIN_BODY = 16 * 1024;
 

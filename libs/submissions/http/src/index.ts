@@ -1,5 +1,5 @@
 export * from './record-readers';
-export * from './auth';
+export * from '@gpds/access-http';
 export * from './submit-records.command';
 export * from './submissions.controller';
 export * from './admin-keys.controller';

@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
 import type { SubmissionProcessor } from '@gpds/submissions';
 import { AdminKeysController } from './admin-keys.controller';
-import { API_KEYS, ApiKeyGuard } from './auth';
+import { API_KEYS, ApiKeyGuard } from '@gpds/access-http';
 import { OpenApiController } from './openapi';
 import { SUBMISSION_PROCESSOR, SubmitRecordsHandler } from './submit-records.command';
 import { SUBMISSION_LIMITS, SubmissionsController, type SubmissionLimits } from './submissions.controller';

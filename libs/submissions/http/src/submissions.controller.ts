@@ -3,7 +3,7 @@ import { Controller, HttpStatus, Inject, Logger, Post, Req, Res, UseGuards } fro
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import type { IncomingRecord } from '@gpds/submissions';
-import { ApiKeyGuard, Roles, type AuthenticatedRequest } from './auth';
+import { ApiKeyGuard, Roles, type AuthenticatedRequest } from '@gpds/access-http';
 import { BodyTooLargeError, UnreadableBodyError, bodyFormat, readRecords } from './record-readers';
 import { ResultSpool } from './result-spool';
 import { SubmitRecordsCommand } from './submit-records.command';

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injec
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { ApiKeyStore, Role } from '@gpds/access-api-keys';
-import type { Principal } from '@gpds/submissions';
+import type { ApiKeyPrincipal as Principal } from '@gpds/access-api-keys';
 
 export const API_KEYS = Symbol('API_KEYS');
 const ROLES_KEY = 'gpds:roles';

@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { Controller, Get, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Response } from 'express';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
+import type { ProjectionService } from '@gpds/analytics-clickhouse';
+import { PROJECTIONS, ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
+import { openPlatformEventStore, openPlatformProjections, type PlatformEventStore, type PlatformProjections } from '@gpds/platform-bootstrap';
+import { ConfigError, readPlatformConfig, redactUrl, type PlatformConfig } from '@gpds/shared-config';
+
+/**
+ * The projector as a process of its own: follows the event store (EVENT_STORE_URL) into
+ * ClickHouse (CLICKHOUSE_URL), with /health, /metrics and the admin rebuild route on $PORT.
+ * The all-in-one platform runs the same ProjectionService inside its own process.
+ */
+@Controller('health')
+class ProjectorHealthController {
+  constructor(@Inject(PROJECTIONS) private readonly service: ProjectionService) {}
+
+  @Get()
+  async health(@Res() res: Response): Promise<void> {
+    const projections = await projectionHealth(this.service);
+    const ready = projections.status === 'up';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'not-ready', live: true, ready, notReady: ready ? [] : ['projections'], checks: { projections } });
+  }
+}
+
+@Module({})
+class ProjectorModule {
+  static compose(config: PlatformConfig, service: ProjectionService, keys: ApiKeyStore): DynamicModule {
+    return {
+      module: ProjectorModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+        ProjectionsModule.register({ service, keys }),
+      ],
+      controllers: [ProjectorHealthController],
+    };
+  }
+}
+
+async function main(): Promise<void> {
+  const log = pino({ level: process.env['LOG_LEVEL'] ?? 'info', base: { component: 'projector' } });
+  let config: PlatformConfig;
+  try {
+    config = readPlatformConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log.fatal({ variable: error.variable }, `Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  log.info({ eventStore: config.eventStoreUrl ? redactUrl(config.eventStoreUrl) : `embedded under ${config.dataDir}` }, 'opening the event store');
+  let eventStore: PlatformEventStore;
+  let projections: PlatformProjections;
+  try {
+    eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
+    projections = await openPlatformProjections(config.dataDir, eventStore.opened.store, {
+      log: { info: (message, details) => log.info(details ?? {}, message), warn: (message, details) => log.warn(details ?? {}, message) },
+    });
+  } catch (error) {
+    log.fatal((error as Error).message);
+    process.exit(1);
+  }
+  const app = await NestFactory.create(ProjectorModule.compose(config, projections.service, new ApiKeyStore(eventStore.opened.store.db)), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number } | null;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
+  log.info({ url, database: projections.service.database }, `projector following the event store; health at ${url}/health, metrics at ${url}/metrics; Ctrl-C stops it`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await projections.close();
+    await app.close();
+    await eventStore.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  // 'on', not 'once': the embedded ClickHouse may pass a signal on again while a query runs; the stopping flag ignores repeats.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main().catch((error: unknown) => {
+  pino().fatal({ err: error }, 'projector failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,176 @@
+import { Controller, Get, HttpStatus, Inject, Injectable, Module, Post, Res, UseGuards, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Response } from 'express';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiKeyStore } from '@gpds/access-api-keys';
+import { API_KEYS, ApiKeyGuard, Roles } from '@gpds/access-http';
+import { RebuildInProgressError, type ProjectionService } from '@gpds/analytics-clickhouse';
+
+export const PROJECTIONS = Symbol('PROJECTIONS');
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+
+/** What /health says about the projections: up while the projector runs, with its lag. */
+export async function projectionHealth(service: ProjectionService): Promise<{ status: 'up' | 'down'; [detail: string]: unknown }> {
+  const status = service.status();
+  try {
+    const lag = await service.lag();
+    const details = {
+      position: lag.position,
+      head: lag.head,
+      behind: lag.behind,
+      caughtUp: lag.caughtUp,
+      eventsProjected: status?.eventsProjected ?? 0,
+      lastBatchAt: status?.lastBatchAt ?? null,
+      lastError: status?.lastError ?? null,
+      rebuilding: service.rebuildRunning(),
+    };
+    if (status?.running || service.rebuildRunning()) return { status: 'up', ...details };
+    return { status: 'down', error: 'the projector is not running: see the log for why', ...details };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Prometheus metrics of the projector (and the process), read when scraped. */
+export function projectionMetrics(service: ProjectionService): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'gpds_' });
+  let lag: Awaited<ReturnType<ProjectionService['lag']>> | null = null;
+  const refresh = async (): Promise<void> => {
+    lag = await service.lag().catch(() => null);
+  };
+  new Gauge({
+    name: 'gpds_event_store_head_position',
+    help: 'Global position of the last committed event in the event store',
+    registers: [registry],
+    async collect() {
+      await refresh();
+      this.set(lag?.head.globalPosition ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'gpds_projector_position',
+    help: 'Global position up to which the ClickHouse projections are written',
+    registers: [registry],
+    collect() {
+      this.set(lag?.position.globalPosition ?? service.status()?.position.globalPosition ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'gpds_projector_lag_positions',
+    help: 'Global positions between the event store head and the projections (0 when caught up)',
+    registers: [registry],
+    collect() {
+      this.set(lag?.behind ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'gpds_projector_running',
+    help: '1 while the live projector follows the event store',
+    registers: [registry],
+    collect() {
+      this.set(service.status()?.running ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'gpds_projection_rebuild_running',
+    help: '1 while a projection rebuild runs',
+    registers: [registry],
+    collect() {
+      this.set(service.rebuildRunning() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'gpds_projector_last_batch_timestamp_seconds',
+    help: 'When the projector last wrote a batch (Unix time)',
+    registers: [registry],
+    collect() {
+      const at = service.status()?.lastBatchAt;
+      this.set(at ? Date.parse(at) / 1000 : 0);
+    },
+  });
+  const counter = (name: string, help: string, read: () => number): void => {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        // Counters only go up: a restarted projector starts counting again from zero.
+        const now = read();
+        if (now > reported) this.inc(now - reported);
+        reported = now;
+      },
+    });
+  };
+  counter('gpds_projector_events_total', 'Events projected by this process', () => service.status()?.eventsProjected ?? 0);
+  counter('gpds_projector_rows_total', 'Rows written to ClickHouse by this process', () => service.status()?.rowsWritten ?? 0);
+  counter('gpds_projector_batches_total', 'Batches written to ClickHouse by this process', () => service.status()?.batches ?? 0);
+  return registry;
+}
+
+/** GET /metrics: Prometheus text format. */
+@Controller('metrics')
+export class MetricsController {
+  constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
+
+  @Get()
+  async metrics(@Res() res: Response): Promise<void> {
+    res.setHeader('Content-Type', this.registry.contentType);
+    res.send(await this.registry.metrics());
+  }
+}
+
+/**
+ * POST /v1/admin/projections/rebuild (admin): rebuilds every projection from the event store
+ * and swaps it in, answering with NDJSON progress lines (events/s, ETA) and a last line with
+ * the report. 409 when a rebuild is already running.
+ */
+@Controller('v1/admin/projections')
+@UseGuards(ApiKeyGuard)
+export class ProjectionsAdminController {
+  constructor(@Inject(PROJECTIONS) private readonly service: ProjectionService) {}
+
+  @Post('rebuild')
+  @Roles('admin')
+  async rebuild(@Res() res: Response): Promise<void> {
+    if (this.service.rebuildRunning()) {
+      res.status(HttpStatus.CONFLICT).json({ error: { code: 'REBUILD_RUNNING', message: new RebuildInProgressError().message } });
+      return;
+    }
+    res.status(HttpStatus.OK).setHeader('Content-Type', 'application/x-ndjson');
+    res.flushHeaders();
+    try {
+      const report = await this.service.rebuild((progress) => res.write(`${JSON.stringify({ progress })}\n`));
+      res.end(`${JSON.stringify({ done: report })}\n`);
+    } catch (error) {
+      res.end(`${JSON.stringify({ error: { code: 'REBUILD_FAILED', message: error instanceof Error ? error.message : String(error) } })}\n`);
+    }
+  }
+}
+
+@Injectable()
+class ProjectionsLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(PROJECTIONS) private readonly service: ProjectionService) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.service.stop();
+  }
+}
+
+/** Mounts a started ProjectionService: metrics, the admin rebuild route, and its stop on shutdown. */
+@Module({})
+export class ProjectionsModule {
+  static register(options: { service: ProjectionService; keys: ApiKeyStore }): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      controllers: [MetricsController, ProjectionsAdminController],
+      providers: [
+        { provide: PROJECTIONS, useValue: options.service },
+        { provide: METRICS_REGISTRY, useValue: projectionMetrics(options.service) },
+        { provide: API_KEYS, useValue: options.keys },
+        ApiKeyGuard,
+        ProjectionsLifecycle,
+      ],
+      exports: [PROJECTIONS],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import type { EventStore } from '@gpds/event-store';
+import {
+  ProjectionService,
+  analyticsConnectionFromEnv,
+  openAnalyticsStore,
+  redactAnalyticsConnection,
+  type AnalyticsConnection,
+  type AnalyticsStore,
+  type ProjectionLogger,
+} from '@gpds/analytics-clickhouse';
+
+export interface PlatformProjections {
+  readonly analytics: AnalyticsStore;
+  readonly service: ProjectionService;
+  readonly connection: AnalyticsConnection;
+  close(): Promise<void>;
+}
+
+/** The live analytics database: the one named in CLICKHOUSE_URL's path, else 'gpds'. */
+export function analyticsDatabase(connection: AnalyticsConnection): string {
+  return connection.kind === 'server' && connection.database ? connection.database : 'gpds';
+}
+
+/**
+ * Opens ClickHouse (chDB under DATA_DIR/analytics, or CLICKHOUSE_URL) and, unless told not to,
+ * starts the projector: schema migrated, an interrupted swap finished, the store followed.
+ */
+export async function openPlatformProjections(
+  dataDir: string,
+  store: EventStore,
+  options: { env?: Readonly<Record<string, string | undefined>>; log?: ProjectionLogger; start?: boolean } = {},
+): Promise<PlatformProjections> {
+  const connection = analyticsConnectionFromEnv(options.env ?? process.env, dataDir);
+  const analytics = openAnalyticsStore(connection);
+  try {
+    await analytics.version();
+  } catch (error) {
+    await analytics.close().catch(() => undefined);
+    throw new Error(
+      `ClickHouse is not reachable (${JSON.stringify(redactAnalyticsConnection(connection))}): ${error instanceof Error ? error.message : String(error)}; ` +
+        'check CLICKHOUSE_URL, or unset it to use the embedded chDB under DATA_DIR',
+    );
+  }
+  const service = new ProjectionService({ store, analytics, database: analyticsDatabase(connection), log: options.log });
+  if (options.start !== false) await service.start();
+  return {
+    analytics,
+    service,
+    connection,
+    async close() {
+      await service.stop();
+      await analytics.close();
+    },
+  };
+}
