@@ -1,4 +1,5 @@
 import { runEventStoreBench } from './event-store.bench';
+import { runProjectionBench } from './projection.bench';
 import { runSubmissionsBench } from './submissions.bench';
 import { progress } from './report';
 
@@ -9,6 +10,7 @@ import { progress } from './report';
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   'event-store': runEventStoreBench,
   submissions: runSubmissionsBench,
+  projection: runProjectionBench,
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECTED_CATEGORIES, projectEvent, type RowsByTable } from '@gpds/analytics';
+import { projectEvent, type RowsByTable } from '@gpds/analytics';
 import type { EventStore } from '@gpds/event-store';
 import { postgresServer, type TestDatabase } from '@gpds/event-store-testing';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
@@ -254,7 +254,7 @@ describe('projections into ClickHouse (chDB, PostgreSQL event store)', () => {
     await migrateAnalytics(analytics.client, db, tableMigrations(db));
     // What a projector had done when it died: recorded the range as pending and written two
     // of its tables (the rows and the roll-up fed by the view), but not the others nor "done".
-    const batch = await store.readAll({ limit: 10_000, categories: [...PROJECTED_CATEGORIES] });
+    const batch = await store.readAll({ limit: 10_000 });
     const rows: RowsByTable = new Map();
     for (const event of batch.events) projectEvent(event, rows);
     const from = { transactionId: 0, globalPosition: 0 };

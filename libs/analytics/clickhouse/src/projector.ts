@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { PROJECTED_CATEGORIES, TABLE_COLUMNS, projectEvent, type ProjectedTable, type RowsByTable } from '@gpds/analytics';
+import { TABLE_COLUMNS, projectEvent, type ProjectedTable, type RowsByTable } from '@gpds/analytics';
 import { START, compareCheckpoints, type Checkpoint, type CheckpointStore, type EventStore, type RecordedEvent, type Subscription } from '@gpds/event-store';
 
 export interface ProjectorOptions {
@@ -105,8 +105,9 @@ export class Projector {
       save: async (_id, checkpoint) => this.accept(checkpoint),
     };
     this.subscription = this.options.store.subscribe({
+      // The whole log, unfiltered: events of types no table needs are skipped in memory, which
+      // costs less than a filtered read (it cannot walk the commit-order index).
       subscriberId: `projector:${this.options.database}:${this.id}`,
-      categories: [...PROJECTED_CATEGORIES],
       from: this.durable,
       batchSize: this.options.readBatchSize ?? 10_000,
       pollIntervalMs: this.options.pollIntervalMs,
@@ -165,8 +166,12 @@ export class Projector {
     for (const event of events) this.bufferRows += addRows(event, this.buffer);
     this.bufferEvents += events.length;
     this.readEnd = checkpoint;
-    // Back-pressure: the subscription reads on only once a full buffer is written.
-    if (this.bufferRows >= this.maxRows) await this.flush();
+    if (this.bufferRows >= this.maxRows) {
+      // Back-pressure with one write in flight: the next buffer fills while the last one is
+      // written, and the subscription waits only when both are full.
+      await this.chain;
+      void this.flush().catch(() => undefined);
+    }
   }
 
   private flush(): Promise<void> {
@@ -243,7 +248,7 @@ export class Projector {
     let rowCount = 0;
     let after = from;
     while (compareCheckpoints(after, to) < 0) {
-      const batch = await this.options.store.readAll({ after, limit: 10_000, categories: [...PROJECTED_CATEGORIES] });
+      const batch = await this.options.store.readAll({ after, limit: 10_000 });
       for (const event of batch.events) {
         if (compareCheckpoints({ transactionId: event.transactionId, globalPosition: event.globalPosition }, to) > 0) break;
         rowCount += addRows(event, rows);

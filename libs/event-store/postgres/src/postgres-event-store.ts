@@ -348,15 +348,7 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
       `WITH snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
        SELECT snap.xmin::text AS visible_below, e.global_position IS NOT NULL AS has_event, ${EVENT_COLUMNS}
          FROM snap
-         LEFT JOIN LATERAL (
-           SELECT * FROM event_store.events ev
-            WHERE ev.transaction_id >= $1::text::xid8 -- a plain range the planner can estimate and use
-              AND (ev.transaction_id, ev.global_position) > ($1::text::xid8, $2::bigint)
-              AND ev.transaction_id < snap.xmin
-              AND ($3::text[] IS NULL OR ev.event_type = ANY($3::text[]))
-              AND ($4::text[] IS NULL OR ev.category = ANY($4::text[]))
-            ORDER BY ev.transaction_id, ev.global_position
-            LIMIT $5) e ON true
+         LEFT JOIN LATERAL event_store.read_all($1::text::xid8, $2::bigint, $3::text[], $4::text[], $5::integer, snap.xmin) e ON true
         ORDER BY e.transaction_id, e.global_position`,
       [String(after.transactionId), after.globalPosition, options.types ?? null, options.categories ?? null, limit],
     );

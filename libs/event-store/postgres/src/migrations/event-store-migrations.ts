@@ -78,4 +78,30 @@ GRANT SELECT ON event_store.schema_migrations TO gpds_app;
 CREATE INDEX IF NOT EXISTS events_category_commit_order ON event_store.events (category, transaction_id, global_position);
 `,
   },
+  {
+    version: 3,
+    name: 'event store: commit-order reads planned the same whatever the statistics',
+    sql: `
+-- A catch-up read must walk the commit-order index and stop after its batch. With statistics that
+-- lag behind a bulk load (autovacuum off, or not run yet) the planner estimated a handful of rows
+-- and sorted every later event for each batch instead: quadratic catch-up. A function's SET
+-- clauses apply to its own queries only, so this one read is pinned to the index.
+CREATE OR REPLACE FUNCTION event_store.read_all(after_tx xid8, after_pos bigint, types text[], categories text[], max_rows integer, below xid8)
+RETURNS SETOF event_store.events
+LANGUAGE sql STABLE
+SET enable_sort = off
+SET enable_bitmapscan = off
+SET enable_seqscan = off
+AS $fn$
+  SELECT * FROM event_store.events ev
+   WHERE ev.transaction_id >= after_tx
+     AND (ev.transaction_id, ev.global_position) > (after_tx, after_pos)
+     AND ev.transaction_id < below
+     AND (types IS NULL OR ev.event_type = ANY(types))
+     AND (categories IS NULL OR ev.category = ANY(categories))
+   ORDER BY ev.transaction_id, ev.global_position
+   LIMIT max_rows
+$fn$;
+`,
+  },
 ];
