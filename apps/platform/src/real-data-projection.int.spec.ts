@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProjectionService, openAnalyticsStore, type AnalyticsStore } from '@gpds/analytics-clickhouse';
@@ -107,5 +107,22 @@ describe.each([
     expect(total).toBe(published);
     expect(moved.length).toBeLessThanOrEqual(10);
     for (const region of [...regions, '']) expect([region, projected.get(region) ?? 0]).toEqual([region, expected.get(region) ?? 0]);
+  });
+});
+
+describe('docs/analytics.md', () => {
+  it('has example queries that run against the projected real data', async () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'analytics.md'), 'utf8');
+    const statements = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)]
+      .flatMap((m) => m[1]!.split(/;\s*(?:--[^\n]*)?\n/))
+      .map((sql) => sql.replace(/^\s*--.*$/gm, '').trim())
+      .filter(Boolean);
+    expect(statements.length).toBeGreaterThanOrEqual(10);
+    for (const sql of statements) {
+      const rows = await query<Record<string, unknown>>(sql, {}).catch((error: unknown) => {
+        throw new Error(`docs/analytics.md example failed: ${(error as Error).message}\n${sql}`);
+      });
+      expect(Array.isArray(rows)).toBe(true);
+    }
   });
 });

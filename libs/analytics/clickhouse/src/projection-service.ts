@@ -48,6 +48,7 @@ export class ProjectionService {
   readonly biDatabase: string;
   private live: Projector | null = null;
   private rebuilding: Promise<RebuildReport> | null = null;
+  private rebuildAbort: AbortController | null = null;
 
   constructor(private readonly options: ProjectionServiceOptions) {
     this.database = options.database ?? 'gpds';
@@ -73,7 +74,9 @@ export class ProjectionService {
     await this.startLive();
   }
 
+  /** Stops a running rebuild before its swap (it carries on next time), then the live projector. */
   async stop(): Promise<void> {
+    this.rebuildAbort?.abort();
     await this.rebuilding?.catch(() => undefined);
     const live = this.live;
     this.live = null;
@@ -105,7 +108,9 @@ export class ProjectionService {
   /** Rebuilds every table from the event store and swaps it in; one at a time. */
   rebuild(onProgress?: (progress: RebuildProgress) => void): Promise<RebuildReport> {
     if (this.rebuilding) return Promise.reject(new RebuildInProgressError());
+    this.rebuildAbort = new AbortController();
     const run = rebuildProjections({
+      signal: this.rebuildAbort.signal,
       store: this.options.store,
       client: this.options.analytics.client,
       database: this.database,
@@ -121,6 +126,7 @@ export class ProjectionService {
     this.rebuilding = run;
     return run.finally(() => {
       this.rebuilding = null;
+      this.rebuildAbort = null;
     });
   }
 

@@ -29,6 +29,14 @@ export interface RebuildOptions {
    */
   readonly pauseLive?: () => Promise<() => Promise<void>>;
   readonly maxRows?: number;
+  /** Stops the rebuild before its swap (the live tables untouched); the next rebuild carries on. */
+  readonly signal?: AbortSignal;
+}
+
+export class RebuildAbortedError extends Error {
+  constructor() {
+    super('The rebuild was stopped before its swap: the live tables are untouched, and the next rebuild carries on from where this one stopped');
+  }
 }
 
 export interface RebuildReport {
@@ -86,9 +94,15 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     });
   };
   const ticker = setInterval(report, options.progressEveryMs ?? 1_000);
+  const aborted = new Promise<never>((_, reject) => {
+    const fail = (): void => reject(new RebuildAbortedError());
+    if (options.signal?.aborted) fail();
+    options.signal?.addEventListener('abort', fail, { once: true });
+  });
+  aborted.catch(() => undefined);
   try {
     await projector.start();
-    await projector.waitUntilCaughtUp({ timeoutMs: 7 * 24 * 3600_000 });
+    await Promise.race([projector.waitUntilCaughtUp({ timeoutMs: 7 * 24 * 3600_000 }), aborted]);
     phase = 'catching-up';
     const resumeLive = options.pauseLive ? await options.pauseLive() : null;
     try {

@@ -246,8 +246,3 @@ function capabilityStatusSql(db: string, where: string): string {
                   argMax((change, changed_on, solution, supplier, route, recorded_at), (changed_on, event_position)) AS latest
                 FROM ${db}.practice_capabilities ${where} GROUP BY capability, practice_code)`;
 }
-
-/** Server mode only: a role that can read `bi` and nothing else (chDB has no users). */
-export function biReaderStatements(bi = 'bi', role = 'gpds_bi_reader'): string[] {
-  return [`CREATE ROLE IF NOT EXISTS ${role}`, `REVOKE ALL ON *.* FROM ${role}`, `GRANT SELECT ON ${bi}.* TO ${role}`];
-}
