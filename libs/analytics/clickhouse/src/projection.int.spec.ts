@@ -312,4 +312,28 @@ describe('projections into ClickHouse (chDB, PostgreSQL event store)', () => {
       await s.stop();
     }
   });
+
+  it('keeps a row ClickHouse refuses aside with its event and reason, and writes the rest of its batch', async () => {
+    // The write side would refuse this; an event stored before a validation existed, or a faulty
+    // upcaster, could still carry it.
+    await append(
+      store,
+      'utilisation-P00001-ONLINE_CONSULTATION-2026-04',
+      fact('UtilisationSampleRecorded', { organisationCode: 'P00001', organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart: 'April 2026', periodEnd: '2026-04-30', value: 5, supplier: 'S' }, '2026-04-30T00:00:00Z', 'bad-date'),
+    );
+    await appendSample(store, 'P00001', 'PRACTICE', '2026-04', 8, 'good-after-bad');
+    const s = await service();
+    try {
+      expect(s.status()?.rowsRefused).toBe(1);
+      const errors = await query<{ table_name: string; error_code: string; row: string }>(`SELECT table_name, error_code, row FROM ${s.biDatabase}.projection_errors`);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ table_name: 'utilisation_samples' });
+      expect(errors[0]!.row).toContain('April 2026');
+      const april = await query<{ value: number }>(`SELECT sum(value) AS value FROM ${s.biDatabase}.utilisation_monthly WHERE month = '2026-04-01'`);
+      expect(april).toEqual([{ value: 8 }]);
+      expect((await s.lag()).caughtUp).toBe(true);
+    } finally {
+      await s.stop();
+    }
+  });
 });

@@ -41,6 +41,8 @@ export interface ProjectorStatus {
   readonly eventsProjected: number;
   readonly rowsWritten: number;
   readonly batches: number;
+  /** Rows ClickHouse refused (kept in projection_errors with their event position and reason). */
+  readonly rowsRefused: number;
   readonly lastBatchAt: string | null;
   readonly lastError: string | null;
 }
@@ -86,7 +88,7 @@ export class Projector {
   private writing = false;
   private chain: Promise<void> = Promise.resolve();
   private stopping = false;
-  private stats = { events: 0, rows: 0, batches: 0, lastBatchAt: null as string | null, lastError: null as string | null };
+  private stats = { events: 0, rows: 0, batches: 0, refused: 0, lastBatchAt: null as string | null, lastError: null as string | null };
 
   constructor(private readonly options: ProjectorOptions) {
     this.id = options.projectorId ?? 'clickhouse';
@@ -153,6 +155,7 @@ export class Projector {
       eventsProjected: this.stats.events,
       rowsWritten: this.stats.rows,
       batches: this.stats.batches,
+      rowsRefused: this.stats.refused,
       lastBatchAt: this.stats.lastBatchAt,
       lastError: this.stats.lastError,
     };
@@ -215,9 +218,37 @@ export class Projector {
 
   private async writeRows(range: { from: Checkpoint; to: Checkpoint }, rows: RowsByTable): Promise<void> {
     const token = `${range.from.transactionId}.${range.from.globalPosition}-${range.to.transactionId}.${range.to.globalPosition}`;
-    await Promise.all(
-      [...rows].map(([table, values]) => insertRows(this.options.client, this.options.database, table, values, `${token}:${table}`)),
-    );
+    await Promise.all([...rows].map(([table, values]) => this.insertOrIsolate(table, values, `${token}:${table}`)));
+  }
+
+  /**
+   * Inserts rows; when ClickHouse refuses the data itself (not the connection), halves the rows
+   * until the refused ones stand alone, writes the others, and keeps each refused row in
+   * projection_errors with its event position and the reason: one bad row never holds up the
+   * rest, and nothing is dropped silently (the event stays in the store; a rebuild after a fix
+   * projects it). The halves' tokens derive from the range's, so a replay deduplicates alike.
+   */
+  private async insertOrIsolate(table: ProjectedTable, values: unknown[], token: string): Promise<void> {
+    try {
+      await insertRows(this.options.client, this.options.database, table, values, token);
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (values.length > 1) {
+        const half = Math.ceil(values.length / 2);
+        await this.insertOrIsolate(table, values.slice(0, half), `${token}/a`);
+        await this.insertOrIsolate(table, values.slice(half), `${token}/b`);
+        return;
+      }
+      const row = values[0] as unknown[];
+      const position = Number(row[TABLE_COLUMNS[table].indexOf('event_position')] ?? 0);
+      await this.options.client.insert({
+        table: `${this.options.database}.projection_errors`,
+        values: [{ table_name: table, event_position: position, error_code: (error as { code?: string }).code ?? '', error: (error as Error).message.slice(0, 2_000), row: JSON.stringify(row) }],
+        format: 'JSONEachRow',
+      });
+      this.stats.refused++;
+      this.options.onError?.(new Error(`ClickHouse refused the ${table} row of event ${position}: ${(error as Error).message}`), 1);
+    }
   }
 
   private async writeState(row: Omit<StateRow, 'status'> & { status: StateRow['status']; events: number; rows: number }): Promise<void> {
@@ -290,6 +321,14 @@ function flat(range: { from: Checkpoint; to: Checkpoint }): Pick<StateRow, 'from
 
 function addRows(event: RecordedEvent, rows: RowsByTable): number {
   return projectEvent(event, rows);
+}
+
+/** ClickHouse error codes that mean "this data", not "this connection" or "this server". */
+const DATA_ERROR_CODES = new Set(['6', '26', '27', '32', '38', '41', '53', '69', '70', '72', '117', '130', '131', '376', '691']);
+
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && DATA_ERROR_CODES.has(code);
 }
 
 /** One idempotent insert: the same token twice writes once (and feeds the materialized views once). */

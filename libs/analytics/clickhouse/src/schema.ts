@@ -31,6 +31,7 @@ export const SWAPPED_TABLES = [
   'carbon_metrics',
   'carbon_monthly',
   'projector_state',
+  'projection_errors',
 ] as const;
 
 /** Table migrations: applied to the live database and to every rebuild database alike. */
@@ -99,6 +100,16 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
           swap_id String, step LowCardinality(String) COMMENT 'started (one row per table, with the rebuilt table uuid) or finished',
           table_name String, rebuilt_uuid UUID, at DateTime64(3, 'UTC') DEFAULT now64(3)
         ) ENGINE = MergeTree ORDER BY (swap_id, step, table_name)`,
+      ],
+    },
+    {
+      version: 2,
+      name: 'rows ClickHouse refused',
+      statements: [
+        `CREATE TABLE IF NOT EXISTS ${db}.projection_errors (
+          table_name LowCardinality(String), event_position UInt64, error_code String, error String, row String,
+          at DateTime64(3, 'UTC') DEFAULT now64(3)
+        ) ENGINE = ReplacingMergeTree ORDER BY (table_name, event_position)`,
       ],
     },
   ];
@@ -205,6 +216,11 @@ export function biMigrations(db: string, bi = 'bi'): AnalyticsMigration[] {
         view('capability_changes', `SELECT * FROM ${db}.practice_capabilities`),
         view('capability_status_at', capabilityStatusSql(db, `WHERE changed_on <= {as_of:Date} AND recorded_at <= {known_at:DateTime64(3)}`)),
         view('capability_status', capabilityStatusSql(db, '')),
+        view(
+          'projection_errors',
+          `SELECT table_name, event_position, error_code, error, row, max(at) AS at FROM ${db}.projection_errors
+           GROUP BY table_name, event_position, error_code, error, row`,
+        ),
         view(
           'projection_status',
           `SELECT projector, argMax(to_tx, seq) AS transaction_id, argMax(to_pos, seq) AS global_position,

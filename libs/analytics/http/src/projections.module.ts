@@ -19,6 +19,7 @@ export async function projectionHealth(service: ProjectionService): Promise<{ st
       behind: lag.behind,
       caughtUp: lag.caughtUp,
       eventsProjected: status?.eventsProjected ?? 0,
+      rowsRefused: status?.rowsRefused ?? 0,
       lastBatchAt: status?.lastBatchAt ?? null,
       lastError: status?.lastError ?? null,
       rebuilding: service.rebuildRunning(),
@@ -105,6 +106,7 @@ export function projectionMetrics(service: ProjectionService): Registry {
   counter('gpds_projector_events_total', 'Events projected by this process', () => service.status()?.eventsProjected ?? 0);
   counter('gpds_projector_rows_total', 'Rows written to ClickHouse by this process', () => service.status()?.rowsWritten ?? 0);
   counter('gpds_projector_batches_total', 'Batches written to ClickHouse by this process', () => service.status()?.batches ?? 0);
+  counter('gpds_projector_rows_refused_total', 'Rows ClickHouse refused, kept in projection_errors', () => service.status()?.rowsRefused ?? 0);
   return registry;
 }
 
