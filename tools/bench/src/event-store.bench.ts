@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { START, contentHash, eventIdFromSource, streamCategory, type EventToAppend } from '@gpds/event-store';
-import { PgDatabase, openEventStore, quoteIdent, type EventStoreConnection, type OpenedEventStore } from '@gpds/event-store-postgres';
+import { openEventStore, type EventStoreConnection, type OpenedEventStore } from '@gpds/event-store-postgres';
+import { createBenchDatabase } from './postgres';
 import { emit, machine, median, progress, writeSection } from './report';
 
 const RUNS = 5;
 const BATCHES = [1, 100, 1_000] as const;
 const EVENTS_PER_RUN: Record<(typeof BATCHES)[number], number> = { 1: 1_000, 100: 10_000, 1_000: 50_000 };
-const SERVER_URL = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const COLUMNS = ['event_id', 'stream_id', 'stream_version', 'category', 'event_type', 'schema_version', 'data', 'metadata', 'occurred_at', 'content_hash'];
 
 interface Row {
@@ -113,26 +113,15 @@ async function openTarget(adapter: 'postgres' | 'pglite'): Promise<{ opened: Ope
     const opened = await openEventStore({ kind: 'pglite', dataDir: dir }, asOwner);
     return { opened, dispose: async () => (await opened.close(), rmSync(dir, { recursive: true, force: true })) };
   }
-  const name = `gpds_bench_${Date.now().toString(36)}`;
-  const admin = new PgDatabase({ connectionString: SERVER_URL, max: 1 });
-  try {
-    await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
-  } catch (error) {
-    await admin.close();
-    throw new Error(`Cannot create a benchmark database on ${SERVER_URL} (${(error as Error).message}): is PostgreSQL running? Set BENCH_POSTGRES_URL to use another server.`);
-  }
-  await admin.close();
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const connection: EventStoreConnection = { kind: 'postgres', url: url.toString(), poolSize: 2 };
-  progress(`PostgreSQL database ${name}`);
+  const database = await createBenchDatabase('gpds_bench');
+  const connection: EventStoreConnection = { kind: 'postgres', url: database.url, poolSize: 2 };
+  progress(`PostgreSQL database ${database.name}`);
   const opened = await openEventStore(connection, asOwner);
   return {
     opened,
     async dispose() {
       await opened.close();
-      const db = new PgDatabase({ connectionString: SERVER_URL, max: 1 });
-      await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).finally(() => db.close());
+      await database.drop();
     },
   };
 }

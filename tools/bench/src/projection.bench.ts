@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { projectEvent, type RowsByTable } from '@gpds/analytics';
 import { Projector, insertRows, migrateAnalytics, openAnalyticsStore, tableMigrations, type AnalyticsStore } from '@gpds/analytics-clickhouse';
 import type { EventToAppend, RecordedEvent, StreamAppend } from '@gpds/event-store';
-import { PgDatabase, openEventStore, quoteIdent, type OpenedEventStore } from '@gpds/event-store-postgres';
+import { openEventStore, type OpenedEventStore } from '@gpds/event-store-postgres';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import { readPublication } from '@gpds/submissions-publications';
+import { createBenchDatabase } from './postgres';
 import { emit, machine, median, progress, writeSection } from './report';
 
-const SERVER_URL = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const OC = ['SUBMISSIONS', 'CLINICAL_SUBMISSIONS', 'ADMINISTRATIVE_SUBMISSIONS', 'OTHER_SUBMISSIONS'];
 const TELEPHONY = ['INBOUND_CALLS', 'CALLS_ANSWERED', 'CALLS_ENDED_IN_IVR', 'CALLBACKS_REQUESTED', 'CALLS_MISSED', 'CALLBACKS_MADE'];
 const METRICS = [...OC.map((m) => ['ONLINE_CONSULTATION', m] as const), ...TELEPHONY.map((m) => ['ADVANCED_TELEPHONY', m] as const)];
@@ -141,24 +141,13 @@ export async function runProjectionBench(): Promise<void> {
 }
 
 export async function openBenchStore(): Promise<{ opened: OpenedEventStore; dispose(): Promise<void> }> {
-  const name = `gpds_bench_projection_${Date.now().toString(36)}`;
-  const admin = new PgDatabase({ connectionString: SERVER_URL, max: 1 });
-  try {
-    await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
-  } catch (error) {
-    throw new Error(`Cannot create a benchmark database on ${SERVER_URL} (${(error as Error).message}): is PostgreSQL running? Set BENCH_POSTGRES_URL to use another server.`);
-  } finally {
-    await admin.close();
-  }
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const opened = await openEventStore({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+  const database = await createBenchDatabase('gpds_bench_projection');
+  const opened = await openEventStore({ kind: 'postgres', url: database.url, poolSize: 4 });
   return {
     opened,
     async dispose() {
       await opened.close();
-      const db = new PgDatabase({ connectionString: SERVER_URL, max: 1 });
-      await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).finally(() => db.close());
+      await database.drop();
     },
   };
 }

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventIdFromSource, type StreamAppend } from '@gpds/event-store';
-import { PgDatabase, openEventStore, quoteIdent } from '@gpds/event-store-postgres';
+import { openEventStore } from '@gpds/event-store-postgres';
+import { createBenchDatabase } from './postgres';
 import { measurementStreamId, type MeasurementCommand } from '@gpds/governance';
 import { startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 import { WORKSPACE, emit, machine, median, progress, writeSection } from './report';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const HEAP_CAP_MB = 128;
-const SERVER_URL = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PLAN = [
   { batch: 1_000, batchesPerRun: 20 },
   { batch: 10_000, batchesPerRun: 2 },
@@ -61,12 +61,9 @@ export async function runSubmissionsBench(): Promise<void> {
     });
   // A fresh database and platform per batch size, so each row starts from the same state.
   for (const { batch, batchesPerRun } of PLAN) {
-    const name = `gpds_bench_sub_${Date.now().toString(36)}`;
-    const admin = new PgDatabase({ connectionString: SERVER_URL, max: 1 });
-    await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
-    await admin.close();
-    const url = new URL(SERVER_URL);
-    url.pathname = `/${name}`;
+    const database = await createBenchDatabase('gpds_bench_sub');
+    const { name } = database;
+    const url = new URL(database.url);
     const dataDir = mkdtempSync(join(tmpdir(), 'gpds-bench-sub-'));
     progress(`batch ${batch}: PostgreSQL database ${name}; starting the platform (imports the ODS hierarchy first)`);
     const platform = await startPlatform({ EVENT_STORE_URL: url.toString(), DATA_DIR: dataDir, REFERENCE_IMPORT: 'on' }, 180_000);
@@ -115,8 +112,7 @@ export async function runSubmissionsBench(): Promise<void> {
     } finally {
       await direct.close();
       await platform.stop();
-      const db = new PgDatabase({ connectionString: SERVER_URL, max: 1 });
-      await db.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).finally(() => db.close());
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
