@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
-import { ProjectionsModule } from '@gpds/analytics-http';
+import { PROJECTIONS, ProjectionsModule } from '@gpds/analytics-http';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import type { LiveDirectory } from '@gpds/organisations-importer';
 import type { PlatformConfig } from '@gpds/shared-config';
@@ -17,7 +17,8 @@ export interface PlatformParts {
   readonly keys: ApiKeyStore;
   readonly directory: LiveDirectory;
   readonly processor: SubmissionProcessor;
-  readonly projections: ProjectionService;
+  /** Null with PROJECTOR=off. */
+  readonly projections: ProjectionService | null;
 }
 
 @Module({})
@@ -35,13 +36,14 @@ export class AppModule {
           },
         }),
         EventStoreModule.forStore(parts.opened),
-        ProjectionsModule.register({ service: parts.projections, keys: parts.keys }),
+        ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys })] : []),
         SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
       ],
       controllers: [HealthController],
       providers: [
         { provide: PLATFORM_INFO, useValue: info },
         { provide: LIVE_DIRECTORY, useValue: parts.directory },
+        ...(parts.projections ? [] : [{ provide: PROJECTIONS, useValue: null }]),
       ],
     };
   }

@@ -47,21 +47,31 @@ async function main(): Promise<void> {
   const directory = await LiveDirectory.start(opened.store);
   const processor = new SubmissionProcessor({ store: opened.store, directory: () => directory.current() });
   const projectionLog = boot.child({ component: 'projector' });
-  let projections: PlatformProjections;
-  try {
-    projections = await openPlatformProjections(config.dataDir, opened.store, {
-      log: { info: (message, details) => projectionLog.info(details ?? {}, message), warn: (message, details) => projectionLog.warn(details ?? {}, message) },
-    });
-  } catch (error) {
-    boot.fatal((error as Error).message);
-    await directory.stop();
-    await eventStore.close();
-    process.exit(1);
+  let projections: PlatformProjections | null = null;
+  if (config.projector) {
+    try {
+      projections = await openPlatformProjections(config.dataDir, opened.store, {
+        log: { info: (message, details) => projectionLog.info(details ?? {}, message), warn: (message, details) => projectionLog.warn(details ?? {}, message) },
+      });
+    } catch (error) {
+      boot.fatal((error as Error).message);
+      await directory.stop();
+      await eventStore.close();
+      process.exit(1);
+    }
+    boot.info(
+      {
+        analytics: projections.connection.kind === 'chdb' ? { engine: 'chdb', path: projections.connection.path } : { engine: 'clickhouse', url: projections.connection.url },
+        database: projections.service.database,
+      },
+      'projector following the event store into ClickHouse',
+    );
+  } else {
+    boot.info('PROJECTOR=off: no projector in this process (run npm run projector beside it)');
   }
-  boot.info({ analytics: projections.connection.kind === 'chdb' ? { engine: 'chdb', path: projections.connection.path } : { engine: 'clickhouse', url: projections.connection.url }, database: projections.service.database }, 'projector following the event store into ClickHouse');
 
   const app = await NestFactory.create(
-    AppModule.compose(config, { opened, keys, directory, processor, projections: projections.service }, { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind }),
+    AppModule.compose(config, { opened, keys, directory, processor, projections: projections?.service ?? null }, { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind }),
     // Submission bodies stream through their own readers; nothing buffers them first.
     { bufferLogs: true, bodyParser: false },
   );
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
     stopping = true;
     boot.info({ signal }, 'stopping');
     await directory.stop();
-    await projections.close(); // writes what the projector has buffered
+    await projections?.close(); // writes what the projector has buffered
     boot.info('projector stopped');
     await app.close(); // closes the event store (EventStoreModule)
     eventStore.lock?.release();

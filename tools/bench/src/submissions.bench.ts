@@ -66,7 +66,7 @@ export async function runSubmissionsBench(): Promise<void> {
     const url = new URL(database.url);
     const dataDir = mkdtempSync(join(tmpdir(), 'gpds-bench-sub-'));
     progress(`batch ${batch}: PostgreSQL database ${name}; starting the platform (imports the ODS hierarchy first)`);
-    const platform = await startPlatform({ EVENT_STORE_URL: url.toString(), DATA_DIR: dataDir, REFERENCE_IMPORT: 'on' }, 180_000);
+    const platform = await startPlatform({ EVENT_STORE_URL: url.toString(), DATA_DIR: dataDir, REFERENCE_IMPORT: 'on', PROJECTOR: 'off' }, 180_000);
     const key = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
     const direct = await openEventStore({ kind: 'postgres', url: url.toString(), poolSize: 2 }, { migrate: false });
     try {
@@ -93,7 +93,7 @@ export async function runSubmissionsBench(): Promise<void> {
       if (batch === 10_000) {
         // A second platform on the same database with its heap capped below the body's size:
         // the upload succeeding proves the body is never held in memory.
-        const capped = await startPlatform({ EVENT_STORE_URL: url.toString(), DATA_DIR: dataDir, NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` }, 180_000);
+        const capped = await startPlatform({ EVENT_STORE_URL: url.toString(), DATA_DIR: dataDir, PROJECTOR: 'off', NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` }, 180_000);
         try {
           memory = await measureLargeUpload(capped, key, practices);
         } finally {

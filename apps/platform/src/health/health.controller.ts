@@ -24,7 +24,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(PLATFORM_INFO) private readonly info: PlatformInfo,
     @Inject(LIVE_DIRECTORY) private readonly directory: LiveDirectory,
-    @Inject(PROJECTIONS) private readonly projections: ProjectionService,
+    @Inject(PROJECTIONS) private readonly projections: ProjectionService | null,
   ) {}
 
   @Get()
@@ -32,7 +32,9 @@ export class HealthController {
     const checks: Record<string, Check> = {
       eventStore: await this.checkEventStore(),
       referenceData: this.checkReferenceData(),
-      projections: await withTimeout(projectionHealth(this.projections), 2_000).catch((error: unknown) => ({ status: 'down' as const, error: String(error) })),
+      ...(this.projections
+        ? { projections: await withTimeout(projectionHealth(this.projections), 2_000).catch((error: unknown) => ({ status: 'down' as const, error: String(error) })) }
+        : {}),
     };
     const notReady = Object.entries(checks)
       .filter(([, check]) => check.status !== 'up')

@@ -36,6 +36,12 @@ export async function openPlatformProjections(
     await analytics.version();
   } catch (error) {
     await analytics.close().catch(() => undefined);
+    if (connection.kind === 'chdb' && /Cannot lock file|Another server instance/i.test(String(error))) {
+      throw new Error(
+        `Another process is using the embedded analytics store in ${connection.path}: stop it, give this process its own DATA_DIR, ` +
+          'or set PROJECTOR=off where a projector already runs elsewhere',
+      );
+    }
     throw new Error(
       `ClickHouse is not reachable (${JSON.stringify(redactAnalyticsConnection(connection))}): ${error instanceof Error ? error.message : String(error)}; ` +
         'check CLICKHOUSE_URL, or unset it to use the embedded chDB under DATA_DIR',

@@ -16,6 +16,12 @@ export interface PlatformConfig {
   readonly eventStoreMigrationUrl: string | null;
   /** Import the organisation reference data on start (REFERENCE_IMPORT, default on; 'off' skips it). */
   readonly referenceImport: boolean;
+  /**
+   * Run the projector into ClickHouse in this process (PROJECTOR, default on). Turn it off where
+   * a separate projector process (`npm run projector`) follows the same store: two projectors on
+   * one analytics database would write the same facts twice.
+   */
+  readonly projector: boolean;
   /** Largest submission body in bytes (SUBMISSION_MAX_BYTES, default 268435456 = 256 MiB). */
   readonly submissionMaxBytes: number;
   /** pino level (LOG_LEVEL, default info). */
@@ -47,6 +53,7 @@ export function readPlatformConfig(env: Readonly<Record<string, string | undefin
     eventStoreUrl: postgresUrl('EVENT_STORE_URL', env['EVENT_STORE_URL']),
     eventStoreMigrationUrl: postgresUrl('EVENT_STORE_MIGRATION_URL', env['EVENT_STORE_MIGRATION_URL']),
     referenceImport: onOff('REFERENCE_IMPORT', env['REFERENCE_IMPORT'], true),
+    projector: onOff('PROJECTOR', env['PROJECTOR'], true),
     submissionMaxBytes: positiveInteger('SUBMISSION_MAX_BYTES', env['SUBMISSION_MAX_BYTES'], 268_435_456),
     logLevel: logLevel as PlatformConfig['logLevel'],
   };

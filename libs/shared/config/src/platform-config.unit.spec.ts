@@ -9,6 +9,7 @@ describe('readPlatformConfig', () => {
       eventStoreUrl: null,
       eventStoreMigrationUrl: null,
       referenceImport: true,
+      projector: true,
       submissionMaxBytes: 268_435_456,
       logLevel: 'info',
     });
@@ -32,6 +33,7 @@ describe('readPlatformConfig', () => {
     [{ EVENT_STORE_URL: 'not a url' }, 'EVENT_STORE_URL', /is not a URL/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /'loud' is not a level/],
     [{ REFERENCE_IMPORT: 'maybe' }, 'REFERENCE_IMPORT', /'maybe' is not on or off/],
+    [{ PROJECTOR: 'sometimes' }, 'PROJECTOR', /'sometimes' is not on or off/],
     [{ SUBMISSION_MAX_BYTES: '-5' }, 'SUBMISSION_MAX_BYTES', /'-5' is not a whole number >= 1/],
   ])('names the wrong variable and what it accepts: %j', (env, variable, message) => {
     const error = (() => {
