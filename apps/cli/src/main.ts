@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { MappingImportError, importMappingFile, loadDirectory, type MappingImportReport } from '@gpds/organisations-importer';
 import { SubmissionProcessor, type RecordResult } from '@gpds/submissions';
 import { PublicationFormatError, planPublication, readPublication, sendPublication, type PublicationImportReport } from '@gpds/submissions-publications';
-import { rebuildProjections, type RebuildProgress, type RebuildReport } from '@gpds/analytics-clickhouse';
+import type { RebuildProgress, RebuildReport } from '@gpds/analytics-clickhouse';
 import { EventStoreUnavailableError, openPlatformEventStore, openPlatformProjections } from '@gpds/platform-bootstrap';
 import { ConfigError, readPlatformConfig } from '@gpds/shared-config';
 
@@ -105,7 +105,7 @@ program
         const projections = await openPlatformProjections(config.dataDir, eventStore.opened.store, { start: false });
         try {
           await projections.service.migrate();
-          report = await rebuildProjections({ store: eventStore.opened.store, client: projections.analytics.client, database: projections.service.database, onProgress: showRebuild });
+          report = await projections.service.rebuild(showRebuild);
         } finally {
           await projections.close();
         }

@@ -5,9 +5,18 @@ import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
 import { LiveDirectory } from '@gpds/organisations-importer';
-import { ensureAdminKey, importReferenceData, openPlatformEventStore, openPlatformProjections, type PlatformEventStore, type PlatformProjections } from '@gpds/platform-bootstrap';
+import {
+  ensureAdminKey,
+  importReferenceData,
+  openPlatformEventStore,
+  openPlatformProjections,
+  readConfigOrExit,
+  stopOnSignals,
+  type PlatformEventStore,
+  type PlatformProjections,
+} from '@gpds/platform-bootstrap';
 import { SubmissionProcessor } from '@gpds/submissions';
-import { ConfigError, readPlatformConfig, redactUrl, type PlatformConfig } from '@gpds/shared-config';
+import { redactUrl } from '@gpds/shared-config';
 import { AppModule } from './app.module';
 
 /**
@@ -16,16 +25,7 @@ import { AppModule } from './app.module';
  */
 async function main(): Promise<void> {
   const boot = pino({ level: process.env['LOG_LEVEL'] ?? 'info', base: { component: 'platform' } });
-  let config: PlatformConfig;
-  try {
-    config = readPlatformConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      boot.fatal({ variable: error.variable }, `Configuration error: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = readConfigOrExit(boot);
 
   boot.info(
     { eventStore: config.eventStoreUrl ? { engine: 'postgres', url: redactUrl(config.eventStoreUrl) } : { engine: 'pglite', dataDir: resolve(config.dataDir) } },
@@ -85,22 +85,13 @@ async function main(): Promise<void> {
     `platform listening on ${url}: submissions at ${url}/v1/submissions, API description at ${url}/openapi.json, health at ${url}/health, metrics at ${url}/metrics; admin key in ${adminKey.path}; Ctrl-C stops it`,
   );
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    boot.info({ signal }, 'stopping');
+  stopOnSignals(boot, async () => {
     await directory.stop();
     await projections?.close(); // writes what the projector has buffered
     boot.info('projector stopped');
     await app.close(); // closes the event store (EventStoreModule)
     eventStore.lock?.release();
-    boot.info('stopped');
-    process.exit(0);
-  };
-  // 'on', not 'once': the embedded ClickHouse may pass a signal on again while a query runs; the stopping flag ignores repeats.
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
 }
 
 void main().catch((error: unknown) => {

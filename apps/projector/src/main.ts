@@ -7,8 +7,8 @@ import pino from 'pino';
 import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
 import { PROJECTIONS, ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
-import { openPlatformEventStore, openPlatformProjections, type PlatformEventStore, type PlatformProjections } from '@gpds/platform-bootstrap';
-import { ConfigError, readPlatformConfig, redactUrl, type PlatformConfig } from '@gpds/shared-config';
+import { openPlatformEventStore, openPlatformProjections, readConfigOrExit, stopOnSignals, type PlatformEventStore, type PlatformProjections } from '@gpds/platform-bootstrap';
+import { redactUrl, type PlatformConfig } from '@gpds/shared-config';
 
 /**
  * The projector as a process of its own: follows the event store (EVENT_STORE_URL) into
@@ -49,16 +49,7 @@ class ProjectorModule {
 
 async function main(): Promise<void> {
   const log = pino({ level: process.env['LOG_LEVEL'] ?? 'info', base: { component: 'projector' } });
-  let config: PlatformConfig;
-  try {
-    config = readPlatformConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      log.fatal({ variable: error.variable }, `Configuration error: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = readConfigOrExit(log);
   log.info({ eventStore: config.eventStoreUrl ? redactUrl(config.eventStoreUrl) : `embedded under ${config.dataDir}` }, 'opening the event store');
   let eventStore: PlatformEventStore;
   let projections: PlatformProjections;
@@ -78,20 +69,11 @@ async function main(): Promise<void> {
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
   log.info({ url, database: projections.service.database }, `projector following the event store; health at ${url}/health, metrics at ${url}/metrics; Ctrl-C stops it`);
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
+  stopOnSignals(log, async () => {
     await projections.close();
     await app.close();
     await eventStore.close();
-    log.info('stopped');
-    process.exit(0);
-  };
-  // 'on', not 'once': the embedded ClickHouse may pass a signal on again while a query runs; the stopping flag ignores repeats.
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
 }
 
 void main().catch((error: unknown) => {

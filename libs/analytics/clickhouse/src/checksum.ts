@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { PROJECTED_TABLES } from '@gpds/analytics';
 
 export interface TableChecksum {
   readonly rows: number;
@@ -13,13 +14,7 @@ export interface TableChecksum {
  */
 export async function tableChecksums(client: ClickHouseClient, database: string): Promise<Record<string, TableChecksum>> {
   const queries: Record<string, string> = {
-    organisation_changes: `SELECT * FROM ${database}.organisation_changes`,
-    organisation_relationship_changes: `SELECT * FROM ${database}.organisation_relationship_changes`,
-    practice_agreements: `SELECT * FROM ${database}.practice_agreements`,
-    practice_bcp_reviews: `SELECT * FROM ${database}.practice_bcp_reviews`,
-    practice_capabilities: `SELECT * FROM ${database}.practice_capabilities`,
-    utilisation_samples: `SELECT * FROM ${database}.utilisation_samples`,
-    carbon_metrics: `SELECT * FROM ${database}.carbon_metrics`,
+    ...Object.fromEntries(PROJECTED_TABLES.map((table) => [table, `SELECT * FROM ${database}.${table}`])),
     utilisation_monthly: `SELECT capability, metric, month, organisation_code, organisation_level, round(sum(value), 6) AS value, sum(samples) AS samples
                           FROM ${database}.utilisation_monthly GROUP BY ALL`,
     carbon_monthly: `SELECT footprint, month, category, organisation_code, organisation_level, round(sum(kg_co2e), 6) AS kg_co2e, sum(metrics) AS metrics

@@ -166,7 +166,7 @@ export class Projector {
     const events = this.staged;
     this.staged = [];
     if (events.length > 0 && this.bufferEvents === 0) this.bufferSince = Date.now();
-    for (const event of events) this.bufferRows += addRows(event, this.buffer);
+    for (const event of events) this.bufferRows += projectEvent(event, this.buffer);
     this.bufferEvents += events.length;
     this.readEnd = checkpoint;
     if (this.bufferRows >= this.maxRows) {
@@ -282,7 +282,7 @@ export class Projector {
       const batch = await this.options.store.readAll({ after, limit: 10_000 });
       for (const event of batch.events) {
         if (compareCheckpoints({ transactionId: event.transactionId, globalPosition: event.globalPosition }, to) > 0) break;
-        rowCount += addRows(event, rows);
+        rowCount += projectEvent(event, rows);
         events++;
       }
       if (compareCheckpoints(batch.checkpoint, after) <= 0) break;
@@ -317,10 +317,6 @@ export class Projector {
 
 function flat(range: { from: Checkpoint; to: Checkpoint }): Pick<StateRow, 'from_tx' | 'from_pos' | 'to_tx' | 'to_pos'> {
   return { from_tx: range.from.transactionId, from_pos: range.from.globalPosition, to_tx: range.to.transactionId, to_pos: range.to.globalPosition };
-}
-
-function addRows(event: RecordedEvent, rows: RowsByTable): number {
-  return projectEvent(event, rows);
 }
 
 /** ClickHouse error codes that mean "this data", not "this connection" or "this server". */

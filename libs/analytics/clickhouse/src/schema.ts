@@ -1,3 +1,4 @@
+import { PROJECTED_TABLES } from '@gpds/analytics';
 import type { AnalyticsMigration } from './migrations';
 
 /**
@@ -19,20 +20,14 @@ const PROVENANCE = `
 /** Replayed batches carry the same insert_deduplication_token: the window makes them no-ops. */
 const DEDUP = 'SETTINGS non_replicated_deduplication_window = 10000';
 
-/** The tables a rebuild builds afresh and swaps in with EXCHANGE TABLES (materialized views follow by name). */
-export const SWAPPED_TABLES = [
-  'organisation_changes',
-  'organisation_relationship_changes',
-  'practice_agreements',
-  'practice_bcp_reviews',
-  'practice_capabilities',
-  'utilisation_samples',
-  'utilisation_monthly',
-  'carbon_metrics',
-  'carbon_monthly',
-  'projector_state',
-  'projection_errors',
-] as const;
+/** Roll-up tables, fed by materialized views on the projected tables. */
+export const ROLLUP_TABLES = ['utilisation_monthly', 'carbon_monthly'] as const;
+
+/**
+ * The tables a rebuild builds afresh and swaps in with EXCHANGE TABLES (materialized views follow
+ * by name): what the projector writes, the roll-ups, and the projector's own state.
+ */
+export const SWAPPED_TABLES = [...PROJECTED_TABLES, ...ROLLUP_TABLES, 'projector_state', 'projection_errors'] as const;
 
 /** Table migrations: applied to the live database and to every rebuild database alike. */
 export function tableMigrations(db: string): AnalyticsMigration[] {

@@ -2,3 +2,4 @@ export * from './open-platform-event-store';
 export * from './reference-import';
 export * from './admin-key';
 export * from './projections';
+export * from './process-lifecycle';

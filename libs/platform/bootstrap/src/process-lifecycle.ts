@@ -1,0 +1,39 @@
+import { ConfigError, readPlatformConfig, type PlatformConfig } from '@gpds/shared-config';
+
+interface ProcessLog {
+  fatal(details: object, message: string): void;
+  info(details: object, message: string): void;
+}
+
+/** The configuration, or exit 2 naming the variable that is wrong. */
+export function readConfigOrExit(log: ProcessLog, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  try {
+    return readPlatformConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log.fatal({ variable: error.variable }, `Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs `stop` once on SIGINT or SIGTERM, then exits 0. The handlers stay registered ('on', not
+ * 'once'): the embedded ClickHouse may pass a signal on again while a query runs, and a second
+ * default SIGINT would kill the process in the middle of its last write.
+ */
+export function stopOnSignals(log: ProcessLog, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    void stop().then(() => {
+      log.info({}, 'stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
