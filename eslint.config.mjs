@@ -28,8 +28,9 @@ const scopes = {
   'scope:access': ['scope:access', 'scope:event-store', 'scope:shared'],
   'scope:analytics': ['scope:analytics', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:submissions': ['scope:submissions', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
-  'scope:platform': ['scope:platform', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
-  'scope:tools': ['scope:tools', 'scope:platform', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:reporting': ['scope:reporting', 'scope:analytics', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:platform': ['scope:platform', 'scope:reporting', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:tools': ['scope:tools', 'scope:platform', 'scope:reporting', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
 };
 
 /** The matrix; specs may also use testing libraries (fixtures, harnesses), production code never. */

@@ -6,6 +6,8 @@ import { PROJECTIONS, ProjectionsModule } from '@gpds/analytics-http';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import type { LiveDirectory } from '@gpds/organisations-importer';
 import type { PlatformConfig } from '@gpds/shared-config';
+import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
+import type { ReportingQueries } from '@gpds/reporting-queries';
 import type { SubmissionProcessor } from '@gpds/submissions';
 import { SubmissionsHttpModule } from '@gpds/submissions-http';
 import { EventStoreModule } from './event-store/event-store.module';
@@ -19,6 +21,9 @@ export interface PlatformParts {
   readonly processor: SubmissionProcessor;
   /** Null with PROJECTOR=off. */
   readonly projections: ProjectionService | null;
+  /** The GraphQL API's queries; null when this process has no ClickHouse to read (PROJECTOR=off on the embedded store). */
+  readonly reporting: ReportingQueries | null;
+  readonly onInternalError?: (error: unknown) => void;
 }
 
 @Module({})
@@ -37,6 +42,7 @@ export class AppModule {
         }),
         EventStoreModule.forStore(parts.opened),
         ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys })] : []),
+        ...(parts.reporting ? [ReportingGraphqlModule.register({ queries: parts.reporting, keys: parts.keys, onInternalError: parts.onInternalError })] : []),
         SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
       ],
       controllers: [HealthController],

@@ -5,8 +5,12 @@ import { Logger } from 'nestjs-pino';
 import pino from 'pino';
 import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
 import { LiveDirectory } from '@gpds/organisations-importer';
+import type { AnalyticsStore } from '@gpds/analytics-clickhouse';
 import {
+  analyticsDatabase,
+  connectAnalytics,
   ensureAdminKey,
+  importDemoData,
   importReferenceData,
   openPlatformEventStore,
   openPlatformProjections,
@@ -15,6 +19,7 @@ import {
   type PlatformEventStore,
   type PlatformProjections,
 } from '@gpds/platform-bootstrap';
+import { ReportingQueries } from '@gpds/reporting-queries';
 import { SubmissionProcessor } from '@gpds/submissions';
 import { redactUrl } from '@gpds/shared-config';
 import { AppModule } from './app.module';
@@ -69,9 +74,37 @@ async function main(): Promise<void> {
   } else {
     boot.info('PROJECTOR=off: no projector in this process (run npm run projector beside it)');
   }
+  // The GraphQL API reads ClickHouse: the projector's, or with PROJECTOR=off a ClickHouse server (CLICKHOUSE_URL).
+  let readOnlyAnalytics: AnalyticsStore | null = null;
+  if (!projections && process.env['CLICKHOUSE_URL']) readOnlyAnalytics = await connectAnalytics(config.dataDir, process.env);
+  const analytics = projections?.analytics ?? readOnlyAnalytics;
+  const reporting = analytics ? new ReportingQueries(analytics.client, { database: analyticsDatabase(analytics.connection), bi: 'bi' }) : null;
+  if (!reporting) boot.info('no ClickHouse to read in this process (PROJECTOR=off on the embedded store): the GraphQL API is not served here');
+
+  if (config.demoData) {
+    const report = await importDemoData(config.dataDir, processor, () => directory.current(), {
+      info: (details, message) => boot.info(details, message),
+      warn: (details, message) => boot.warn(details, message),
+    });
+    if (report) {
+      boot.info(
+        { publications: report.publications, synthetic: { ...report.synthetic, source: 'synthetic-demo' }, seconds: report.seconds },
+        `demo data imported: the December 2025 national publications (real) and ${report.synthetic.accepted} synthetic facts (source system 'synthetic-demo'); DEMO_DATA=off skips this`,
+      );
+      if (report.synthetic.rejected > 0) boot.warn({ firstRejections: report.synthetic.firstRejections }, `${report.synthetic.rejected} synthetic demo facts were refused`);
+    }
+  }
 
   const app = await NestFactory.create(
-    AppModule.compose(config, { opened, keys, directory, processor, projections: projections?.service ?? null }, { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind }),
+    AppModule.compose(config, {
+        opened,
+        keys,
+        directory,
+        processor,
+        projections: projections?.service ?? null,
+        reporting,
+        onInternalError: (error) => boot.error({ err: error }, 'a GraphQL query failed inside the platform'),
+      }, { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind }),
     // Submission bodies stream through their own readers; nothing buffers them first.
     { bufferLogs: true, bodyParser: false },
   );
@@ -81,15 +114,25 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address() as { port: number } | null;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
   boot.info(
-    { url, health: `${url}/health`, metrics: `${url}/metrics`, submissions: `${url}/v1/submissions`, openapi: `${url}/openapi.json`, adminKeyFile: adminKey.path, dataDir: resolve(config.dataDir) },
-    `platform listening on ${url}: submissions at ${url}/v1/submissions, API description at ${url}/openapi.json, health at ${url}/health, metrics at ${url}/metrics; admin key in ${adminKey.path}; Ctrl-C stops it`,
+    {
+      url,
+      graphql: reporting ? `${url}/graphql` : null,
+      health: `${url}/health`,
+      metrics: `${url}/metrics`,
+      submissions: `${url}/v1/submissions`,
+      openapi: `${url}/openapi.json`,
+      adminKeyFile: adminKey.path,
+      dataDir: resolve(config.dataDir),
+    },
+    `platform listening on ${url}: ${reporting ? `GraphQL API and sandbox at ${url}/graphql, ` : ''}submissions at ${url}/v1/submissions, API description at ${url}/openapi.json, health at ${url}/health, metrics at ${url}/metrics; admin key in ${adminKey.path} (send it as Authorization: Bearer <key>); Ctrl-C stops it`,
   );
 
   stopOnSignals(boot, async () => {
     await directory.stop();
-    await projections?.close(); // writes what the projector has buffered
-    boot.info('projector stopped');
-    await app.close(); // closes the event store (EventStoreModule)
+    await projections?.service.stop(); // writes what the projector has buffered
+    if (projections) boot.info('projector stopped');
+    await app.close(); // stops HTTP (GraphQL queries in flight finish first), closes the event store (EventStoreModule)
+    await analytics?.close(); // chDB must not close under a running query
     eventStore.lock?.release();
   });
 }

@@ -230,7 +230,7 @@ describe('POST /v1/submissions over HTTP', () => {
     );
     expect(run.status).toBe(0);
     expect(run.stderr).toContain(`sending to the running platform at ${platform.url}`);
-    expect(run.stdout).toContain('6173 rows, 24692 samples: 24692 accepted, 0 already stored, 0 rejected');
+    expect(run.stdout).toContain('6173 rows, 30865 samples: 30865 accepted, 0 already stored, 0 rejected');
     expect(run.stdout).toContain('totals read: SUBMISSIONS 7373760');
   });
 

@@ -3,3 +3,4 @@ export * from './reference-import';
 export * from './admin-key';
 export * from './projections';
 export * from './process-lifecycle';
+export * from './demo-data';

@@ -30,7 +30,27 @@ export async function openPlatformProjections(
   store: EventStore,
   options: { env?: Readonly<Record<string, string | undefined>>; log?: ProjectionLogger; start?: boolean } = {},
 ): Promise<PlatformProjections> {
-  const connection = analyticsConnectionFromEnv(options.env ?? process.env, dataDir);
+  const analytics = await connectAnalytics(dataDir, options.env ?? process.env);
+  const { connection } = analytics;
+  const service = new ProjectionService({ store, analytics, database: analyticsDatabase(connection), log: options.log });
+  if (options.start !== false) await service.start();
+  return {
+    analytics,
+    service,
+    connection,
+    async close() {
+      await service.stop();
+      await analytics.close();
+    },
+  };
+}
+
+/**
+ * Opens ClickHouse (chDB under DATA_DIR/analytics, or CLICKHOUSE_URL) and checks that it answers,
+ * with a message that says what to do when it does not.
+ */
+export async function connectAnalytics(dataDir: string, env: Readonly<Record<string, string | undefined>>): Promise<AnalyticsStore> {
+  const connection = analyticsConnectionFromEnv(env, dataDir);
   const analytics = openAnalyticsStore(connection);
   try {
     await analytics.version();
@@ -47,15 +67,5 @@ export async function openPlatformProjections(
         'check CLICKHOUSE_URL, or unset it to use the embedded chDB under DATA_DIR',
     );
   }
-  const service = new ProjectionService({ store, analytics, database: analyticsDatabase(connection), log: options.log });
-  if (options.start !== false) await service.start();
-  return {
-    analytics,
-    service,
-    connection,
-    async close() {
-      await service.stop();
-      await analytics.close();
-    },
-  };
+  return analytics;
 }

@@ -69,11 +69,11 @@ export function runPlatformToExit(env: Record<string, string>, timeoutMs = 60_00
 
 function spawnPlatform(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
   const base = { ...process.env };
-  for (const name of ['PORT', 'DATA_DIR', 'EVENT_STORE_URL', 'EVENT_STORE_MIGRATION_URL', 'HOST', 'LOG_LEVEL', 'REFERENCE_IMPORT']) delete base[name];
+  for (const name of ['PORT', 'DATA_DIR', 'EVENT_STORE_URL', 'EVENT_STORE_MIGRATION_URL', 'HOST', 'LOG_LEVEL', 'REFERENCE_IMPORT', 'DEMO_DATA', 'PROJECTOR', 'CLICKHOUSE_URL']) delete base[name];
   return spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'apps/platform/src/main.ts')], {
     cwd: WORKSPACE,
     // The reference import takes seconds; tests that need it turn it on.
-    env: { ...base, SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), PORT: '0', REFERENCE_IMPORT: 'off', ...env },
+    env: { ...base, SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), PORT: '0', REFERENCE_IMPORT: 'off', DEMO_DATA: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -22,6 +22,12 @@ export interface PlatformConfig {
    * one analytics database would write the same facts twice.
    */
   readonly projector: boolean;
+  /**
+   * On first start, import demo data (DEMO_DATA, default on): the December 2025 national
+   * publications and clearly labelled synthetic facts for the other event kinds. 'off' starts empty
+   * but for the organisation hierarchy.
+   */
+  readonly demoData: boolean;
   /** Largest submission body in bytes (SUBMISSION_MAX_BYTES, default 268435456 = 256 MiB). */
   readonly submissionMaxBytes: number;
   /** pino level (LOG_LEVEL, default info). */
@@ -54,6 +60,7 @@ export function readPlatformConfig(env: Readonly<Record<string, string | undefin
     eventStoreMigrationUrl: postgresUrl('EVENT_STORE_MIGRATION_URL', env['EVENT_STORE_MIGRATION_URL']),
     referenceImport: onOff('REFERENCE_IMPORT', env['REFERENCE_IMPORT'], true),
     projector: onOff('PROJECTOR', env['PROJECTOR'], true),
+    demoData: onOff('DEMO_DATA', env['DEMO_DATA'], true),
     submissionMaxBytes: positiveInteger('SUBMISSION_MAX_BYTES', env['SUBMISSION_MAX_BYTES'], 268_435_456),
     logLevel: logLevel as PlatformConfig['logLevel'],
   };

@@ -10,6 +10,7 @@ describe('readPlatformConfig', () => {
       eventStoreMigrationUrl: null,
       referenceImport: true,
       projector: true,
+      demoData: true,
       submissionMaxBytes: 268_435_456,
       logLevel: 'info',
     });
@@ -22,8 +23,9 @@ describe('readPlatformConfig', () => {
       DATA_DIR: '/var/lib/gpds',
       EVENT_STORE_URL: 'postgres://gpds@db:5432/events',
       LOG_LEVEL: 'DEBUG',
+      DEMO_DATA: 'off',
     });
-    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/var/lib/gpds', eventStoreUrl: 'postgres://gpds@db:5432/events', logLevel: 'debug' });
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/var/lib/gpds', eventStoreUrl: 'postgres://gpds@db:5432/events', logLevel: 'debug', demoData: false });
   });
 
   it.each([
@@ -34,6 +36,7 @@ describe('readPlatformConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /'loud' is not a level/],
     [{ REFERENCE_IMPORT: 'maybe' }, 'REFERENCE_IMPORT', /'maybe' is not on or off/],
     [{ PROJECTOR: 'sometimes' }, 'PROJECTOR', /'sometimes' is not on or off/],
+    [{ DEMO_DATA: 'lots' }, 'DEMO_DATA', /'lots' is not on or off/],
     [{ SUBMISSION_MAX_BYTES: '-5' }, 'SUBMISSION_MAX_BYTES', /'-5' is not a whole number >= 1/],
   ])('names the wrong variable and what it accepts: %j', (env, variable, message) => {
     const error = (() => {

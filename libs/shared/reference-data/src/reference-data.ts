@@ -1,7 +1,7 @@
 import capabilitiesFile from './data/capabilities.v1.json';
 import carbonFile from './data/carbon.v1.json';
 import changeDatesFile from './data/hierarchy-change-dates.v1.json';
-import metricsFile from './data/metrics.v1.json';
+import metricsFile from './data/metrics.v2.json';
 
 /**
  * Reference data as versioned data files (src/data/*.vN.json), not code: a new version is a new

@@ -79,8 +79,81 @@ export class SubmissionProcessor {
     }
 
     await this.appendMeasurements(measurements, results);
-    for (const record of governance) results.set(record.index, await this.recordGovernanceFact(record, principal, correlationId, context));
+    await this.recordGovernanceFacts(governance, principal, correlationId, context, results);
     return records.map((r) => results.get(r.index)!);
+  }
+
+  /**
+   * Governance facts, practice by practice: the facts of one practice in a chunk are decided in
+   * order against its history, read once, and the chunk's new events go to the store in one
+   * atomic multi-stream append with each practice's expected version. A record seen before, a
+   * concurrent writer or a changed record sends the practices concerned down the one-by-one
+   * path, which answers each record precisely.
+   */
+  private async recordGovernanceFacts(
+    records: readonly CheckedRecord[],
+    principal: Principal,
+    correlationId: string,
+    context: ReturnType<typeof decisionContext>,
+    results: Map<number, RecordResult>,
+  ): Promise<void> {
+    if (records.length === 0) return;
+    const { store } = this.options;
+    const oneByOne = async (group: readonly CheckedRecord[]): Promise<void> => {
+      for (const record of group) results.set(record.index, await this.recordGovernanceFact(record, principal, correlationId, context));
+    };
+    if (records.length === 1) return oneByOne(records);
+    const byStream = new Map<string, CheckedRecord[]>();
+    for (const record of records) {
+      const streamId = practiceStreamId(record.data['practiceCode'] as string);
+      byStream.set(streamId, [...(byStream.get(streamId) ?? []), record]);
+    }
+    const seen = await Promise.all(records.map((record) => store.readEvent(record.eventId)));
+    const seenIds = new Set(records.filter((_, i) => seen[i] !== null).map((r) => r.eventId));
+    const ids = new Set<string>();
+    const repeated = new Set(records.filter((r) => ids.size === ids.add(r.eventId).size).map((r) => r.eventId));
+    const slow: CheckedRecord[][] = [];
+    const fresh = [...byStream].filter(([, group]) => {
+      const known = group.some((r) => seenIds.has(r.eventId) || repeated.has(r.eventId));
+      if (known) slow.push(group);
+      return !known;
+    });
+    const histories = await Promise.all(fresh.map(([streamId]) => store.readStream(streamId)));
+    const appends: Array<{ streamId: string; records: CheckedRecord[]; expectedVersion: number | 'no_stream' }> = [];
+    fresh.forEach(([streamId, group], i) => {
+      const history = histories[i]!;
+      let state = history.reduce(
+        (s, e) => evolvePracticeGovernance(s, { type: e.type, data: e.data, occurredAt: e.metadata.occurredAt } as PracticeGovernanceCommand),
+        initialPracticeGovernanceState,
+      );
+      const decided: CheckedRecord[] = [];
+      for (const record of group) {
+        const command = { type: record.type, data: record.data, occurredAt: record.occurredAt } as unknown as PracticeGovernanceCommand;
+        try {
+          decidePracticeGovernance(command, state, context);
+        } catch (error) {
+          if (!(error instanceof Rejection)) throw error;
+          results.set(record.index, { index: record.index, status: 'rejected', eventId: record.eventId, errors: [asRecordError(error)] });
+          continue;
+        }
+        state = evolvePracticeGovernance(state, command);
+        decided.push(record);
+      }
+      if (decided.length > 0) appends.push({ streamId, records: decided, expectedVersion: history.at(-1)?.streamVersion ?? 'no_stream' });
+    });
+    if (appends.length > 0) {
+      try {
+        await store.appendToStreams(
+          appends.map((a) => ({ streamId: a.streamId, events: a.records.map((r) => this.toEvent(r, principal, correlationId)), expectedVersion: a.expectedVersion })),
+        );
+        for (const a of appends) for (const r of a.records) results.set(r.index, { index: r.index, status: 'accepted', eventId: r.eventId });
+      } catch (error) {
+        // Another writer reached one of the practices, or a record changed: each practice on its own.
+        if (!(error instanceof WrongExpectedVersionError) && !(error instanceof EventIdConflictError)) throw error;
+        for (const a of appends) slow.push(a.records);
+      }
+    }
+    for (const group of slow) await oneByOne(group);
   }
 
   /** A submitter may state facts only about practices it commissioned on the fact's date; admins anything. */

@@ -12,6 +12,8 @@ export type PublicationKind = 'online-consultation' | 'cloud-telephony';
 export interface MetricColumn {
   readonly metric: string;
   readonly header: string;
+  /** A column some editions may lack; a row needs at least one of the other metrics to count. */
+  readonly optional?: boolean;
 }
 
 interface PublicationSpec {
@@ -35,6 +37,8 @@ const SPECS: readonly PublicationSpec[] = [
       { metric: 'CLINICAL_SUBMISSIONS', header: 'Clinical Submissions' },
       { metric: 'ADMINISTRATIVE_SUBMISSIONS', header: 'Administrative Submissions' },
       { metric: 'OTHER_SUBMISSIONS', header: 'Other/Unknown Type Submissions' },
+      // The list size the rates per 1,000 registered patients divide by (metrics catalogue v2).
+      { metric: 'REGISTERED_PATIENTS', header: 'Registered Patient Count', optional: true },
     ],
   },
   {
@@ -143,7 +147,9 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
     icb: column('ICB Code'),
     region: column('Region Code'),
     supplier: spec.supplierColumn ? column(spec.supplierColumn) : -1,
-    metrics: spec.metrics.map((m) => ({ metric: m.metric, index: column(m.header) })),
+    metrics: spec.metrics
+      .filter((m) => !m.optional || header.includes(normaliseHeader(m.header)))
+      .map((m) => ({ metric: m.metric, index: column(m.header), optional: m.optional === true })),
   };
   const rows: PublicationRow[] = [];
   const unreadable: Array<{ line: number; reason: string }> = [];
@@ -151,7 +157,7 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
   data.slice(headerIndex + 1).forEach((row, i) => {
     const line = headerIndex + 2 + i;
     const practice = typeof row[cols.practice] === 'string' ? (row[cols.practice] as string).trim() : '';
-    const hasNumbers = cols.metrics.some((m) => typeof row[m.index] === 'number');
+    const hasNumbers = cols.metrics.some((m) => !m.optional && typeof row[m.index] === 'number');
     if (!practice) {
       // Sub-headers, blank lines, the "Total" row and the copyright line carry no practice.
       return;

@@ -1,0 +1,3 @@
+export * from './reporting-graphql.module';
+export * from './resolvers';
+export * from './scalars';

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { json } from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { directiveEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { ApiKeyPrincipal, ApiKeyStore } from '@gpds/access-api-keys';
+import { QueryArgumentError, type ReportingQueries } from '@gpds/reporting-queries';
+import { OrganisationResolver, PracticeResolver, QueryResolver, REPORTING_QUERIES, UtilisationConnectionResolver } from './resolvers';
+import { DateScalar, DateTimeScalar } from './scalars';
+
+/** The schema, as SDL: docs/graphql.md documents it field by field. */
+export const REPORTING_SCHEMA = readFileSync(join(__dirname, 'schema.graphql'), 'utf8');
+
+export interface GraphqlLimits {
+  /** The most a query may cost (each field 1, lists times `first`; see @complexity in the schema). */
+  readonly maxCost: number;
+  /** The deepest selection a query may have. */
+  readonly maxDepth: number;
+  /** The largest request body. */
+  readonly maxBodyBytes: number;
+}
+
+export const DEFAULT_GRAPHQL_LIMITS: GraphqlLimits = { maxCost: 50_000, maxDepth: 10, maxBodyBytes: 256 * 1024 };
+
+export interface ReportingGraphqlOptions {
+  readonly queries: ReportingQueries;
+  readonly keys: ApiKeyStore;
+  readonly limits?: Partial<GraphqlLimits>;
+  /** Called with errors that are not the caller's (the caller sees INTERNAL_SERVER_ERROR). */
+  readonly onInternalError?: (error: unknown) => void;
+}
+
+export interface ReportingContext extends BaseContext {
+  readonly principal: ApiKeyPrincipal;
+}
+
+function error(message: string, code: string, status: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status } } });
+}
+
+/** `Authorization: Bearer <key>` of an analyst or admin: 401 without a valid key, 403 for other roles. */
+async function authenticate(keys: ApiKeyStore, header: string | undefined): Promise<ReportingContext> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (!match) throw error('send an analyst or admin API key: Authorization: Bearer <key>', 'UNAUTHENTICATED', 401);
+  const principal = await keys.verify(match[1]!);
+  if (!principal) throw error('the API key is not valid (unknown, revoked or mistyped)', 'UNAUTHENTICATED', 401);
+  if (principal.role !== 'analyst' && principal.role !== 'admin') {
+    throw error(`the ${principal.role} role may not read the reporting API; it needs an analyst or admin key`, 'FORBIDDEN', 403);
+  }
+  return { principal };
+}
+
+/** Refuses an operation whose cost (see the @complexity directives) is above the limit, before anything runs. */
+function costLimitPlugin(maxCost: number): ApolloServerPlugin<ReportingContext> {
+  const estimators = [directiveEstimator({ name: 'complexity' }), simpleEstimator({ defaultComplexity: 1 })];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(context: GraphQLRequestContextDidResolveOperation<ReportingContext>) {
+          const cost = getComplexity({
+            schema: context.schema,
+            query: context.document,
+            operationName: context.operationName ?? undefined,
+            variables: context.request.variables ?? {},
+            estimators,
+          });
+          if (cost > maxCost) {
+            throw new GraphQLError(
+              `the query costs ${cost}, above the limit of ${maxCost}: ask for fewer rows (first) or fewer nested lists, and page on with 'after'`,
+              { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Argument errors name the argument; anything not the caller's fault is logged and answered without internals. */
+function formatError(onInternalError: ((error: unknown) => void) | undefined) {
+  return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(raw);
+    if (original instanceof QueryArgumentError) {
+      return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT', argument: original.argument } };
+    }
+    if (original instanceof GraphQLError || formatted.extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
+    onInternalError?.(original);
+    return { message: 'the query failed inside the platform; it has been logged: try again, and tell the platform team if it keeps failing', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+/**
+ * The GraphQL API at /graphql (Apollo Server 5 through @nestjs/apollo): schema-first from
+ * schema.graphql, resolvers over ReportingQueries, analyst or admin API keys, a depth limit, a
+ * cost limit, automatic persisted queries, and the Apollo Sandbox on GET /graphql in a browser.
+ */
+@Module({})
+export class ReportingGraphqlModule implements NestModule {
+  private static bodyLimit = DEFAULT_GRAPHQL_LIMITS.maxBodyBytes;
+
+  static register(options: ReportingGraphqlOptions): DynamicModule {
+    const limits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.limits };
+    ReportingGraphqlModule.bodyLimit = limits.maxBodyBytes;
+    return {
+      module: ReportingGraphqlModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          typeDefs: REPORTING_SCHEMA,
+          resolvers: { Date: DateScalar, DateTime: DateTimeScalar },
+          playground: false,
+          introspection: true,
+          // Automatic persisted queries: a client may send only the query's sha256 once the server has seen it.
+          persistedQueries: {},
+          validationRules: [maxDepthRule({ n: limits.maxDepth, errorMessage: `the query is too deep: at most ${limits.maxDepth} levels of selection` })],
+          // @nestjs/apollo is typed against @apollo/server's ESM build, this file against its CommonJS one: same objects.
+          plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }), costLimitPlugin(limits.maxCost)] as unknown as ApolloDriverConfig['plugins'],
+          context: ({ req }: { req: { headers: Record<string, string | undefined> } }) => authenticate(options.keys, req.headers['authorization']),
+          formatError: formatError(options.onInternalError),
+        }),
+      ],
+      providers: [{ provide: REPORTING_QUERIES, useValue: options.queries }, QueryResolver, UtilisationConnectionResolver, OrganisationResolver, PracticeResolver],
+    };
+  }
+
+  /** The platform reads submission bodies as streams (no global body parser): GraphQL bodies are small JSON. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(json({ limit: ReportingGraphqlModule.bodyLimit })).forRoutes('graphql');
+  }
+}

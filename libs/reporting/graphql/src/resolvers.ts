@@ -1,0 +1,137 @@
+import { Inject } from '@nestjs/common';
+import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  QueryArgumentError,
+  ReportingQueries,
+  type CarbonArgs,
+  type Connection,
+  type CoverageArgs,
+  type OrganisationDetail,
+  type PracticeState,
+  type UtilisationArgs,
+  type UtilisationRow,
+} from '@gpds/reporting-queries';
+
+export const REPORTING_QUERIES = Symbol('REPORTING_QUERIES');
+
+/** A utilisation page remembers its arguments, for `unattributed`. */
+type UtilisationPage = Connection<UtilisationRow> & { readonly args: UtilisationArgs };
+
+interface PracticeParent {
+  readonly code: string;
+  readonly asOf: string | null;
+  readonly organisation: OrganisationDetail;
+  /** Loaded once, when a state field is asked for. */
+  state?: Promise<PracticeState>;
+}
+
+@Resolver('Query')
+export class QueryResolver {
+  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
+
+  @Query('organisation')
+  organisation(@Args('code') code: string): Promise<OrganisationDetail | null> {
+    return this.queries.organisation(code.trim().toUpperCase());
+  }
+
+  @Query('organisations')
+  organisations(@Args() args: { search?: string; level?: string; first?: number; after?: string }) {
+    return this.queries.searchOrganisations(args);
+  }
+
+  @Query('utilisation')
+  async utilisation(@Args() args: UtilisationArgs): Promise<UtilisationPage> {
+    return { ...(await this.queries.utilisation(args)), args };
+  }
+
+  @Query('capabilityAdoption')
+  capabilityAdoption(@Args() args: CoverageArgs & { capability: string }) {
+    return this.queries.capabilityAdoption(args);
+  }
+
+  @Query('agreements')
+  agreements(@Args() args: CoverageArgs) {
+    return this.queries.agreementCoverage(args);
+  }
+
+  @Query('bcpReviews')
+  bcpReviews(@Args() args: CoverageArgs & { withinMonths?: number }) {
+    return this.queries.bcpReviewCoverage(args);
+  }
+
+  @Query('carbon')
+  carbon(@Args() args: CarbonArgs) {
+    return this.queries.carbon(args);
+  }
+
+  @Query('practice')
+  async practice(@Args('code') given: string, @Args('asOf') asOf: string | null): Promise<PracticeParent | null> {
+    const code = given.trim().toUpperCase();
+    const organisation = await this.queries.organisation(code);
+    if (!organisation) return null;
+    if (organisation.level !== 'PRACTICE') {
+      throw new QueryArgumentError('code', `${code} is a ${organisation.level}, not a practice: use organisation(code: "${code}") for it`);
+    }
+    return { code, asOf: asOf ?? null, organisation };
+  }
+}
+
+@Resolver('UtilisationConnection')
+export class UtilisationConnectionResolver {
+  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
+
+  @ResolveField('unattributed')
+  unattributed(@Parent() page: UtilisationPage) {
+    return this.queries.utilisationUnattributed(page.args);
+  }
+}
+
+@Resolver('Organisation')
+export class OrganisationResolver {
+  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
+
+  @ResolveField('ancestors')
+  ancestors(@Parent() organisation: OrganisationDetail, @Args('asOf') asOf: string | null) {
+    return this.queries.ancestors(organisation.code, asOf);
+  }
+
+  @ResolveField('children')
+  children(@Parent() organisation: OrganisationDetail, @Args() args: { asOf?: string; first?: number; after?: string }) {
+    return this.queries.children(organisation.code, args);
+  }
+}
+
+@Resolver('Practice')
+export class PracticeResolver {
+  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
+
+  private state(practice: PracticeParent): Promise<PracticeState> {
+    practice.state ??= this.queries.practiceState(practice.code, practice.asOf);
+    return practice.state;
+  }
+
+  @ResolveField('ancestors')
+  ancestors(@Parent() practice: PracticeParent) {
+    return this.queries.ancestors(practice.code, practice.asOf);
+  }
+
+  @ResolveField('agreementInForce')
+  async agreementInForce(@Parent() practice: PracticeParent) {
+    return (await this.state(practice)).agreementInForce;
+  }
+
+  @ResolveField('latestBcpReview')
+  async latestBcpReview(@Parent() practice: PracticeParent) {
+    return (await this.state(practice)).latestBcpReview;
+  }
+
+  @ResolveField('capabilities')
+  async capabilities(@Parent() practice: PracticeParent) {
+    return (await this.state(practice)).capabilities;
+  }
+
+  @ResolveField('timeline')
+  timeline(@Parent() practice: PracticeParent, @Args() args: { first?: number; after?: string }) {
+    return this.queries.practiceTimeline(practice.code, args);
+  }
+}

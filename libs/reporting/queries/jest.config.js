@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'reporting-queries',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  testTimeout: 120_000,
+};

@@ -1,0 +1,4 @@
+export * from './arguments';
+export * from './hierarchy-cache';
+export * from './reporting-queries';
+export * from './rollup-sql';
