@@ -1,47 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import { postgresServer, type TestDatabase } from '@gpds/event-store-testing';
+import { startProcess, type PlatformProcess } from '@gpds/platform-testing';
 
-const WORKSPACE = join(__dirname, '..', '..', '..');
-
-interface Running {
-  url: string;
-  output(): string;
-  stop(signal: NodeJS.Signals): Promise<number | null>;
-}
 
 /** Starts apps/projector as an operator would (npm run projector), on the servers named by the environment. */
-function startProjector(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/projector/src/main.ts'], {
-    cwd: WORKSPACE,
-    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the projector did not start:\n${out}`));
-    }, 60_000);
-    const onData = (chunk: string): void => {
-      out += chunk;
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (match?.[1] && out.includes('projector following the event store')) {
-        clearTimeout(timer);
-        resolve({ url: match[1], output: () => out, stop: (signal) => (child.kill(signal), exited) });
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', onData);
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the projector exited with ${code}:\n${out}`));
-    });
-  });
+function startProjector(env: Record<string, string>): Promise<PlatformProcess> {
+  return startProcess('apps/projector/src/main.ts', 'projector following the event store', env);
 }
 
 async function metric(url: string, name: string): Promise<number> {

@@ -1,4 +1,5 @@
 import { runEventStoreBench } from './event-store.bench';
+import { runGraphqlBench } from './graphql.bench';
 import { runProjectionBench } from './projection.bench';
 import { runSubmissionsBench } from './submissions.bench';
 import { progress } from './report';
@@ -11,6 +12,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   'event-store': runEventStoreBench,
   submissions: runSubmissionsBench,
   projection: runProjectionBench,
+  graphql: runGraphqlBench,
 };
 
 async function main(): Promise<void> {

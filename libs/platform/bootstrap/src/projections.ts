@@ -51,15 +51,17 @@ export async function openPlatformProjections(
  */
 export async function connectAnalytics(dataDir: string, env: Readonly<Record<string, string | undefined>>): Promise<AnalyticsStore> {
   const connection = analyticsConnectionFromEnv(env, dataDir);
-  const analytics = openAnalyticsStore(connection);
+  let analytics: AnalyticsStore | null = null;
   try {
+    // chDB refuses a directory another process holds, when connecting or at the first query.
+    analytics = openAnalyticsStore(connection);
     await analytics.version();
   } catch (error) {
-    await analytics.close().catch(() => undefined);
-    if (connection.kind === 'chdb' && /Cannot lock file|Another server instance/i.test(String(error))) {
+    await analytics?.close().catch(() => undefined);
+    if (connection.kind === 'chdb' && /Cannot lock file|Another server instance|Failed to create connection/i.test(String(error))) {
       throw new Error(
-        `Another process is using the embedded analytics store in ${connection.path}: stop it, give this process its own DATA_DIR, ` +
-          'or set PROJECTOR=off where a projector already runs elsewhere',
+        `Another process is using the embedded analytics store in ${connection.path}: only one process can open it. Stop that process, ` +
+          'give this one its own DATA_DIR, or run every process against a ClickHouse server (CLICKHOUSE_URL); a platform beside a separate projector runs with PROJECTOR=off',
       );
     }
     throw new Error(

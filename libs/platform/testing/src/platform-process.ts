@@ -16,18 +16,26 @@ export interface PlatformProcess {
 
 /** Starts the platform exactly as the README does (main.ts through @swc-node/register) and waits until it listens. */
 export function startPlatform(env: Record<string, string>, timeoutMs = 60_000): Promise<PlatformProcess> {
-  const child = spawnPlatform(env);
+  return startProcess('apps/platform/src/main.ts', 'platform listening', env, timeoutMs);
+}
+
+/**
+ * Starts one of the apps (`apps/<name>/src/main.ts`) as `npm run <name>` does, with a clean
+ * platform environment plus `env`, and resolves once its output has a `"url"` and `readyText`.
+ */
+export function startProcess(entry: string, readyText: string, env: Record<string, string>, timeoutMs = 60_000): Promise<PlatformProcess> {
+  const child = spawnApp(entry, env);
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`The platform did not start within ${timeoutMs} ms:\n${out}`));
+      reject(new Error(`${entry} did not start within ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
     const onData = (chunk: string): void => {
       out += chunk;
       const match = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (match?.[1] && out.includes('platform listening')) {
+      if (match?.[1] && out.includes(readyText)) {
         clearTimeout(timer);
         resolve({
           url: match[1],
@@ -44,14 +52,14 @@ export function startPlatform(env: Record<string, string>, timeoutMs = 60_000): 
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`The platform exited with ${code} before listening:\n${out}`));
+      reject(new Error(`${entry} exited with ${code} before it was ready:\n${out}`));
     });
   });
 }
 
 /** Runs the platform until it exits by itself (for start-up failures); resolves with its code and output. */
-export function runPlatformToExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-  const child = spawnPlatform(env);
+export function runPlatformToExit(env: Record<string, string>, timeoutMs = 60_000, entry = 'apps/platform/src/main.ts'): Promise<{ code: number | null; output: string }> {
+  const child = spawnApp(entry, env);
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -67,10 +75,11 @@ export function runPlatformToExit(env: Record<string, string>, timeoutMs = 60_00
   });
 }
 
-function spawnPlatform(env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
+function spawnApp(entry: string, env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
   const base = { ...process.env };
   for (const name of ['PORT', 'DATA_DIR', 'EVENT_STORE_URL', 'EVENT_STORE_MIGRATION_URL', 'HOST', 'LOG_LEVEL', 'REFERENCE_IMPORT', 'DEMO_DATA', 'PROJECTOR', 'CLICKHOUSE_URL']) delete base[name];
-  return spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'apps/platform/src/main.ts')], {
+  delete base['NODE_OPTIONS']; // the test runner's flags are not the app's
+  return spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, entry)], {
     cwd: WORKSPACE,
     // The reference import takes seconds; tests that need it turn it on.
     env: { ...base, SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), PORT: '0', REFERENCE_IMPORT: 'off', DEMO_DATA: 'off', ...env },

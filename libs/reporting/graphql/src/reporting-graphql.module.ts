@@ -120,7 +120,14 @@ export class ReportingGraphqlModule implements NestModule {
           introspection: true,
           // Automatic persisted queries: a client may send only the query's sha256 once the server has seen it.
           persistedQueries: {},
-          validationRules: [maxDepthRule({ n: limits.maxDepth, errorMessage: `the query is too deep: at most ${limits.maxDepth} levels of selection` })],
+          validationRules: [
+            maxDepthRule({
+              n: limits.maxDepth,
+              // Reported as a validation error (400, GRAPHQL_VALIDATION_FAILED), not thrown (which would be a 500).
+              propagateOnRejection: false,
+              onReject: [(context) => context?.reportError(new GraphQLError(`the query is too deep: at most ${limits.maxDepth} levels of selection (introspection is not counted)`))],
+            }),
+          ],
           // @nestjs/apollo is typed against @apollo/server's ESM build, this file against its CommonJS one: same objects.
           plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }), costLimitPlugin(limits.maxCost)] as unknown as ApolloDriverConfig['plugins'],
           context: ({ req }: { req: { headers: Record<string, string | undefined> } }) => authenticate(options.keys, req.headers['authorization']),

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import {
   QueryArgumentError,
   ReportingQueries,
@@ -40,8 +41,11 @@ export class QueryResolver {
   }
 
   @Query('utilisation')
-  async utilisation(@Args() args: UtilisationArgs): Promise<UtilisationPage> {
-    return { ...(await this.queries.utilisation(args)), args };
+  async utilisation(@Args() args: UtilisationArgs, @Info() info: GraphQLResolveInfo): Promise<UtilisationPage> {
+    // Registered patients take a second scan (of the list sizes): only when a row field needs them.
+    const fields = selectedFields(info, 'nodes');
+    const rates = fields.has('registeredPatients') || fields.has('ratePer1000');
+    return { ...(await this.queries.utilisation(args, { rates })), args };
   }
 
   @Query('capabilityAdoption')
@@ -74,6 +78,22 @@ export class QueryResolver {
     }
     return { code, asOf: asOf ?? null, organisation };
   }
+}
+
+/** The names of the fields selected under `child` of the current field (through fragments). */
+export function selectedFields(info: GraphQLResolveInfo, child: string): Set<string> {
+  const names = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined, depth: number, collect: boolean): void => {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        if (collect) names.add(selection.name.value);
+        else if (selection.name.value === child) visit(selection.selectionSet, depth + 1, true);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, depth, collect);
+      else visit(info.fragments[selection.name.value]?.selectionSet, depth, collect);
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet, 0, false);
+  return names;
 }
 
 @Resolver('UtilisationConnection')

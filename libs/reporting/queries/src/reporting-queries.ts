@@ -208,13 +208,22 @@ export class ReportingQueries {
 
   // ---- roll-ups ----
 
-  async prepareUtilisation(args: UtilisationArgs): Promise<PreparedQuery & { level: Level }> {
+  /** `rates`: also work out registered patients and rates per 1,000 (default on; the API asks only when they are selected). */
+  async prepareUtilisation(args: UtilisationArgs, options: { rates?: boolean } = {}): Promise<PreparedQuery & { level: Level }> {
     const capability = capabilityCode('capability', args.capability);
     const metric = metricCode('metric', capability, args.metric);
     const { from, to } = dateRange(args.from, args.to);
     const scope = await this.scope(args, to);
     const knownAt = args.knownAt ? instant('knownAt', args.knownAt) : null;
-    const sql = utilisationSql({ database: this.options.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel, granularity: args.granularity ?? null, knownAt: knownAt !== null });
+    const sql = utilisationSql({
+      database: this.options.database,
+      hierarchy: scope.table,
+      level: scope.level,
+      parentLevel: scope.parentLevel,
+      granularity: args.granularity ?? null,
+      knownAt: knownAt !== null,
+      rates: options.rates,
+    });
     return {
       sql,
       level: scope.level,
@@ -222,8 +231,8 @@ export class ReportingQueries {
     };
   }
 
-  async utilisation(args: UtilisationArgs): Promise<Connection<UtilisationRow>> {
-    const prepared = await this.prepareUtilisation(args);
+  async utilisation(args: UtilisationArgs, options: { rates?: boolean } = {}): Promise<Connection<UtilisationRow>> {
+    const prepared = await this.prepareUtilisation(args, options);
     const rows = await this.rows<{ code: string; period: string; value: number; practices: string; registered_patients: number; rate_per_1000: number | null; total: string }>(
       prepared.sql,
       prepared.params,
@@ -250,7 +259,15 @@ export class ReportingQueries {
     const { from, to } = dateRange(args.from, args.to);
     const scope = await this.scope(args, to);
     const knownAt = args.knownAt ? instant('knownAt', args.knownAt) : null;
-    const sql = utilisationUnattributedSql({ database: this.options.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel, granularity: args.granularity ?? null, knownAt: knownAt !== null });
+    const sql = utilisationUnattributedSql({
+      database: this.options.database,
+      hierarchy: scope.table,
+      level: scope.level,
+      parentLevel: scope.parentLevel,
+      granularity: args.granularity ?? null,
+      knownAt: knownAt !== null,
+      rates: false,
+    });
     const rows = await this.rows<{ period: string; value: number }>(sql, { capability, metric, from, to, asOf: scope.asOf, parent: scope.parent, ...(knownAt ? { knownAt } : {}) });
     return rows.map((r) => ({ period: periodOf(r.period, args.granularity ?? null, from, to), value: Number(r.value) }));
   }

@@ -66,6 +66,8 @@ export interface UtilisationSqlOptions {
   readonly granularity: Granularity | null;
   /** With knownAt the samples are read as recorded by then; otherwise the monthly roll-up. */
   readonly knownAt: boolean;
+  /** Work out registered patients and rates (a second scan, of the list sizes): only when asked for. */
+  readonly rates?: boolean;
 }
 
 /**
@@ -86,25 +88,44 @@ export function utilisationSql(options: UtilisationSqlOptions): string {
         }${extra}`
       : `FROM ${db}.utilisation_monthly WHERE ${metricFilter} AND month >= toStartOfMonth({from:Date}) AND month <= {to:Date}${extra}`;
   const period = periodExpression(options.granularity, dateColumn);
+  const rates = options.rates !== false;
+  // England needs no hierarchy: every fact counts for it.
+  const hierarchy = options.level !== 'NATIONAL' || (options.parentLevel !== null && options.parentLevel !== 'NATIONAL');
   return `
 WITH
-  facts AS (
+  facts AS (${
+    rates
+      ? // One row per organisation and period, to meet its list size.
+        `
     SELECT ${period} AS period, organisation_code, organisation_level, sum(value) AS value
     ${source('capability = {capability:String} AND metric = {metric:String}')}
-    GROUP BY period, organisation_code, organisation_level),
+    GROUP BY period, organisation_code, organisation_level)`
+      : // Straight into the roll-up's own aggregation: one pass.
+        `
+    SELECT ${period} AS period, organisation_code, organisation_level, value
+    ${source('capability = {capability:String} AND metric = {metric:String}')})`
+  }${
+      rates
+        ? `,
   lists AS (
     SELECT ${period} AS period, organisation_code, sum(value) / uniqExact(toStartOfMonth(${dateColumn})) AS patients
     ${source(`metric = 'REGISTERED_PATIENTS'`, ` AND organisation_level = 'PRACTICE'`)}
-    GROUP BY period, organisation_code)
+    GROUP BY period, organisation_code)`
+        : ''
+    }
 SELECT ${groupExpression(options.level)} AS code, f.period AS period,
        sum(f.value) AS value,
        uniqExactIf(f.organisation_code, f.organisation_level = 'PRACTICE') AS practices,
-       sumIf(l.patients, l.patients > 0) AS registered_patients,
-       if(registered_patients > 0, sumIf(f.value, l.patients > 0) * 1000 / registered_patients, NULL) AS rate_per_1000,
+       ${
+         rates
+           ? `sumIf(l.patients, l.patients > 0) AS registered_patients,
+       if(registered_patients > 0, sumIf(f.value, l.patients > 0) * 1000 / registered_patients, NULL) AS rate_per_1000,`
+           : `0 AS registered_patients, NULL AS rate_per_1000,`
+       }
        count() OVER () AS total
-FROM facts AS f
-LEFT JOIN ${hierarchyOn(options.hierarchy)} AS h ON h.code = f.organisation_code
-LEFT JOIN lists AS l ON l.period = f.period AND l.organisation_code = f.organisation_code AND f.organisation_level = 'PRACTICE'
+FROM facts AS f${hierarchy ? `\nLEFT JOIN ${hierarchyOn(options.hierarchy)} AS h ON h.code = f.organisation_code` : ''}${
+    rates ? `\nLEFT JOIN lists AS l ON l.period = f.period AND l.organisation_code = f.organisation_code AND f.organisation_level = 'PRACTICE'` : ''
+  }
 WHERE ${parentFilter(options.parentLevel)}
 GROUP BY code, period
 HAVING code != ''

@@ -1,0 +1,64 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { GraphQLClient } from 'graphql-request';
+import { postgresServer, type TestDatabase } from '@gpds/event-store-testing';
+import { runPlatformToExit, seededDataDir, startPlatform, startProcess } from '@gpds/platform-testing';
+
+// The GraphQL API as a process of its own (npm run api), on the event store server and the
+// analytics store the platform's projector filled. Without a ClickHouse server here, the analytics
+// store is the embedded one, so the API runs once the platform has stopped; with CLICKHOUSE_URL the
+// same process runs beside the platform and the projector.
+describe('the GraphQL API process (npm run api)', () => {
+  let database: TestDatabase;
+  const storeUrl = (): string => (database.connection.kind === 'postgres' ? database.connection.url : '');
+  let dataDir: string;
+  let analystKey: string;
+
+  beforeAll(async () => {
+    database = await postgresServer.create('api');
+    dataDir = await seededDataDir();
+    // The platform on the PostgreSQL server: it imports the hierarchy and projects it.
+    const platform = await startPlatform({ DATA_DIR: dataDir, EVENT_STORE_URL: storeUrl(), REFERENCE_IMPORT: 'on' }, 180_000);
+    try {
+      const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+      const created = await fetch(`${platform.url}/v1/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ organisation: 'ENG', role: 'analyst' }),
+      });
+      analystKey = ((await created.json()) as { key: string }).key;
+      for (let i = 0; i < 600; i++) {
+        const health = (await (await fetch(`${platform.url}/health`)).json()) as { checks: { projections?: { caughtUp?: boolean } } };
+        if (health.checks.projections?.caughtUp) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Only one process can hold the embedded analytics store: the API says so clearly.
+      const refused = await runPlatformToExit({ DATA_DIR: dataDir, EVENT_STORE_URL: storeUrl() }, 60_000, 'apps/api/src/main.ts');
+      expect(refused.code).toBe(1);
+      expect(refused.output).toMatch(/Another process is using the embedded analytics store/);
+    } finally {
+      await platform.stop();
+    }
+  }, 300_000);
+  afterAll(async () => {
+    await database?.dispose();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers GraphQL with the keys of the event store and the data the projector wrote, and stops cleanly', async () => {
+    const api = await startProcess('apps/api/src/main.ts', 'GraphQL API listening', { DATA_DIR: dataDir, EVENT_STORE_URL: storeUrl() });
+    try {
+      expect(api.output()).toContain(`${api.url}/graphql`);
+      const health = await fetch(`${api.url}/health`);
+      expect(health.status).toBe(200);
+      const client = new GraphQLClient(`${api.url}/graphql`, { headers: { authorization: `Bearer ${analystKey}` } });
+      const answer = await client.request<{ organisation: { name: string; children: { totalCount: number } } }>('{ organisation(code: "Y63") { name children { totalCount } } }');
+      expect(answer.organisation.name).toBe('North East and Yorkshire');
+      expect(answer.organisation.children.totalCount).toBeGreaterThan(0);
+      const anonymous = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ organisation(code: \\"ENG\\") { name } }"}' });
+      expect(anonymous.status).toBe(401);
+    } finally {
+      expect(await api.stop('SIGTERM')).toBe(0);
+    }
+  });
+});
