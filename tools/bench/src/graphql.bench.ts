@@ -1,12 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectEvent, type RowsByTable } from '@gpds/analytics';
 import { biMigrations, insertRows, migrateAnalytics, openAnalyticsStore, tableMigrations } from '@gpds/analytics-clickhouse';
 import type { RecordedEvent } from '@gpds/event-store';
 import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
-import { ReportingQueries, type UtilisationArgs } from '@gpds/reporting-queries';
+import type { UtilisationArgs } from '@gpds/reporting-queries';
+import { load } from './direct-sql-process';
 import { Generator } from './projection.bench';
-import { emit, machine, median, progress, writeSection } from './report';
+import { WORKSPACE, emit, machine, median, progress, writeSection } from './report';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 10_000_000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -93,24 +95,11 @@ export async function runGraphqlBench(): Promise<void> {
       } finally {
         await platform.stop();
       }
-      // The same SQL straight to the same chDB, from this process (the platform holds the store's lock while it runs).
-      const analytics = openAnalyticsStore({ kind: 'chdb', path: join(dataDir, 'analytics') });
-      try {
-        const queries = new ReportingQueries(analytics.client, { database: 'gpds', bi: 'bi' });
-        for (const q of QUERIES) {
-          const prepared = await queries.prepareUtilisation(q.args);
-          const request = async (): Promise<void> => {
-            await (await analytics.client.query({ query: prepared.sql, query_params: prepared.params, format: 'JSONEachRow' })).json();
-          };
-          for (const concurrency of CONCURRENCY) {
-            await load(request, 20, concurrency);
-            const latencies = await load(request, REQUESTS, concurrency);
-            (direct[`${q.name}/${concurrency}`] ??= []).push(latencies);
-            progress(`run ${run}: direct SQL ${q.name}, ${concurrency} clients: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms`);
-          }
-        }
-      } finally {
-        await analytics.close();
+      // The same SQL straight to the same chDB, from a fresh process of its own (the platform holds the store's lock while it runs).
+      const measured = directSql(join(dataDir, 'analytics'));
+      for (const [id, latencies] of Object.entries(measured)) {
+        (direct[id] ??= []).push(latencies);
+        progress(`run ${run}: direct SQL ${id.replace('/', ', ')} clients: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms`);
       }
     }
     const rows: LatencyRow[] = QUERIES.flatMap((q) =>
@@ -185,6 +174,19 @@ export async function fill(dataDir: string, generator: Generator): Promise<void>
   }
 }
 
+/** Runs tools/bench/src/direct-sql-process.ts on the stopped platform's analytics store. */
+function directSql(path: string): Record<string, number[]> {
+  const job = { path, queries: QUERIES, requests: REQUESTS, concurrency: CONCURRENCY };
+  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'tools/bench/src/direct-sql-process.ts'), JSON.stringify(job)], {
+    cwd: WORKSPACE,
+    env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json') },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  if (run.status !== 0) throw new Error(`the direct SQL baseline failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number[]>;
+}
+
 async function caughtUp(platform: PlatformProcess): Promise<void> {
   const deadline = Date.now() + 300_000;
   for (;;) {
@@ -213,23 +215,6 @@ async function graphqlRequest<T = unknown>(url: string, key: string, query: stri
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
   if (!response.ok || body.errors) throw new Error(`GraphQL answered ${response.status}: ${JSON.stringify(body.errors)}`);
   return body.data as T;
-}
-
-/** `count` requests from `concurrency` clients, each sending its next request when its last one is answered; latencies in ms. */
-async function load(request: () => Promise<unknown>, count: number, concurrency: number): Promise<number[]> {
-  const latencies: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next++;
-        const started = process.hrtime.bigint();
-        await request();
-        latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-      }
-    }),
-  );
-  return latencies;
 }
 
 /**
