@@ -283,7 +283,7 @@ projector's own \`projectEvent\`, inserted before the platform starts: see the f
 Each query: ${REQUESTS} requests from each number of concurrent clients (each sends its next request
 when its last is answered) after 20 warm-up requests, over
 HTTP with an analyst key; the baseline is the same SQL and parameters (as \`ReportingQueries\`
-prepares them) sent straight to the same chDB from the benchmark process, in the same run. Medians of
+prepares them) sent straight to the same chDB from a fresh process of its own (as fresh as the platform's), in the same run. Medians of
 ${RUNS} runs; \`ratio\` = GraphQL p50 / direct SQL p50. Online consultation submissions, financial year
 2024/25 by month.
 

@@ -43,17 +43,43 @@ export class HierarchyCache {
     return `${this.options.database}_reporting`;
   }
 
-  /** The hierarchy as the organisation tables stand now (checked at most every checkEveryMs). */
+  /**
+   * The hierarchy as the organisation tables stand: with `checkEveryMs` 0 checked on every call;
+   * otherwise the last one built is answered at once while a check (at most every checkEveryMs)
+   * runs behind it, and the next calls get the new one once it is built. Queries never wait for a
+   * check; an organisation change shows at most a check interval (plus a build) later.
+   */
   async get(): Promise<HierarchyVersion> {
+    if (this.current && (this.options.checkEveryMs ?? 1_000) > 0) {
+      const current = this.current;
+      if (!this.checked || Date.now() - this.checked.at >= (this.options.checkEveryMs ?? 1_000)) {
+        void this.refresh().catch(() => undefined); // a failed check is tried again on a later call
+      }
+      // Until a new version is built, the one before it answers.
+      return this.ready ?? current.value;
+    }
+    await this.refresh();
+    return this.current!.value;
+  }
+
+  /** The last version known to be built: what get() answers while a newer one builds. */
+  private ready: Promise<HierarchyVersion> | null = null;
+
+  private async refresh(): Promise<void> {
     const version = await this.version();
     if (this.current?.version !== version) {
       const value = this.build(version);
       this.current = { version, value };
-      value.catch(() => {
-        if (this.current?.value === value) this.current = null;
-      });
+      value.then(
+        () => {
+          if (this.current?.value === value) this.ready = value;
+        },
+        () => {
+          if (this.current?.value === value) this.current = null;
+        },
+      );
+      if (!this.ready) this.ready = value;
     }
-    return this.current.value;
   }
 
   /** Forget the last check: the next get() looks at the organisation tables again. */

@@ -138,4 +138,22 @@ describe('roll-ups by the hierarchy in force on the date', () => {
     expect(error).toBeInstanceOf(QueryArgumentError);
     expect(error).toMatchObject({ argument: 'parent', message: expect.stringContaining('00A is a COMMISSIONER') });
   });
+
+  it('answers from the last hierarchy at once while a newer one builds behind it', async () => {
+    const lazy = new ReportingQueries(analytics.client, { database: 'gpds', bi: 'bi', hierarchyCheckEveryMs: 100 });
+    const first = await lazy.hierarchy.get();
+    await store.appendToStream('organisation-test', [parent('P00002', '00B', 'COMMISSIONED_BY', '2024-02-01')], { expectedVersion: 'any' });
+    await projections.waitUntilCaughtUp(30_000);
+    expect((await lazy.hierarchy.get()).table).toBe(first.table);
+    let table = first.table;
+    for (const deadline = Date.now() + 10_000; table === first.table && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      table = (await lazy.hierarchy.get()).table;
+    }
+    expect(table).not.toBe(first.table);
+    expect(values(await lazy.utilisation({ ...month('2024-06'), level: 'COMMISSIONER' }))).toEqual([
+      ['00A', 5],
+      ['00B', 40],
+    ]);
+  });
 });
