@@ -8,14 +8,27 @@ export interface OrganisationEntry {
   readonly level: Level;
 }
 
+export interface HierarchyPeriod {
+  /** First day the period's hierarchy is in force. */
+  readonly from: string;
+  /** First day it is no longer in force. */
+  readonly to: string;
+  /** The period's hierarchy as a Join-engine table (kept in memory, keyed by code) for `LEFT ANY JOIN`. */
+  readonly joinTable: string;
+}
+
 export interface HierarchyVersion {
   /** The table holding the hierarchy of every period, `<db>_reporting.hierarchy_<version>`. */
   readonly table: string;
+  /** The periods between the dates on which the hierarchy changes, oldest first. */
+  readonly periods: readonly HierarchyPeriod[];
   /** Every organisation the hierarchy has ever held, by code (names as last known). */
   readonly organisations: ReadonlyMap<string, OrganisationEntry>;
 }
 
 const OPEN_END = '2149-06-06';
+/** Part of every version's name: a change to the tables a version consists of gives every version a new name. */
+const LAYOUT = 'periods+join/2';
 
 /**
  * The organisation hierarchy in force on any date, materialised for the roll-ups.
@@ -94,7 +107,7 @@ export class HierarchyCache {
     const version = this.rows<{ state: string }>(
       `SELECT concat(toString((SELECT (count(), max(event_position)) FROM ${db}.organisation_changes)), '/',
                      toString((SELECT (count(), max(event_position)) FROM ${db}.organisation_relationship_changes))) AS state`,
-    ).then(([row]) => createHash('sha256').update(row?.state ?? '').digest('hex').slice(0, 16));
+    ).then(([row]) => createHash('sha256').update(`${LAYOUT}/${row?.state ?? ''}`).digest('hex').slice(0, 16));
     this.checked = { at: now, version };
     version.catch(() => {
       if (this.checked?.version === version) this.checked = null;
@@ -113,6 +126,7 @@ export class HierarchyCache {
     if (Number(exists[0]?.n ?? 0) === 0) {
       await this.command(`CREATE DATABASE IF NOT EXISTS ${cache}`);
       const scratch = `${cache}.building_${randomUUID().replace(/-/g, '')}`;
+      const built: string[] = [scratch];
       await this.command(`CREATE TABLE ${scratch} (
           valid_from Date, valid_to Date, code String, level LowCardinality(String), name String,
           pcn_code String, commissioner_code String, icb_code String, region_code String
@@ -136,29 +150,44 @@ export class HierarchyCache {
              FROM ${bi}.organisation_hierarchy(on_date = {from:Date})`,
             { from, to: dates[i + 1] ?? OPEN_END },
           );
+          // Each period also as a Join-engine table: a roll-up joins it without building a hash table (ADR 0017).
+          const join = `${cache}.building_${randomUUID().replace(/-/g, '')}`;
+          built.push(join);
+          await this.command(`CREATE TABLE ${join} (code String, level String, pcn_code String, commissioner_code String, icb_code String, region_code String)
+            ENGINE = Join(ANY, LEFT, code)`);
+          await this.command(`INSERT INTO ${join} SELECT code, level, pcn_code, commissioner_code, icb_code, region_code FROM ${scratch} WHERE valid_from = {from:Date}`, { from });
+          await this.rename(join, `${cache}.${joinTableName(version, from)}`);
         }
-        await this.command(`RENAME TABLE ${scratch} TO ${table}`).catch(async (error: unknown) => {
-          // Another process built the same version first: use theirs.
-          if (!/already exists/i.test(String(error))) throw error;
-          await this.command(`DROP TABLE IF EXISTS ${scratch}`);
-        });
+        // The period table last: its name says the version is complete.
+        await this.rename(scratch, table);
       } catch (error) {
-        await this.command(`DROP TABLE IF EXISTS ${scratch}`).catch(() => undefined);
+        for (const name of built) await this.command(`DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
         throw error;
       }
     }
+    const periods = (
+      await this.rows<{ from: string; to: string }>(`SELECT DISTINCT toString(valid_from) AS from, toString(valid_to) AS to FROM ${table} ORDER BY from`)
+    ).map((p) => ({ ...p, joinTable: `${cache}.${joinTableName(version, p.from)}` }));
     const organisations = new Map<string, OrganisationEntry>();
     for (const row of await this.rows<OrganisationEntry>(`SELECT code, argMax(name, valid_from) AS name, argMax(level, valid_from) AS level FROM ${table} GROUP BY code`)) {
       organisations.set(row.code, { code: row.code, name: row.level === 'NATIONAL' ? 'England' : row.name, level: row.level });
     }
     await this.dropOtherVersions(version);
-    return { table, organisations };
+    return { table, periods, organisations };
+  }
+
+  /** Moves a table built under a scratch name into place; when another process put the same one there first, uses theirs. */
+  private async rename(scratch: string, target: string): Promise<void> {
+    await this.command(`RENAME TABLE ${scratch} TO ${target}`).catch(async (error: unknown) => {
+      if (!/already exists/i.test(String(error))) throw error;
+      await this.command(`DROP TABLE IF EXISTS ${scratch}`);
+    });
   }
 
   /** Older versions are dropped once a newer one is in place (a query still reading one finishes first). */
   private async dropOtherVersions(version: string): Promise<void> {
     const stale = await this.rows<{ name: string }>(
-      `SELECT name FROM system.tables WHERE database = {cache:String} AND startsWith(name, 'hierarchy_') AND name != {keep:String}
+      `SELECT name FROM system.tables WHERE database = {cache:String} AND startsWith(name, 'hierarchy_') AND NOT startsWith(name, {keep:String})
          AND metadata_modification_time < now() - INTERVAL 60 SECOND`,
       { cache: this.cacheDatabase, keep: `hierarchy_${version}` },
     );
@@ -172,4 +201,14 @@ export class HierarchyCache {
   private async command(query: string, params: Record<string, unknown> = {}): Promise<void> {
     await this.client.command({ query, query_params: params });
   }
+}
+
+function joinTableName(version: string, from: string): string {
+  return `hierarchy_${version}_j${from.replace(/-/g, '')}`;
+}
+
+/** The Join table of the period that holds `date`, or null before the first. */
+export function periodJoinTable(version: HierarchyVersion, date: string): string | null {
+  const period = version.periods.find((p) => p.from <= date && date < p.to);
+  return period?.joinTable ?? null;
 }

@@ -18,7 +18,7 @@ import {
   type Granularity,
   type Level,
 } from './arguments';
-import { HierarchyCache, type OrganisationEntry } from './hierarchy-cache';
+import { HierarchyCache, periodJoinTable, type OrganisationEntry } from './hierarchy-cache';
 import { carbonSql, coverageSql, hierarchyOn, utilisationSql, utilisationUnattributedSql, type CoverageKind } from './rollup-sql';
 
 export interface PageInfo {
@@ -218,6 +218,7 @@ export class ReportingQueries {
     const sql = utilisationSql({
       database: this.options.database,
       hierarchy: scope.table,
+      hierarchyJoin: scope.joinTable,
       level: scope.level,
       parentLevel: scope.parentLevel,
       granularity: args.granularity ?? null,
@@ -262,6 +263,7 @@ export class ReportingQueries {
     const sql = utilisationUnattributedSql({
       database: this.options.database,
       hierarchy: scope.table,
+      hierarchyJoin: scope.joinTable,
       level: scope.level,
       parentLevel: scope.parentLevel,
       granularity: args.granularity ?? null,
@@ -293,7 +295,7 @@ export class ReportingQueries {
     const { from, to } = dateRange(args.from, args.to);
     const footprint = args.footprint ? footprintCode('footprint', args.footprint) : null;
     const scope = await this.scope(args, to);
-    const sql = carbonSql({ database: this.options.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel, granularity: args.granularity ?? null, footprint: footprint !== null });
+    const sql = carbonSql({ database: this.options.database, hierarchy: scope.table, hierarchyJoin: scope.joinTable, level: scope.level, parentLevel: scope.parentLevel, granularity: args.granularity ?? null, footprint: footprint !== null });
     const rows = await this.rows<{ code: string; period: string; category: string; kg_co2e: number; metrics: string; total: string }>(sql, {
       from,
       to,
@@ -460,7 +462,7 @@ export class ReportingQueries {
       }
       parentLevel = found.level;
     }
-    return { level, parentLevel, parent, asOf, limit, offset, table: version.table };
+    return { level, parentLevel, parent, asOf, limit, offset, table: version.table, joinTable: periodJoinTable(version, asOf) };
   }
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {

@@ -57,10 +57,19 @@ export function hierarchyOn(table: string): string {
     WHERE valid_from <= {asOf:Date} AND {asOf:Date} < valid_to)`;
 }
 
+/** The join to the hierarchy of {asOf}: the period's Join-engine table when there is one, else the filtered period table. */
+export function hierarchyJoin(table: string, joinTable: string | null | undefined, factAlias: string): string {
+  return joinTable
+    ? `LEFT ANY JOIN ${joinTable} AS h ON h.code = ${factAlias}.organisation_code`
+    : `LEFT JOIN ${hierarchyOn(table)} AS h ON h.code = ${factAlias}.organisation_code`;
+}
+
 export interface UtilisationSqlOptions {
   readonly database: string;
   /** The materialised hierarchy table (HierarchyCache). */
   readonly hierarchy: string;
+  /** The Join-engine table of the period holding asOf (HierarchyCache), when there is one. */
+  readonly hierarchyJoin?: string | null;
   readonly level: Level;
   readonly parentLevel: Level | null;
   readonly granularity: Granularity | null;
@@ -124,7 +133,7 @@ SELECT ${groupExpression(options.level)} AS code, f.period AS period,
            : `0 AS registered_patients, NULL AS rate_per_1000,`
        }
        count() OVER () AS total
-FROM facts AS f${hierarchy ? `\nLEFT JOIN ${hierarchyOn(options.hierarchy)} AS h ON h.code = f.organisation_code` : ''}${
+FROM facts AS f${hierarchy ? `\n${hierarchyJoin(options.hierarchy, options.hierarchyJoin, 'f')}` : ''}${
     rates ? `\nLEFT JOIN lists AS l ON l.period = f.period AND l.organisation_code = f.organisation_code AND f.organisation_level = 'PRACTICE'` : ''
   }
 WHERE ${parentFilter(options.parentLevel)}
@@ -145,6 +154,7 @@ export function utilisationUnattributedSql(options: UtilisationSqlOptions): stri
 export interface CarbonSqlOptions {
   readonly database: string;
   readonly hierarchy: string;
+  readonly hierarchyJoin?: string | null;
   readonly level: Level;
   readonly parentLevel: Level | null;
   readonly granularity: Granularity | null;
@@ -158,7 +168,7 @@ export function carbonSql(options: CarbonSqlOptions): string {
 SELECT ${groupExpression(options.level)} AS code, ${periodExpression(options.granularity, 'c.month')} AS period, c.category AS category,
        sum(c.kg_co2e) AS kg_co2e, sum(c.metrics) AS metrics, count() OVER () AS total
 FROM ${db}.carbon_monthly AS c
-LEFT JOIN ${hierarchyOn(options.hierarchy)} AS h ON h.code = c.organisation_code
+${hierarchyJoin(options.hierarchy, options.hierarchyJoin, 'c')}
 WHERE c.month >= toStartOfMonth({from:Date}) AND c.month <= {to:Date}${options.footprint ? ' AND c.footprint = {footprint:String}' : ''}
   AND ${parentFilter(options.parentLevel)}
 GROUP BY code, period, category
