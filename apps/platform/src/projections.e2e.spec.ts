@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { seededDataDir, startPlatform } from '@gpds/platform-testing';
+import { runCli, seededDataDir, startPlatform } from '@gpds/platform-testing';
 
-const WORKSPACE = join(__dirname, '..', '..', '..');
 
 interface ProjectionsCheck {
   status: string;
@@ -34,14 +32,8 @@ async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean,
   }
 }
 
-function cli(dataDir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args], {
-    cwd: WORKSPACE,
-    env: { ...process.env, NODE_OPTIONS: '', DATA_DIR: dataDir, PORT: '1', SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json') },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function cli(dataDir: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return runCli(args, { DATA_DIR: dataDir, PORT: '1' });
 }
 
 describe('projections in the platform process', () => {
@@ -81,7 +73,7 @@ describe('projections in the platform process', () => {
 
       const refused = await fetch(`${platform.url}/v1/admin/projections/rebuild`, { method: 'POST' });
       expect(refused.status).toBe(401);
-      const rebuilt = cli(dataDir, 'rebuild-projections', '--url', platform.url, '--key', key);
+      const rebuilt = await cli(dataDir, 'rebuild-projections', '--url', platform.url, '--key', key);
       expect(rebuilt.stderr).toContain(`asking the running process at ${platform.url} to rebuild`);
       expect(rebuilt.stderr).toMatch(/rebuild done: \d+ events, \d+ events\/s/);
       expect(rebuilt.stdout).toMatch(/^rebuilt every projection: \d+ events/);
@@ -96,7 +88,7 @@ describe('projections in the platform process', () => {
     expect(stopped).toBe(0);
 
     // With the platform stopped, the CLI rebuilds on the embedded stores itself.
-    const offline = cli(dataDir, 'rebuild-projections');
+    const offline = await cli(dataDir, 'rebuild-projections');
     expect(offline.stderr).toContain('rebuilding on the stopped stores');
     expect(offline.stdout).toMatch(/^rebuilt every projection/);
     expect(offline.status).toBe(0);

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import { runCli, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 
 type Body = NonNullable<RequestInit['body']>;
 
@@ -201,33 +200,24 @@ describe('POST /v1/submissions over HTTP', () => {
     expect(again.answer.duplicates).toBe(1000);
   });
 
+  const cli = (args: string[]) => runCli(args, { DATA_DIR: dataDir });
+
   it('issues keys through the CLI, which calls the admin API with the admin key file', async () => {
-    const workspace = join(__dirname, '..', '..', '..');
-    const cli = (args: string[]) =>
-      spawnSync(process.execPath, ['-r', '@swc-node/register', join(workspace, 'apps/cli/src/main.ts'), ...args], {
-        cwd: workspace,
-        env: { ...process.env, DATA_DIR: dataDir, SWC_NODE_PROJECT: join(workspace, 'tsconfig.base.json') },
-        encoding: 'utf8',
-      });
-    const created = cli(['keys', 'create', '--organisation', '15M', '--role', 'submitter', '--url', platform.url]);
+    const created = await cli(['keys', 'create', '--organisation', '15M', '--role', 'submitter', '--url', platform.url]);
     expect(created.status).toBe(0);
     const key = created.stdout.trim();
     const { answer } = await post(JSON.stringify(bcp('C81640', '2023-01-01T00:00:00Z', '15M')), 'application/json', key);
     expect(answer).toMatchObject({ accepted: 1 });
-    const refused = cli(['keys', 'create', '--organisation', '15M', '--role', 'wizard', '--url', platform.url]);
+    const refused = await cli(['keys', 'create', '--organisation', '15M', '--role', 'wizard', '--url', platform.url]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('the platform refused (400): role must be one of submitter, analyst, admin');
-    const unreachable = cli(['keys', 'create', '--organisation', '15M', '--role', 'submitter', '--url', 'http://127.0.0.1:9']);
+    const unreachable = await cli(['keys', 'create', '--organisation', '15M', '--role', 'submitter', '--url', 'http://127.0.0.1:9']);
     expect(unreachable.stderr).toMatch(/cannot reach the platform at http:\/\/127.0.0.1:9/);
   });
 
-  it('imports a national publication through the running platform with the CLI', () => {
+  it('imports a national publication through the running platform with the CLI', async () => {
     const workspace = join(__dirname, '..', '..', '..');
-    const run = spawnSync(
-      process.execPath,
-      ['-r', '@swc-node/register', join(workspace, 'apps/cli/src/main.ts'), 'import-publication', join(workspace, '..', 'shared', 'data', 'publications', 'online-consultation-submissions_2025-12.xlsx'), '--url', platform.url],
-      { cwd: workspace, env: { ...process.env, DATA_DIR: dataDir, SWC_NODE_PROJECT: join(workspace, 'tsconfig.base.json') }, encoding: 'utf8' },
-    );
+    const run = await cli(['import-publication', join(workspace, '..', 'shared', 'data', 'publications', 'online-consultation-submissions_2025-12.xlsx'), '--url', platform.url]);
     expect(run.status).toBe(0);
     expect(run.stderr).toContain(`sending to the running platform at ${platform.url}`);
     expect(run.stdout).toContain('6173 rows, 30865 samples: 30865 accepted, 0 already stored, 0 rejected');

@@ -109,3 +109,27 @@ export async function seededDataDir(): Promise<string> {
   cpSync(await template, copy, { recursive: true });
   return copy;
 }
+
+/**
+ * Runs the operator CLI (`npm run cli -- <args>`) to its end without blocking this process: a
+ * test blocked in spawnSync misses the platform closing an idle keep-alive connection, and its
+ * next fetch reuses the dead socket (ECONNRESET).
+ */
+export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'apps/cli/src/main.ts'), ...args], {
+    cwd: WORKSPACE,
+    env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    }),
+  );
+}
