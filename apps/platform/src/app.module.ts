@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { Registry } from 'prom-client';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
 import { PROJECTIONS, ProjectionsModule } from '@gpds/analytics-http';
@@ -29,6 +30,8 @@ export interface PlatformParts {
 @Module({})
 export class AppModule {
   static compose(config: PlatformConfig, parts: PlatformParts, info: PlatformInfo): DynamicModule {
+    // One /metrics for the process: the projector's and the GraphQL API's.
+    const metrics = new Registry();
     return {
       module: AppModule,
       imports: [
@@ -41,8 +44,8 @@ export class AppModule {
           },
         }),
         EventStoreModule.forStore(parts.opened),
-        ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys })] : []),
-        ...(parts.reporting ? [ReportingGraphqlModule.register({ queries: parts.reporting, keys: parts.keys, onInternalError: parts.onInternalError })] : []),
+        ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys, registry: metrics })] : []),
+        ...(parts.reporting ? [ReportingGraphqlModule.register({ queries: parts.reporting, keys: parts.keys, onInternalError: parts.onInternalError, metrics })] : []),
         SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
       ],
       controllers: [HealthController],

@@ -349,6 +349,15 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     expect((await post({ extensions })).data).toEqual({ organisation: { name: 'London' } });
   });
 
+  it('counts operations and their durations on /metrics, by root field and outcome', async () => {
+    const text = await (await fetch(`${platform.url}/metrics`)).text();
+    const count = (labels: string): number => Number(new RegExp(`^gpds_graphql_requests_total\\{${labels}\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    expect(count('field="utilisation",outcome="ok"')).toBeGreaterThan(5);
+    expect(count('field="utilisation",outcome="BAD_USER_INPUT"')).toBeGreaterThanOrEqual(6);
+    expect(text).toMatch(/^gpds_graphql_request_duration_seconds_bucket\{le="0.05",field="utilisation"\} \d+/m);
+    expect(text).toMatch(/^gpds_projector_position \d+/m);
+  });
+
   it('runs every example of docs/graphql.md against the demo data', async () => {
     const doc = readFileSync(join(WORKSPACE, 'docs', 'graphql.md'), 'utf8');
     const examples = [...doc.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);

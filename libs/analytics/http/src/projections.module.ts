@@ -32,8 +32,7 @@ export async function projectionHealth(service: ProjectionService): Promise<{ st
 }
 
 /** Prometheus metrics of the projector (and the process), read when scraped. */
-export function projectionMetrics(service: ProjectionService): Registry {
-  const registry = new Registry();
+export function projectionMetrics(service: ProjectionService, registry = new Registry()): Registry {
   collectDefaultMetrics({ register: registry, prefix: 'gpds_' });
   let lag: Awaited<ReturnType<ProjectionService['lag']>> | null = null;
   const refresh = async (): Promise<void> => {
@@ -161,13 +160,14 @@ class ProjectionsLifecycle implements OnApplicationShutdown {
 /** Mounts a started ProjectionService: metrics, the admin rebuild route, and its stop on shutdown. */
 @Module({})
 export class ProjectionsModule {
-  static register(options: { service: ProjectionService; keys: ApiKeyStore }): DynamicModule {
+  /** `registry`: where the metrics go, shared with other modules of the process (default: a registry of its own). */
+  static register(options: { service: ProjectionService; keys: ApiKeyStore; registry?: Registry }): DynamicModule {
     return {
       module: ProjectionsModule,
       controllers: [MetricsController, ProjectionsAdminController],
       providers: [
         { provide: PROJECTIONS, useValue: options.service },
-        { provide: METRICS_REGISTRY, useValue: projectionMetrics(options.service) },
+        { provide: METRICS_REGISTRY, useValue: projectionMetrics(options.service, options.registry) },
         { provide: API_KEYS, useValue: options.keys },
         ApiKeyGuard,
         ProjectionsLifecycle,

@@ -10,6 +10,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { json } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { directiveEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ApiKeyPrincipal, ApiKeyStore } from '@gpds/access-api-keys';
 import { QueryArgumentError, type ReportingQueries } from '@gpds/reporting-queries';
 import { OrganisationResolver, PracticeResolver, QueryResolver, REPORTING_QUERIES, UtilisationConnectionResolver } from './resolvers';
@@ -35,6 +36,8 @@ export interface ReportingGraphqlOptions {
   readonly limits?: Partial<GraphqlLimits>;
   /** Called with errors that are not the caller's (the caller sees INTERNAL_SERVER_ERROR). */
   readonly onInternalError?: (error: unknown) => void;
+  /** Where to count requests and their durations (the process's /metrics registry). */
+  readonly metrics?: Registry;
 }
 
 export interface ReportingContext extends BaseContext {
@@ -77,6 +80,37 @@ function costLimitPlugin(maxCost: number): ApolloServerPlugin<ReportingContext> 
               { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } } },
             );
           }
+        },
+      };
+    },
+  };
+}
+
+/** gpds_graphql_requests_total and gpds_graphql_request_duration_seconds, by root field and outcome (ok, or the first error's code). */
+function metricsPlugin(registry: Registry): ApolloServerPlugin<ReportingContext> {
+  const requests = new Counter({ name: 'gpds_graphql_requests_total', help: 'GraphQL operations answered, by root field and outcome', labelNames: ['field', 'outcome'], registers: [registry] });
+  const duration = new Histogram({
+    name: 'gpds_graphql_request_duration_seconds',
+    help: 'Time to answer a GraphQL operation, by root field',
+    labelNames: ['field'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      let field = 'unknown';
+      return {
+        async didResolveOperation(context) {
+          const selection = context.operation?.selectionSet.selections.find((s) => s.kind === 'Field');
+          field = selection && selection.kind === 'Field' ? selection.name.value : 'unknown';
+        },
+        async willSendResponse(context) {
+          const body = context.response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          const outcome = errors?.length ? String(errors[0]?.extensions?.['code'] ?? 'ERROR') : 'ok';
+          requests.inc({ field, outcome });
+          duration.observe({ field }, Number(process.hrtime.bigint() - started) / 1e9);
         },
       };
     },
@@ -129,7 +163,11 @@ export class ReportingGraphqlModule implements NestModule {
             }),
           ],
           // @nestjs/apollo is typed against @apollo/server's ESM build, this file against its CommonJS one: same objects.
-          plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }), costLimitPlugin(limits.maxCost)] as unknown as ApolloDriverConfig['plugins'],
+          plugins: [
+            ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+            costLimitPlugin(limits.maxCost),
+            ...(options.metrics ? [metricsPlugin(options.metrics)] : []),
+          ] as unknown as ApolloDriverConfig['plugins'],
           context: ({ req }: { req: { headers: Record<string, string | undefined> } }) => authenticate(options.keys, req.headers['authorization']),
           formatError: formatError(options.onInternalError),
         }),
