@@ -7,7 +7,7 @@ import pino from 'pino';
 import { ApiKeyStore } from '@gpds/access-api-keys';
 import type { AnalyticsStore } from '@gpds/analytics-clickhouse';
 import type { EventStore } from '@gpds/event-store';
-import { analyticsDatabase, connectAnalytics, openPlatformEventStore, readConfigOrExit, stopOnSignals, type PlatformEventStore } from '@gpds/platform-bootstrap';
+import { analyticsDatabase, connectAnalytics, listenOn, openPlatformEventStore, readConfigOrExit, stopOnSignals, type PlatformEventStore } from '@gpds/platform-bootstrap';
 import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
 import { ReportingQueries } from '@gpds/reporting-queries';
 import { redactUrl, type PlatformConfig } from '@gpds/shared-config';
@@ -78,9 +78,7 @@ async function main(): Promise<void> {
   );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address() as { port: number } | null;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
+  const url = await listenOn(app, config);
   log.info({ url, graphql: `${url}/graphql`, health: `${url}/health` }, `GraphQL API listening: ${url}/graphql (Apollo Sandbox in a browser), health at ${url}/health; Ctrl-C stops it`);
 
   stopOnSignals(log, async () => {

@@ -12,6 +12,7 @@ import {
   ensureAdminKey,
   importDemoData,
   importReferenceData,
+  listenOn,
   openPlatformEventStore,
   openPlatformProjections,
   readConfigOrExit,
@@ -110,9 +111,7 @@ async function main(): Promise<void> {
   );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address() as { port: number } | null;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
+  const url = await listenOn(app, config);
   boot.info(
     {
       url,

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
 import { PROJECTIONS, ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
-import { openPlatformEventStore, openPlatformProjections, readConfigOrExit, stopOnSignals, type PlatformEventStore, type PlatformProjections } from '@gpds/platform-bootstrap';
+import { listenOn, openPlatformEventStore, openPlatformProjections, readConfigOrExit, stopOnSignals, type PlatformEventStore, type PlatformProjections } from '@gpds/platform-bootstrap';
 import { redactUrl, type PlatformConfig } from '@gpds/shared-config';
 
 /**
@@ -64,9 +64,7 @@ async function main(): Promise<void> {
   }
   const app = await NestFactory.create(ProjectorModule.compose(config, projections.service, new ApiKeyStore(eventStore.opened.store.db)), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address() as { port: number } | null;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
+  const url = await listenOn(app, config);
   log.info({ url, database: projections.service.database }, `projector following the event store; health at ${url}/health, metrics at ${url}/metrics; Ctrl-C stops it`);
 
   stopOnSignals(log, async () => {

@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectEvent, type RowsByTable } from '@gpds/analytics';
 import { biMigrations, insertRows, migrateAnalytics, openAnalyticsStore, tableMigrations } from '@gpds/analytics-clickhouse';
-import type { RecordedEvent } from '@gpds/event-store';
 import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 import type { UtilisationArgs } from '@gpds/reporting-queries';
 import { load } from './direct-sql-process';
-import { Generator } from './projection.bench';
+import { Generator, generatedRows } from './projection.bench';
 import { WORKSPACE, emit, machine, median, progress, writeSection } from './report';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 10_000_000);
@@ -141,25 +139,7 @@ export async function fill(dataDir: string, generator: Generator): Promise<void>
     const started = Date.now();
     let last = started;
     for (let i = 0; i < EVENTS; i += 50_000) {
-      const rows: RowsByTable = new Map();
-      for (let k = i; k < Math.min(EVENTS, i + 50_000); k++) {
-        const { event } = generator.event(k);
-        projectEvent(
-          {
-            eventId: '00000000-0000-4000-8000-000000000000',
-            globalPosition: 1_000_000_000 + k,
-            transactionId: 1,
-            streamId: '',
-            streamVersion: 1,
-            type: event.type,
-            schemaVersion: 1,
-            storedSchemaVersion: 1,
-            data: event.data,
-            metadata: { ...event.metadata, recordedAt: '2026-01-01T00:00:00.000Z' },
-          } satisfies RecordedEvent,
-          rows,
-        );
-      }
+      const rows = generatedRows(generator, i, Math.min(EVENTS, i + 50_000), 1_000_000_000);
       for (const [table, values] of rows) await insertRows(analytics.client, 'gpds', table, values, `bench-fill-${i}-${table}`);
       if (Date.now() - last > 5_000 || i + 50_000 >= EVENTS) {
         last = Date.now();

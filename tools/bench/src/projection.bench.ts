@@ -173,6 +173,30 @@ export async function appendUpTo(opened: OpenedEventStore, generator: Generator,
   return to;
 }
 
+/** Events `from`..`to` of the generator as rows of the analytics tables, as the projector maps them (event k at position `firstPosition + k`). */
+export function generatedRows(generator: Generator, from: number, to: number, firstPosition: number): RowsByTable {
+  const rows: RowsByTable = new Map();
+  for (let k = from; k < to; k++) {
+    const { event } = generator.event(k);
+    projectEvent(
+      {
+        eventId: '00000000-0000-4000-8000-000000000000',
+        globalPosition: firstPosition + k,
+        transactionId: 1,
+        streamId: '',
+        streamVersion: 1,
+        type: event.type,
+        schemaVersion: 1,
+        storedSchemaVersion: 1,
+        data: event.data,
+        metadata: { ...event.metadata, recordedAt: '2026-01-01T00:00:00.000Z' },
+      } satisfies RecordedEvent,
+      rows,
+    );
+  }
+  return rows;
+}
+
 /** Baseline: the same rows, generated in memory, into the same tables through the same client, in the projector's batch size, without its bookkeeping. */
 async function rawInsert(analytics: AnalyticsStore, generator: Generator, size: number, run: number): Promise<number> {
   const db = `bench_raw_${run}`;
@@ -181,25 +205,7 @@ async function rawInsert(analytics: AnalyticsStore, generator: Generator, size: 
   global.gc?.();
   const started = process.hrtime.bigint();
   for (let i = 0; i < size; i += 50_000) {
-    const rows: RowsByTable = new Map();
-    for (let k = i; k < Math.min(size, i + 50_000); k++) {
-      const { event } = generator.event(k);
-      projectEvent(
-        {
-          eventId: '00000000-0000-4000-8000-000000000000',
-          globalPosition: k + 1,
-          transactionId: 1,
-          streamId: '',
-          streamVersion: 1,
-          type: event.type,
-          schemaVersion: 1,
-          storedSchemaVersion: 1,
-          data: event.data,
-          metadata: { ...event.metadata, recordedAt: '2026-01-01T00:00:00.000Z' },
-        } satisfies RecordedEvent,
-        rows,
-      );
-    }
+    const rows = generatedRows(generator, i, Math.min(size, i + 50_000), 1);
     for (const [table, values] of rows) await insertRows(analytics.client, db, table, values, `raw-${run}-${i}-${table}`);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

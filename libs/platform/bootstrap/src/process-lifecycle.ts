@@ -37,3 +37,16 @@ export function stopOnSignals(log: ProcessLog, stop: () => Promise<void>): void 
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
+
+/** Anything that listens like a Nest application. */
+interface Listener {
+  listen(port: number, host: string): Promise<unknown>;
+  getHttpServer(): { address(): unknown };
+}
+
+/** Listens on PORT and HOST and answers the URL clients reach it at (the port chosen when PORT is 0). */
+export async function listenOn(app: Listener, config: Pick<PlatformConfig, 'port' | 'host'>): Promise<string> {
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number } | null;
+  return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address?.port ?? config.port}`;
+}

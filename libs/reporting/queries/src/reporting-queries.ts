@@ -19,7 +19,7 @@ import {
   type Level,
 } from './arguments';
 import { HierarchyCache, periodJoinTable, type OrganisationEntry } from './hierarchy-cache';
-import { carbonSql, coverageSql, hierarchyOn, utilisationSql, utilisationUnattributedSql, type CoverageKind } from './rollup-sql';
+import { carbonSql, coverageSql, hierarchyOn, utilisationSql, type CoverageKind } from './rollup-sql';
 
 export interface PageInfo {
   readonly hasNextPage: boolean;
@@ -94,6 +94,12 @@ export interface CarbonArgs extends RollupScope {
 export interface PreparedQuery {
   readonly sql: string;
   readonly params: Record<string, unknown>;
+}
+
+/** A prepared utilisation roll-up, with the level it groups by and the names of the hierarchy it used. */
+export interface PreparedUtilisation extends PreparedQuery {
+  readonly level: Level;
+  readonly organisations: ReadonlyMap<string, OrganisationEntry>;
 }
 
 export interface OrganisationDetail extends OrganisationEntry {
@@ -209,26 +215,23 @@ export class ReportingQueries {
   // ---- roll-ups ----
 
   /** `rates`: also work out registered patients and rates per 1,000 (default on; the API asks only when they are selected). */
-  async prepareUtilisation(args: UtilisationArgs, options: { rates?: boolean } = {}): Promise<PreparedQuery & { level: Level }> {
+  async prepareUtilisation(args: UtilisationArgs, options: { rates?: boolean } = {}): Promise<PreparedUtilisation> {
+    return this.prepareUtilisationSql(args, { rates: options.rates, unattributed: false });
+  }
+
+  private async prepareUtilisationSql(args: UtilisationArgs, options: { rates?: boolean; unattributed: boolean }): Promise<PreparedUtilisation> {
     const capability = capabilityCode('capability', args.capability);
     const metric = metricCode('metric', capability, args.metric);
     const { from, to } = dateRange(args.from, args.to);
     const scope = await this.scope(args, to);
     const knownAt = args.knownAt ? instant('knownAt', args.knownAt) : null;
-    const sql = utilisationSql({
-      database: this.options.database,
-      hierarchy: scope.table,
-      hierarchyJoin: scope.joinTable,
-      level: scope.level,
-      parentLevel: scope.parentLevel,
-      granularity: args.granularity ?? null,
-      knownAt: knownAt !== null,
-      rates: options.rates,
-    });
+    const sql = utilisationSql({ ...scope.sql, granularity: args.granularity ?? null, knownAt: knownAt !== null, ...options });
+    const page = options.unattributed ? {} : { limit: scope.limit, offset: scope.offset };
     return {
       sql,
       level: scope.level,
-      params: { capability, metric, from, to, asOf: scope.asOf, parent: scope.parent, limit: scope.limit, offset: scope.offset, ...(knownAt ? { knownAt } : {}) },
+      organisations: scope.organisations,
+      params: { capability, metric, from, to, asOf: scope.asOf, parent: scope.parent, ...page, ...(knownAt ? { knownAt } : {}) },
     };
   }
 
@@ -238,10 +241,9 @@ export class ReportingQueries {
       prepared.sql,
       prepared.params,
     );
-    const organisations = (await this.hierarchy.get()).organisations;
     return connection(
       rows.map((r) => ({
-        organisation: entry(organisations, r.code, prepared.level),
+        organisation: entry(prepared.organisations, r.code, prepared.level),
         period: periodOf(r.period, args.granularity ?? null, args.from, args.to),
         value: Number(r.value),
         practices: Number(r.practices),
@@ -255,23 +257,9 @@ export class ReportingQueries {
 
   /** Per period, what the utilisation roll-up could not place at its level (e.g. usage known only for a sub-ICB location, grouped by practice). */
   async utilisationUnattributed(args: UtilisationArgs): Promise<Array<{ period: Period; value: number }>> {
-    const capability = capabilityCode('capability', args.capability);
-    const metric = metricCode('metric', capability, args.metric);
-    const { from, to } = dateRange(args.from, args.to);
-    const scope = await this.scope(args, to);
-    const knownAt = args.knownAt ? instant('knownAt', args.knownAt) : null;
-    const sql = utilisationUnattributedSql({
-      database: this.options.database,
-      hierarchy: scope.table,
-      hierarchyJoin: scope.joinTable,
-      level: scope.level,
-      parentLevel: scope.parentLevel,
-      granularity: args.granularity ?? null,
-      knownAt: knownAt !== null,
-      rates: false,
-    });
-    const rows = await this.rows<{ period: string; value: number }>(sql, { capability, metric, from, to, asOf: scope.asOf, parent: scope.parent, ...(knownAt ? { knownAt } : {}) });
-    return rows.map((r) => ({ period: periodOf(r.period, args.granularity ?? null, from, to), value: Number(r.value) }));
+    const prepared = await this.prepareUtilisationSql(args, { rates: false, unattributed: true });
+    const rows = await this.rows<{ period: string; value: number }>(prepared.sql, prepared.params);
+    return rows.map((r) => ({ period: periodOf(r.period, args.granularity ?? null, args.from, args.to), value: Number(r.value) }));
   }
 
   async capabilityAdoption(args: CoverageArgs & { capability: string }): Promise<Connection<CoverageRow>> {
@@ -295,7 +283,7 @@ export class ReportingQueries {
     const { from, to } = dateRange(args.from, args.to);
     const footprint = args.footprint ? footprintCode('footprint', args.footprint) : null;
     const scope = await this.scope(args, to);
-    const sql = carbonSql({ database: this.options.database, hierarchy: scope.table, hierarchyJoin: scope.joinTable, level: scope.level, parentLevel: scope.parentLevel, granularity: args.granularity ?? null, footprint: footprint !== null });
+    const sql = carbonSql({ ...scope.sql, granularity: args.granularity ?? null, footprint: footprint !== null });
     const rows = await this.rows<{ code: string; period: string; category: string; kg_co2e: number; metrics: string; total: string }>(sql, {
       from,
       to,
@@ -305,10 +293,9 @@ export class ReportingQueries {
       offset: scope.offset,
       ...(footprint ? { footprint } : {}),
     });
-    const organisations = (await this.hierarchy.get()).organisations;
     return connection(
       rows.map((r) => ({
-        organisation: entry(organisations, r.code, scope.level),
+        organisation: entry(scope.organisations, r.code, scope.level),
         period: periodOf(r.period, args.granularity ?? null, from, to),
         category: r.category,
         value: Number(r.kg_co2e),
@@ -432,10 +419,9 @@ export class ReportingQueries {
       offset: scope.offset,
       ...extra,
     });
-    const organisations = (await this.hierarchy.get()).organisations;
     return connection(
       rows.map((r) => ({
-        organisation: entry(organisations, r.code, scope.level),
+        organisation: entry(scope.organisations, r.code, scope.level),
         value: Number(r.covered),
         covered: Number(r.covered),
         inScope: Number(r.in_scope),
@@ -462,7 +448,18 @@ export class ReportingQueries {
       }
       parentLevel = found.level;
     }
-    return { level, parentLevel, parent, asOf, limit, offset, table: version.table, joinTable: periodJoinTable(version, asOf) };
+    return {
+      level,
+      parentLevel,
+      parent,
+      asOf,
+      limit,
+      offset,
+      table: version.table,
+      organisations: version.organisations,
+      /** What the SQL builders need of it. */
+      sql: { database: this.options.database, hierarchy: version.table, hierarchyJoin: periodJoinTable(version, asOf), level, parentLevel },
+    };
   }
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {

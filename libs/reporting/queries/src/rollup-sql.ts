@@ -64,7 +64,8 @@ export function hierarchyJoin(table: string, joinTable: string | null | undefine
     : `LEFT JOIN ${hierarchyOn(table)} AS h ON h.code = ${factAlias}.organisation_code`;
 }
 
-export interface UtilisationSqlOptions {
+/** What every roll-up over facts is grouped by: a level under a parent, by the hierarchy of {asOf}, per period. */
+export interface RollupSqlScope {
   readonly database: string;
   /** The materialised hierarchy table (HierarchyCache). */
   readonly hierarchy: string;
@@ -73,17 +74,25 @@ export interface UtilisationSqlOptions {
   readonly level: Level;
   readonly parentLevel: Level | null;
   readonly granularity: Granularity | null;
+}
+
+export interface UtilisationSqlOptions extends RollupSqlScope {
   /** With knownAt the samples are read as recorded by then; otherwise the monthly roll-up. */
   readonly knownAt: boolean;
   /** Work out registered patients and rates (a second scan, of the list sizes): only when asked for. */
   readonly rates?: boolean;
+  /**
+   * Instead of the page of organisations, what could not be placed at the level (e.g. usage a
+   * publication attributes only to a sub-ICB location, grouped by PCN), summed per period.
+   */
+  readonly unattributed?: boolean;
 }
 
 /**
  * Utilisation per organisation at a level (and per period): the sum of the metric, the practices
  * contributing, the registered patients of the practices with a known list size (their average
  * monthly REGISTERED_PATIENTS in the period) and the rate per 1,000 of them. Parameters: capability,
- * metric, from, to, asOf, parent, knownAt, limit, offset.
+ * metric, from, to, asOf, parent, knownAt, limit, offset (not for `unattributed`).
  */
 export function utilisationSql(options: UtilisationSqlOptions): string {
   const { database: db } = options;
@@ -100,7 +109,7 @@ export function utilisationSql(options: UtilisationSqlOptions): string {
   const rates = options.rates !== false;
   // England needs no hierarchy: every fact counts for it.
   const hierarchy = options.level !== 'NATIONAL' || (options.parentLevel !== null && options.parentLevel !== 'NATIONAL');
-  return `
+  const grouped = `
 WITH
   facts AS (${
     rates
@@ -137,27 +146,16 @@ FROM facts AS f${hierarchy ? `\n${hierarchyJoin(options.hierarchy, options.hiera
     rates ? `\nLEFT JOIN lists AS l ON l.period = f.period AND l.organisation_code = f.organisation_code AND f.organisation_level = 'PRACTICE'` : ''
   }
 WHERE ${parentFilter(options.parentLevel)}
-GROUP BY code, period
+GROUP BY code, period`;
+  return options.unattributed
+    ? `SELECT period, sum(value) AS value FROM (${grouped}\nHAVING code = '') GROUP BY period ORDER BY period`
+    : `${grouped}
 HAVING code != ''
 ORDER BY code, period
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
 }
 
-/** What the roll-up could not place at its level (e.g. usage a publication attributes only to a sub-ICB location, grouped by PCN), per period. */
-export function utilisationUnattributedSql(options: UtilisationSqlOptions): string {
-  const full = utilisationSql(options);
-  return `SELECT period, sum(value) AS value FROM (${full
-    .replace('HAVING code != \'\'', "HAVING code = ''")
-    .replace('ORDER BY code, period\nLIMIT {limit:UInt32} OFFSET {offset:UInt32}', '')}) GROUP BY period ORDER BY period`;
-}
-
-export interface CarbonSqlOptions {
-  readonly database: string;
-  readonly hierarchy: string;
-  readonly hierarchyJoin?: string | null;
-  readonly level: Level;
-  readonly parentLevel: Level | null;
-  readonly granularity: Granularity | null;
+export interface CarbonSqlOptions extends RollupSqlScope {
   readonly footprint: boolean;
 }
 
