@@ -83,16 +83,16 @@ export class QueryResolver {
 /** The names of the fields selected under `child` of the current field (through fragments). */
 export function selectedFields(info: GraphQLResolveInfo, child: string): Set<string> {
   const names = new Set<string>();
-  const visit = (set: SelectionSetNode | undefined, depth: number, collect: boolean): void => {
+  const visit = (set: SelectionSetNode | undefined, collect: boolean): void => {
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
         if (collect) names.add(selection.name.value);
-        else if (selection.name.value === child) visit(selection.selectionSet, depth + 1, true);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, depth, collect);
-      else visit(info.fragments[selection.name.value]?.selectionSet, depth, collect);
+        else if (selection.name.value === child) visit(selection.selectionSet, true);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet, collect);
+      else visit(info.fragments[selection.name.value]?.selectionSet, collect);
     }
   };
-  for (const node of info.fieldNodes) visit(node.selectionSet, 0, false);
+  for (const node of info.fieldNodes) visit(node.selectionSet, false);
   return names;
 }
 

@@ -95,11 +95,6 @@ export class HierarchyCache {
     }
   }
 
-  /** Forget the last check: the next get() looks at the organisation tables again. */
-  invalidate(): void {
-    this.checked = null;
-  }
-
   private version(): Promise<string> {
     const now = Date.now();
     if (this.checked && now - this.checked.at < (this.options.checkEveryMs ?? 1_000)) return this.checked.version;
