@@ -23,10 +23,19 @@ describe('eventIdFromSource', () => {
 
   it('is pinned: a stored id must never change meaning', () => {
     expect(eventIdFromSource({ system: 'x', recordId: 'y' })).toBe('326c6092-686e-5475-8848-3a15ae9465b7');
+    // Values computed by the uuid package's v5 before the store derived ids itself.
+    expect(eventIdFromSource({ system: 'nhs-tees-valley-gpit', recordId: 'bcp-2022-00417' })).toBe('f440bb31-220f-5272-9ffb-cffdd54e416e');
+    expect(eventIdFromSource({ system: 'sys é/ü', recordId: 'r:1 😀 \u2028' })).toBe('158d4999-c643-58a6-9100-5d5f0dd38cb4');
+    expect(eventIdFromSource({ system: 'a'.repeat(200), recordId: 'b'.repeat(500) })).toBe('5c67b380-1486-527f-a523-39b27b193a74');
   });
 });
 
 describe('contentHash', () => {
+  it('is pinned: a stored hash must keep telling duplicates from conflicts', () => {
+    const e = event({ data: { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED', note: 'é 😀' } });
+    expect(contentHash('practice-A81001', e)).toBe('o7HGr3zKzPi0vkxngzJB5tGLRf1evuvg1jJNjjlRBO0');
+  });
+
   it('ignores key order, actor and correlation', () => {
     const a = event();
     const b = event({
