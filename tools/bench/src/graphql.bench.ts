@@ -140,7 +140,7 @@ export async function fill(dataDir: string, generator: Generator): Promise<void>
     let last = started;
     for (let i = 0; i < EVENTS; i += 50_000) {
       const rows = generatedRows(generator, i, Math.min(EVENTS, i + 50_000), 1_000_000_000);
-      for (const [table, values] of rows) await insertRows(analytics.client, 'gpds', table, values, `bench-fill-${i}-${table}`);
+      for (const [table, values] of rows) await insertRows(analytics, 'gpds', table, values, `bench-fill-${i}-${table}`);
       if (Date.now() - last > 5_000 || i + 50_000 >= EVENTS) {
         last = Date.now();
         const done = Math.min(EVENTS, i + 50_000);

@@ -206,7 +206,7 @@ async function rawInsert(analytics: AnalyticsStore, generator: Generator, size: 
   const started = process.hrtime.bigint();
   for (let i = 0; i < size; i += 50_000) {
     const rows = generatedRows(generator, i, Math.min(size, i + 50_000), 1);
-    for (const [table, values] of rows) await insertRows(analytics.client, db, table, values, `raw-${run}-${i}-${table}`);
+    for (const [table, values] of rows) await insertRows(analytics, db, table, values, `raw-${run}-${i}-${table}`);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await analytics.client.command({ query: `DROP DATABASE IF EXISTS ${db} SYNC` });
@@ -240,7 +240,7 @@ async function project(
   const started = process.hrtime.bigint();
   const projector = new Projector({
     store: opened.store,
-    client: analytics.client,
+    analytics,
     database: db,
     onBatch: (b) => {
       events += b.events;

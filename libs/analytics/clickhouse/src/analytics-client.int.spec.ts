@@ -32,6 +32,29 @@ describe('the analytics store on embedded chDB', () => {
     expect(rows).toEqual([{ code: "x'); DROP TABLE samples; --", value: 4 }]);
   });
 
+  it('inserts compact rows with settings for that insert only, and reports refused data with its ClickHouse code', async () => {
+    const db = freshDatabase();
+    await store.client.command({ query: `CREATE DATABASE ${db}` });
+    await store.client.command({
+      query: `CREATE TABLE ${db}.samples (code String, value Float64, tags Array(String), note Nullable(String)) ENGINE = MergeTree ORDER BY code
+              SETTINGS non_replicated_deduplication_window = 100`,
+    });
+    const rows = [
+      ['A81001', 3, ['a', 'b'], null],
+      ['B\t"quoted"\n😀', 4.5, [], 'é'],
+    ];
+    const dedup = (token: string) => ({ insert_deduplicate: 1, insert_deduplication_token: token });
+    await store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], rows, dedup('t1'));
+    await store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], rows, dedup('t1')); // the same token: dropped
+    await store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], [['C', 1, [], null]], dedup('t2'));
+    await store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], []);
+    // The token was this insert's setting, not the session's: a later plain insert is not deduplicated against it.
+    await store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], [['C', 1, [], null]]);
+    const stored = await (await store.client.query({ query: `SELECT code, value, tags, note FROM ${db}.samples ORDER BY code, value`, format: 'JSONCompactEachRow' })).json<unknown[]>();
+    expect(stored).toEqual([['A81001', 3, ['a', 'b'], null], ['B\t"quoted"\n😀', 4.5, [], 'é'], ['C', 1, [], null], ['C', 1, [], null]]);
+    await expect(store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], [['D', 'not a number', [], null]])).rejects.toMatchObject({ code: expect.stringMatching(/^\d+$/) });
+  });
+
   it('migrates once, skips what is applied, and refuses a changed migration', async () => {
     const db = freshDatabase();
     const v1: AnalyticsMigration = { version: 1, name: 'samples', statements: [`CREATE TABLE IF NOT EXISTS ${db}.s (a UInt8) ENGINE = MergeTree ORDER BY a`] };

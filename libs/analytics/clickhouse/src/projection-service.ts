@@ -112,7 +112,7 @@ export class ProjectionService {
     const run = rebuildProjections({
       signal: this.rebuildAbort.signal,
       store: this.options.store,
-      client: this.options.analytics.client,
+      analytics: this.options.analytics,
       database: this.database,
       maxRows: this.options.maxRows,
       onProgress,
@@ -133,7 +133,7 @@ export class ProjectionService {
   private async startLive(): Promise<void> {
     const live = new Projector({
       store: this.options.store,
-      client: this.options.analytics.client,
+      analytics: this.options.analytics,
       database: this.database,
       maxRows: this.options.maxRows,
       maxDelayMs: this.options.maxDelayMs,

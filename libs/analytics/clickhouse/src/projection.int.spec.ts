@@ -265,11 +265,11 @@ describe('projections into ClickHouse (chDB, PostgreSQL event store)', () => {
       values: [{ projector: 'clickhouse', seq: 1, status: 'pending', from_tx: 0, from_pos: 0, to_tx: to.transactionId, to_pos: to.globalPosition, events: batch.events.length, rows: 0 }],
       format: 'JSONEachRow',
     });
-    await insertRows(analytics.client, db, 'utilisation_samples', rows.get('utilisation_samples')!, `${token}:utilisation_samples`);
-    await insertRows(analytics.client, db, 'organisation_changes', rows.get('organisation_changes')!, `${token}:organisation_changes`);
+    await insertRows(analytics, db, 'utilisation_samples', rows.get('utilisation_samples')!, `${token}:utilisation_samples`);
+    await insertRows(analytics, db, 'organisation_changes', rows.get('organisation_changes')!, `${token}:organisation_changes`);
 
     const replays: boolean[] = [];
-    const projector = new Projector({ store, client: analytics.client, database: db, maxDelayMs: 50, pollIntervalMs: 50, onBatch: (b) => replays.push(b.replayed) });
+    const projector = new Projector({ store, analytics, database: db, maxDelayMs: 50, pollIntervalMs: 50, onBatch: (b) => replays.push(b.replayed) });
     await projector.start();
     await projector.waitUntilCaughtUp();
     await projector.stop();

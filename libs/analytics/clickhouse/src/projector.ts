@@ -1,10 +1,10 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import { TABLE_COLUMNS, projectEvent, type ProjectedTable, type RowsByTable } from '@gpds/analytics';
 import { START, compareCheckpoints, type Checkpoint, type CheckpointStore, type EventStore, type RecordedEvent, type Subscription } from '@gpds/event-store';
+import type { AnalyticsStore } from './analytics-client';
 
 export interface ProjectorOptions {
   readonly store: EventStore;
-  readonly client: ClickHouseClient;
+  readonly analytics: AnalyticsStore;
   /** The database holding the projected tables (the live one, or a rebuild's). */
   readonly database: string;
   /** Names the projector's state rows; one per database. Default 'clickhouse'. */
@@ -230,7 +230,7 @@ export class Projector {
    */
   private async insertOrIsolate(table: ProjectedTable, values: unknown[], token: string): Promise<void> {
     try {
-      await insertRows(this.options.client, this.options.database, table, values, token);
+      await insertRows(this.options.analytics, this.options.database, table, values, token);
     } catch (error) {
       if (!isDataError(error)) throw error;
       if (values.length > 1) {
@@ -241,7 +241,7 @@ export class Projector {
       }
       const row = values[0] as unknown[];
       const position = Number(row[TABLE_COLUMNS[table].indexOf('event_position')] ?? 0);
-      await this.options.client.insert({
+      await this.options.analytics.client.insert({
         table: `${this.options.database}.projection_errors`,
         values: [{ table_name: table, event_position: position, error_code: (error as { code?: string }).code ?? '', error: (error as Error).message.slice(0, 2_000), row: JSON.stringify(row) }],
         format: 'JSONEachRow',
@@ -252,7 +252,7 @@ export class Projector {
   }
 
   private async writeState(row: Omit<StateRow, 'status'> & { status: StateRow['status']; events: number; rows: number }): Promise<void> {
-    await this.options.client.insert({
+    await this.options.analytics.client.insert({
       table: `${this.options.database}.projector_state`,
       values: [{ projector: this.id, ...row }],
       format: 'JSONEachRow',
@@ -261,7 +261,7 @@ export class Projector {
 
   /** The last recorded range: done -> resume after it; pending -> write it again first. */
   private async recover(): Promise<Checkpoint> {
-    const result = await this.options.client.query({
+    const result = await this.options.analytics.client.query({
       query: `SELECT seq, status, from_tx, from_pos, to_tx, to_pos FROM ${this.options.database}.projector_state
               WHERE projector = {projector:String} ORDER BY seq DESC, status = 'done' DESC LIMIT 1`,
       query_params: { projector: this.id },
@@ -328,17 +328,10 @@ function isDataError(error: unknown): boolean {
 }
 
 /** One idempotent insert: the same token twice writes once (and feeds the materialized views once). */
-export async function insertRows(client: ClickHouseClient, database: string, table: ProjectedTable, values: unknown[], token: string): Promise<void> {
-  const columns = TABLE_COLUMNS[table] as [string, ...string[]];
-  await client.insert({
-    table: `${database}.${table}`,
-    values,
-    columns,
-    format: 'JSONCompactEachRow',
-    clickhouse_settings: {
-      insert_deduplicate: 1,
-      insert_deduplication_token: token,
-      deduplicate_blocks_in_dependent_materialized_views: 1,
-    },
+export async function insertRows(analytics: AnalyticsStore, database: string, table: ProjectedTable, values: readonly unknown[], token: string): Promise<void> {
+  await analytics.insertCompactRows(`${database}.${table}`, TABLE_COLUMNS[table], values, {
+    insert_deduplicate: 1,
+    insert_deduplication_token: token,
+    deduplicate_blocks_in_dependent_materialized_views: 1,
   });
 }

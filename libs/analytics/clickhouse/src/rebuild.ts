@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { START, compareCheckpoints, type Checkpoint, type EventStore } from '@gpds/event-store';
+import type { AnalyticsStore } from './analytics-client';
 import { migrateAnalytics } from './migrations';
 import { Projector } from './projector';
 import { SWAPPED_TABLES, tableMigrations } from './schema';
@@ -18,7 +19,7 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   readonly store: EventStore;
-  readonly client: ClickHouseClient;
+  readonly analytics: AnalyticsStore;
   /** The live database; the rebuild is built in `<database>_rebuild`. */
   readonly database: string;
   readonly onProgress?: (progress: RebuildProgress) => void;
@@ -60,7 +61,8 @@ export function rebuildDatabaseOf(database: string): string {
  * finished by completeInterruptedSwap, which every start runs.
  */
 export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
-  const { client, store, database } = options;
+  const { analytics, store, database } = options;
+  const client = analytics.client;
   const target = rebuildDatabaseOf(database);
   await completeInterruptedSwap(client, database);
   const existed = (await scalar(client, `SELECT count() AS v FROM system.databases WHERE name = {name:String}`, { name: target })) > 0;
@@ -73,7 +75,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   let position = startedPosition;
   let goal = await store.head();
   let phase: RebuildProgress['phase'] = 'building';
-  const projector = new Projector({ store, client, database: target, projectorId: 'clickhouse', maxRows: options.maxRows, onBatch: (b) => {
+  const projector = new Projector({ store, analytics, database: target, projectorId: 'clickhouse', maxRows: options.maxRows, onBatch: (b) => {
     events += b.events;
     position = b.to;
   } });

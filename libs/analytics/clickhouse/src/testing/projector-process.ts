@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       await migrateAnalytics(analytics.client, database, tableMigrations(database));
       const projector = new Projector({
         store: opened.store,
-        client: analytics.client,
+        analytics,
         database,
         maxRows: config.maxRows,
         maxDelayMs: 20,
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       await migrateAnalytics(analytics.client, database, tableMigrations(database));
       await rebuildProjections({
         store: opened.store,
-        client: analytics.client,
+        analytics,
         database,
         maxRows: config.maxRows,
         progressEveryMs: 20,
