@@ -92,6 +92,8 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
   private readonly appendWaiters = new Set<() => void>();
   private unlisten: Promise<() => Promise<void>> | null = null;
   private closed = false;
+  /** The last append met ids already stored: the next one looks for its ids before inserting. */
+  private expectStored = false;
 
   constructor(
     readonly db: SqlDatabase,
@@ -120,13 +122,25 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
       return { streamId, expectedVersion, ...this.prepare(streamId, events) };
     });
     if (total > MAX_EVENTS_PER_APPEND) throw new InvalidAppendError(`${total} events in one append: at most ${MAX_EVENTS_PER_APPEND}`);
+    // New events are the common case, so an append does not look for its ids among the stored
+    // events first: the unique index on event_id checks them as they are inserted. When one is
+    // stored already (a resubmission, or another writer's append of the same id committed first),
+    // that insert fails, nothing is kept, and the append runs again looking first, which tells
+    // duplicates from conflicts. After an append that met stored ids the next one looks first too.
+    const optimistic = !this.expectStored;
     for (let attempt = 1; ; attempt++) {
+      const lookFirst = !optimistic || attempt > 1;
       try {
-        return await this.db.transaction((tx) => this.appendInTransaction(tx, prepared));
+        const { results, metStored } = await this.db.transaction((tx) => this.appendInTransaction(tx, prepared, lookFirst));
+        this.expectStored = metStored;
+        return results;
       } catch (error) {
-        // Two writers inserted the same new event id at once: the loser retries and now sees it.
-        const racedOnEventId = sqlState(error) === '23505' && sqlConstraint(error) === 'events_event_id_unique';
-        if (!racedOnEventId || attempt >= APPEND_ATTEMPTS) throw error;
+        const storedAlready = sqlState(error) === '23505' && sqlConstraint(error) === 'events_event_id_unique';
+        // An identical resubmission is a duplicate whatever version it expected: a version
+        // conflict met without looking first is looked at again.
+        const unlookedConflict = error instanceof WrongExpectedVersionError && !lookFirst;
+        if (!(storedAlready || unlookedConflict) || attempt >= APPEND_ATTEMPTS + (optimistic ? 1 : 0)) throw error;
+        if (storedAlready) this.expectStored = true;
       }
     }
   }
@@ -183,12 +197,18 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
     return { unique, statuses: ids };
   }
 
-  private async appendInTransaction(tx: SqlQueryable, appends: readonly PreparedAppend[]): Promise<AppendResult[]> {
-    const stored = await tx.query<{ event_id: string; content_hash: string; stream_id: string; global_position: string | number }>(
-      `SELECT event_id::text AS event_id, content_hash, stream_id, global_position
-         FROM event_store.events WHERE event_id = ANY($1::uuid[])`,
-      [appends.flatMap((a) => a.unique.map((e) => e.eventId))],
-    );
+  private async appendInTransaction(
+    tx: SqlQueryable,
+    appends: readonly PreparedAppend[],
+    lookFirst: boolean,
+  ): Promise<{ results: AppendResult[]; metStored: boolean }> {
+    const stored = lookFirst
+      ? await tx.query<{ event_id: string; content_hash: string; stream_id: string; global_position: string | number }>(
+          `SELECT event_id::text AS event_id, content_hash, stream_id, global_position
+             FROM event_store.events WHERE event_id = ANY($1::uuid[])`,
+          [appends.flatMap((a) => a.unique.map((e) => e.eventId))],
+        )
+      : [];
     const storedById = new Map(stored.map((row) => [row.event_id, row]));
     const claimedIds = new Map<string, { hash: string; streamId: string }>();
     const plans = appends.map((append) => {
@@ -276,7 +296,7 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
         results.push({ status: 'appended', streamId: p.append.streamId, nextExpectedVersion: p.version, lastGlobalPosition: lastPositions.get(p.append.streamId) ?? null, events: p.perEvent });
       }
     }
-    return results;
+    return { results, metStored: stored.length > 0 };
   }
 
   /** Moves the stream's version on by `count` if it is what the writer expected; returns the new version. */
