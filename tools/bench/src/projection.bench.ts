@@ -197,7 +197,7 @@ export function generatedRows(generator: Generator, from: number, to: number, fi
   return rows;
 }
 
-/** Baseline: the same rows, generated in memory, into the same tables through the same client, in the projector's batch size, without its bookkeeping. */
+/** Baseline: the same rows, generated in memory, into the same tables through the same insert path, in the projector's batch size, without its bookkeeping. */
 async function rawInsert(analytics: AnalyticsStore, generator: Generator, size: number, run: number): Promise<number> {
   const db = `bench_raw_${run}`;
   await analytics.client.command({ query: `DROP DATABASE IF EXISTS ${db} SYNC` });
@@ -282,8 +282,8 @@ practice's own December 2025 published figure with a seasonal swing and noise (s
 real practices and magnitudes). Projection runs from position 0 into fresh tables with the
 production settings (batches of up to 50,000 rows, insert deduplication tokens, pending/done
 bookkeeping, the monthly materialized view). The baseline inserts the same rows, generated in
-memory, into the same tables through the same client in batches of 50,000, without reading the
-event store or any bookkeeping. Memory is the benchmark process's resident set (it holds chDB,
+memory, into the same tables through the same insert path (\`insertRows\`: chDB's raw insert of
+JSONCompactEachRow) in batches of 50,000, without reading the event store or any bookkeeping. Memory is the benchmark process's resident set (it holds chDB,
 so ClickHouse's own caches and merges count) at the start of projection and its maximum during
 it; the JS heap maximum includes garbage not yet collected; the live heap is what is still
 reachable after a full collection, sampled every 5 s (the memory of the last run).
