@@ -9,7 +9,7 @@ import { openAnalyticsStore, type AnalyticsStore } from './analytics-client';
 import { tableChecksums } from './checksum';
 import { migrateAnalytics } from './migrations';
 import { ProjectionService } from './projection-service';
-import { Projector, insertRows } from './projector';
+import { Projector, ProjectorAlreadyRunningError, insertRows } from './projector';
 import { tableMigrations } from './schema';
 import { append, appendHierarchy, appendSample, fact } from './testing/fixtures';
 
@@ -244,6 +244,39 @@ describe('projections into ClickHouse (chDB, PostgreSQL event store)', () => {
       expect(lag.behind).toBeGreaterThan(0);
     } finally {
       await s.stop();
+    }
+  });
+
+  it('runs one projector per analytics database: a second one, from another connection too, is refused until the first stops', async () => {
+    const { db } = names();
+    await migrateAnalytics(analytics.client, db, tableMigrations(db));
+    const other = await database.open({ migrate: false }); // another process's connection to the same store
+    const first = new Projector({ store, analytics, database: db, maxDelayMs: 50, pollIntervalMs: 50 });
+    await first.start();
+    try {
+      const second = new Projector({ store: other.store, analytics, database: db, maxDelayMs: 50, pollIntervalMs: 50 });
+      await expect(second.start()).rejects.toThrow(ProjectorAlreadyRunningError);
+      await expect(new Projector({ store, analytics, database: db }).start()).rejects.toThrow(
+        new RegExp(`Another projector \\('clickhouse'\\) is already writing ClickHouse database '${db}'.*PROJECTOR=off`),
+      );
+      // Another analytics database is another projector's business.
+      const { db: elsewhere } = names();
+      await migrateAnalytics(analytics.client, elsewhere, tableMigrations(elsewhere));
+      const beside = new Projector({ store: other.store, analytics, database: elsewhere, maxDelayMs: 50, pollIntervalMs: 50 });
+      await beside.start();
+      await beside.stop();
+      await first.waitUntilCaughtUp();
+      await first.stop();
+      // Stopped: the next one takes over, and finds everything written once.
+      await second.start();
+      await second.waitUntilCaughtUp();
+      await second.stop();
+      const count = async (d: string): Promise<number> => Number((await query<{ n: string }>(`SELECT count() AS n FROM ${d}.utilisation_samples`))[0]?.n);
+      expect(await count(db)).toBeGreaterThan(0);
+      expect(await count(db)).toBe(await count(elsewhere));
+    } finally {
+      await first.stop();
+      await other.close();
     }
   });
 

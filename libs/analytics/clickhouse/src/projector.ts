@@ -1,5 +1,5 @@
 import { TABLE_COLUMNS, projectEvent, type ProjectedTable, type RowsByTable } from '@gpds/analytics';
-import { START, compareCheckpoints, type Checkpoint, type CheckpointStore, type EventStore, type RecordedEvent, type Subscription } from '@gpds/event-store';
+import { START, compareCheckpoints, type Checkpoint, type CheckpointStore, type EventStore, type RecordedEvent, type StoreLock, type Subscription } from '@gpds/event-store';
 import type { AnalyticsStore } from './analytics-client';
 
 export interface ProjectorOptions {
@@ -58,6 +58,21 @@ interface StateRow {
 
 const MAX_BACKOFF_MS = 5_000;
 
+/** Another projector is writing the same analytics database: two would write the same facts twice. */
+export class ProjectorAlreadyRunningError extends Error {
+  constructor(
+    readonly database: string,
+    readonly projectorId: string,
+  ) {
+    super(
+      `Another projector ('${projectorId}') is already writing ClickHouse database '${database}' from this event store: ` +
+        'run one projector per analytics database. Stop the other one, or start this process with PROJECTOR=off ' +
+        '(the platform) if a separate projector process (npm run projector) is meant to do the writing.',
+    );
+    this.name = 'ProjectorAlreadyRunningError';
+  }
+}
+
 /**
  * Follows the event store into ClickHouse with exactly-once effect.
  *
@@ -75,6 +90,7 @@ export class Projector {
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
   private subscription: Subscription | null = null;
+  private lock: StoreLock | null = null;
   private timer: NodeJS.Timeout | null = null;
   private durable: Checkpoint = START;
   private readEnd: Checkpoint = START;
@@ -98,7 +114,23 @@ export class Projector {
 
   /** Finishes a write a crash interrupted, then follows the store from the recorded position. */
   async start(): Promise<void> {
-    if (this.subscription) throw new Error(`Projector '${this.id}' on ${this.options.database} is already running`);
+    if (this.subscription || this.lock) throw new Error(`Projector '${this.id}' on ${this.options.database} is already running`);
+    // One writer per analytics database, across processes: two projectors would batch the same
+    // events differently, so their deduplication tokens would not match and facts would count twice.
+    // The lock is named after the database's UUID, which no other spelling of its address shares.
+    const lock = await this.options.store.tryLock(`projector:${await this.databaseIdentity()}:${this.id}`);
+    if (!lock) throw new ProjectorAlreadyRunningError(this.options.database, this.id);
+    this.lock = lock;
+    try {
+      await this.follow();
+    } catch (error) {
+      this.lock = null;
+      await lock.release();
+      throw error;
+    }
+  }
+
+  private async follow(): Promise<void> {
     this.stopping = false;
     this.durable = await this.recover();
     this.readEnd = this.durable;
@@ -134,6 +166,20 @@ export class Projector {
     this.subscription = null;
     await subscription?.stop();
     await this.flush().catch(() => undefined);
+    const lock = this.lock;
+    this.lock = null;
+    await lock?.release();
+  }
+
+  /** The database's UUID (Atomic databases have one), else its name. */
+  private async databaseIdentity(): Promise<string> {
+    const result = await this.options.analytics.client.query({
+      query: 'SELECT toString(uuid) AS uuid FROM system.databases WHERE name = {name:String}',
+      query_params: { name: this.options.database },
+      format: 'JSONEachRow',
+    });
+    const [row] = await result.json<{ uuid: string }>();
+    return row && row.uuid !== '00000000-0000-0000-0000-000000000000' ? row.uuid : this.options.database;
   }
 
   /** Resolves once every event committed before the call is in ClickHouse. */

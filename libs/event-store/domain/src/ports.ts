@@ -35,7 +35,17 @@ export interface EventStore {
   /** The last committed, readable event in commit order, or START for an empty store. */
   head(): Promise<Checkpoint>;
   subscribe(options: SubscriptionOptions): Subscription;
+  /**
+   * Takes a named lock shared by every process on this store, held until released or until the
+   * holder's connection ends (a crash releases it); null when another holder has it. For work
+   * that must run once at a time across processes, e.g. one projector per analytics database.
+   */
+  tryLock(name: string): Promise<StoreLock | null>;
   close(): Promise<void>;
+}
+
+export interface StoreLock {
+  release(): Promise<void>;
 }
 
 /** Per-subscriber checkpoints, so a restarted subscriber resumes where it stopped. */

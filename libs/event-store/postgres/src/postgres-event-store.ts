@@ -27,6 +27,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StoreLock,
   type StreamAppend,
   type Subscription,
   type SubscriptionOptions,
@@ -395,6 +396,12 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
     );
     const row = rows[0];
     return row ? { transactionId: Number(row.transaction_id), globalPosition: Number(row.global_position) } : START;
+  }
+
+  async tryLock(name: string): Promise<StoreLock | null> {
+    if (this.closed) throw new Error('The event store is closed');
+    const release = await this.db.tryLock(`gpds:${name}`);
+    return release ? { release } : null;
   }
 
   subscribe(options: SubscriptionOptions): Subscription {

@@ -606,6 +606,40 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
       }
     });
 
+    it('a named lock has one holder across connections, until released or until its holder goes', async () => {
+      const first = await database.open();
+      // PGlite belongs to one process (its directory cannot be opened twice): the same store stands in for another holder there.
+      const second = engine === 'postgres' ? await database.open({ migrate: false }) : first;
+      let firstOpen = true;
+      try {
+        const lock = await first.store.tryLock('projector:a');
+        expect(lock).not.toBeNull();
+        expect(await second.store.tryLock('projector:a')).toBeNull();
+        const other = await second.store.tryLock('projector:b');
+        expect(other).not.toBeNull();
+        await lock!.release();
+        const again = await second.store.tryLock('projector:a');
+        expect(again).not.toBeNull();
+        await again!.release();
+        await other!.release();
+        if (engine === 'postgres') {
+          // The holder's connection ends (a crash ends it the same way): the lock is free.
+          expect(await first.store.tryLock('projector:c')).not.toBeNull();
+          expect(await second.store.tryLock('projector:c')).toBeNull();
+          await first.close();
+          firstOpen = false;
+          await eventually('the closed holder to let go of its lock', async () => {
+            const taken = await second.store.tryLock('projector:c');
+            await taken?.release();
+            return taken !== null;
+          });
+        }
+      } finally {
+        if (firstOpen) await first.close();
+        if (second !== first) await second.close();
+      }
+    });
+
     it('refuses a released migration whose text changed', async () => {
       const opened = await database.open();
       await opened.close();

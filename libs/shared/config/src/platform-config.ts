@@ -18,8 +18,8 @@ export interface PlatformConfig {
   readonly referenceImport: boolean;
   /**
    * Run the projector into ClickHouse in this process (PROJECTOR, default on). Turn it off where
-   * a separate projector process (`npm run projector`) follows the same store: two projectors on
-   * one analytics database would write the same facts twice.
+   * a separate projector process (`npm run projector`) follows the same store: a second projector
+   * on one analytics database is refused at start (it would write the same facts twice).
    */
   readonly projector: boolean;
   /**

@@ -13,7 +13,7 @@ export interface PgDatabaseOptions {
   readonly applicationName?: string;
 }
 
-/** The PostgreSQL server through `pg`: a pool for queries, one dedicated client per LISTEN. */
+/** The PostgreSQL server through `pg`: a pool for queries, one dedicated client per LISTEN and per lock. */
 export class PgDatabase implements SqlDatabase {
   readonly engine = 'postgres' as const;
   private readonly pool: Pool;
@@ -78,6 +78,33 @@ export class PgDatabase implements SqlDatabase {
     this.listeners.add(client);
     return async () => {
       this.listeners.delete(client);
+      await client.end().catch(() => undefined);
+    };
+  }
+
+  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
+    // A session-level lock lives as long as its connection: one connection per lock, never pooled.
+    const client = new Client({
+      connectionString: this.options.connectionString,
+      application_name: 'gpds-lock',
+      options: `-c TimeZone=UTC${this.options.role ? ` -c role=${this.options.role}` : ''}`,
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
+      if (!rows[0]?.locked) {
+        await client.end().catch(() => undefined);
+        return null;
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.listeners.add(client);
+    return async () => {
+      if (!this.listeners.delete(client)) return;
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => undefined);
       await client.end().catch(() => undefined);
     };
   }

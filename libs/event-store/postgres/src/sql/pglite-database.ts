@@ -12,6 +12,7 @@ export interface PGliteDatabaseOptions {
  */
 export class PGliteDatabase implements SqlDatabase {
   readonly engine = 'pglite' as const;
+  private readonly locks = new Set<string>();
 
   private constructor(private readonly db: PGlite) {}
 
@@ -42,7 +43,16 @@ export class PGliteDatabase implements SqlDatabase {
     return this.db.listen(channel, onNotify);
   }
 
+  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
+    // PGlite is one connection in one process (its data directory is locked to that process):
+    // a lock among this process's holders is the whole story.
+    if (this.locks.has(name)) return null;
+    this.locks.add(name);
+    return async () => void this.locks.delete(name);
+  }
+
   async close(): Promise<void> {
+    this.locks.clear();
     if (!this.db.closed) await this.db.close();
   }
 }

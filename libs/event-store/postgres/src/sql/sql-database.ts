@@ -17,6 +17,13 @@ export interface SqlDatabase extends SqlQueryable {
    * PGlite, the same NOTIFY delivered in-process). Resolves to an unsubscribe function.
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Takes the named lock if no one holds it, until released or until this process's connection
+   * ends (a crash releases it): a PostgreSQL session-level advisory lock on a connection of its
+   * own on the server; on PGlite, which one process holds, a lock in this process. Resolves to
+   * the release function, or null when the lock is held elsewhere.
+   */
+  tryLock(name: string): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
 
