@@ -17,16 +17,14 @@ export interface PgDatabaseOptions {
 export class PgDatabase implements SqlDatabase {
   readonly engine = 'postgres' as const;
   private readonly pool: Pool;
-  private readonly listeners = new Set<Client>();
+  private readonly dedicated = new Set<Client>();
 
   constructor(private readonly options: PgDatabaseOptions) {
     const config: PoolConfig = {
       connectionString: options.connectionString,
       max: options.max ?? 10,
       application_name: options.applicationName ?? 'gpds-event-store',
-      // The role is a startup parameter: a connection that may not take it fails loudly
-      // instead of silently working as the owner.
-      options: `-c TimeZone=UTC${options.role ? ` -c role=${options.role}` : ''}`,
+      options: startupOptions(options),
     };
     this.pool = new Pool(config);
     // An idle client's error (e.g. the server restarting) must not crash the process; the pool
@@ -75,9 +73,9 @@ export class PgDatabase implements SqlDatabase {
       if (message.channel === channel) onNotify(message.payload ?? '');
     });
     await client.query(`LISTEN ${quoteIdent(channel)}`);
-    this.listeners.add(client);
+    this.dedicated.add(client);
     return async () => {
-      this.listeners.delete(client);
+      this.dedicated.delete(client);
       await client.end().catch(() => undefined);
     };
   }
@@ -87,7 +85,7 @@ export class PgDatabase implements SqlDatabase {
     const client = new Client({
       connectionString: this.options.connectionString,
       application_name: 'gpds-lock',
-      options: `-c TimeZone=UTC${this.options.role ? ` -c role=${this.options.role}` : ''}`,
+      options: startupOptions(this.options),
     });
     client.on('error', () => undefined);
     await client.connect();
@@ -101,19 +99,27 @@ export class PgDatabase implements SqlDatabase {
       await client.end().catch(() => undefined);
       throw error;
     }
-    this.listeners.add(client);
+    this.dedicated.add(client);
     return async () => {
-      if (!this.listeners.delete(client)) return;
+      if (!this.dedicated.delete(client)) return;
       await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => undefined);
       await client.end().catch(() => undefined);
     };
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.listeners].map((c) => c.end().catch(() => undefined)));
-    this.listeners.clear();
+    await Promise.all([...this.dedicated].map((c) => c.end().catch(() => undefined)));
+    this.dedicated.clear();
     await this.pool.end();
   }
+}
+
+/**
+ * UTC, and the role as a startup parameter: a connection that may not take the role fails
+ * loudly instead of silently working as the owner.
+ */
+function startupOptions(options: PgDatabaseOptions): string {
+  return `-c TimeZone=UTC${options.role ? ` -c role=${options.role}` : ''}`;
 }
 
 export function quoteIdent(name: string): string {
