@@ -334,6 +334,10 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     const veryDeep = `{ organisation(code: "ENG") { children { nodes { code { a { b { c { d { e { f { g } } } } } } } } } } }`;
     const deepErrors = graphqlErrors(await analyst.request(veryDeep).catch((e: unknown) => e)).map((e) => e.message);
     expect(deepErrors).toContainEqual(expect.stringMatching(/too deep: at most 10 levels/));
+    // Errors tell the caller what is wrong, never where in the server's files it was noticed.
+    const invalid = graphqlErrors(await analyst.request(`{ organisation(code: ENG) { code } }`).catch((e: unknown) => e));
+    expect(invalid[0]!.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(invalid)).not.toMatch(/stacktrace|node_modules|\.js:\d+/);
   });
 
   it('takes persisted queries: the hash alone once the server has seen the query', async () => {

@@ -152,6 +152,9 @@ export class ReportingGraphqlModule implements NestModule {
           resolvers: { Date: DateScalar, DateTime: DateTimeScalar },
           playground: false,
           introspection: true,
+          // Errors say what is wrong, never where in the server's files it was noticed (Apollo adds
+          // stack traces unless NODE_ENV is 'production', which nothing here requires).
+          includeStacktraceInErrorResponses: false,
           // Automatic persisted queries: a client may send only the query's sha256 once the server has seen it.
           persistedQueries: {},
           validationRules: [
