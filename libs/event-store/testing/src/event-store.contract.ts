@@ -48,9 +48,9 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
 
     describe('schema and grants', () => {
       it('migrates once: reopening applies nothing and the schema version is recorded', async () => {
-        expect(opened.migrations).toEqual({ applied: [1, 2, 3], current: 3 });
+        expect(opened.migrations).toEqual({ applied: [1, 2, 3, 4], current: 4 });
         const rows = await store.db.query<{ version: number }>('SELECT version FROM event_store.schema_migrations ORDER BY version');
-        expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
+        expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
       });
 
       it('is append-only by grant: the application role cannot update, delete or truncate events', async () => {
@@ -593,7 +593,7 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
 
       const second = await database.open();
       try {
-        expect(second.migrations).toEqual({ applied: [], current: 3 });
+        expect(second.migrations).toEqual({ applied: [], current: 4 });
         const again = await second.store.appendToStream(stream, events, { expectedVersion: 'no_stream' });
         expect(again.status).toBe('duplicate');
         await expect(second.store.appendToStream(stream, [sampleEvent('restart-2', { value: 99 })], { expectedVersion: 'any' })).rejects.toMatchObject({
@@ -646,7 +646,7 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
       const changed = EVENT_STORE_MIGRATIONS.map((m) => (m.version === 1 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
       await database.asOwner(async (db) => {
         await expect(migrate(db, changed)).rejects.toThrow(/Migration 1 .* was changed after it was applied/);
-        expect(await migrate(db, EVENT_STORE_MIGRATIONS)).toEqual({ applied: [], current: 3 });
+        expect(await migrate(db, EVENT_STORE_MIGRATIONS)).toEqual({ applied: [], current: 4 });
       });
     });
 
