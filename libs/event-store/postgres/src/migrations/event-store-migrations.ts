@@ -112,23 +112,7 @@ $fn$;
 -- spilled to disk past the default work_mem of 4MB (EXPLAIN showed 5.5MB written and read back per
 -- batch). The function's own work_mem keeps it in memory; work_mem is a threshold, not an
 -- allocation, so a larger batch still spills rather than grows without bound.
-CREATE OR REPLACE FUNCTION event_store.read_all(after_tx xid8, after_pos bigint, types text[], categories text[], max_rows integer, below xid8)
-RETURNS SETOF event_store.events
-LANGUAGE sql STABLE
-SET enable_sort = off
-SET enable_bitmapscan = off
-SET enable_seqscan = off
-SET work_mem = '32MB'
-AS $fn$
-  SELECT * FROM event_store.events ev
-   WHERE ev.transaction_id >= after_tx
-     AND (ev.transaction_id, ev.global_position) > (after_tx, after_pos)
-     AND ev.transaction_id < below
-     AND (types IS NULL OR ev.event_type = ANY(types))
-     AND (categories IS NULL OR ev.category = ANY(categories))
-   ORDER BY ev.transaction_id, ev.global_position
-   LIMIT max_rows
-$fn$;
+ALTER FUNCTION event_store.read_all(xid8, bigint, text[], text[], integer, xid8) SET work_mem = '32MB';
 `,
   },
 ];

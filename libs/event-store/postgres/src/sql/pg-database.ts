@@ -89,21 +89,18 @@ export class PgDatabase implements SqlDatabase {
     });
     client.on('error', () => undefined);
     await client.connect();
+    let locked = false;
     try {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
-      if (!rows[0]?.locked) {
-        await client.end().catch(() => undefined);
-        return null;
-      }
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
+      locked = rows[0]?.locked === true;
+    } finally {
+      if (!locked) await client.end().catch(() => undefined);
     }
+    if (!locked) return null;
     this.dedicated.add(client);
+    // Ending the connection ends its session, and with it the lock.
     return async () => {
-      if (!this.dedicated.delete(client)) return;
-      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => undefined);
-      await client.end().catch(() => undefined);
+      if (this.dedicated.delete(client)) await client.end().catch(() => undefined);
     };
   }
 
