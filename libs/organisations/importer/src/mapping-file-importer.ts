@@ -93,7 +93,7 @@ export async function importMappingFile(
 function toEvent(planned: PlannedEvent, snapshotDate: string, actor: string): EventToAppend {
   const { type, data } = planned.event;
   const decoded = decodeEventData(type, 1, data);
-  if (!decoded.ok) throw new MappingImportError(`internal: ${type} for ${planned.streamId} breaks its contract: ${decoded.error.message}`);
+  if (!decoded.ok) throw new MappingImportError(`internal: ${type} for ${planned.streamId} breaks its contract: ${decoded.errors.map((e) => e.message).join("; ")}`);
   const effective =
     'effectiveFrom' in data ? data.effectiveFrom : 'closedOn' in data ? data.closedOn : '';
   return {

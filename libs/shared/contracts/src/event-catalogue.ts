@@ -1,4 +1,4 @@
-import { fromJson, toJson, type DescMessage, type JsonValue } from '@bufbuild/protobuf';
+import { ScalarType, fromJson, getOption, hasOption, toJson, type DescField, type DescMessage, type JsonValue } from '@bufbuild/protobuf';
 import {
   BusinessContinuityPlanReviewedSchema,
   CapabilityDeployedSchema,
@@ -7,6 +7,7 @@ import {
   CcgPracticeAgreementTerminatedSchema,
 } from './gen/gpds/events/v1/governance_pb';
 import { CarbonMetricRecordedSchema, UtilisationSampleRecordedSchema } from './gen/gpds/events/v1/measurement_pb';
+import { required } from './gen/gpds/options/v1/options_pb';
 import {
   OrganisationClosedSchema,
   OrganisationRegisteredSchema,
@@ -44,11 +45,20 @@ export const EVENT_CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(entr
 
 export interface ContractError {
   readonly path: string;
-  readonly code: 'UNKNOWN_EVENT_TYPE' | 'UNSUPPORTED_SCHEMA_VERSION' | 'INVALID_DATA';
+  readonly code: 'UNKNOWN_EVENT_TYPE' | 'UNSUPPORTED_SCHEMA_VERSION' | 'INVALID_DATA' | 'MISSING_FIELD';
   readonly message: string;
 }
 
-export type DecodeResult = { readonly ok: true; readonly data: Record<string, JsonValue> } | { readonly ok: false; readonly error: ContractError };
+/** One error, or every required field that is missing at once (a sender fixes them in one go). */
+export type DecodeResult = { readonly ok: true; readonly data: Record<string, JsonValue> } | { readonly ok: false; readonly errors: readonly ContractError[] };
+
+/** The fields a contract marks `(gpds.options.v1.required)`, per message (read once from the descriptors). */
+const requiredFields = new Map<DescMessage, readonly DescField[]>();
+export function requiredFieldsOf(schema: DescMessage): readonly DescField[] {
+  let fields = requiredFields.get(schema);
+  if (!fields) requiredFields.set(schema, (fields = schema.fields.filter((f) => hasOption(f, required) && getOption(f, required))));
+  return fields;
+}
 
 /**
  * Checks an event's `data` against its protobuf contract (proto3 JSON mapping: camelCase
@@ -58,21 +68,66 @@ export type DecodeResult = { readonly ok: true; readonly data: Record<string, Js
 export function decodeEventData(type: string, schemaVersion: number, data: unknown): DecodeResult {
   const entry = EVENT_CATALOGUE.get(type);
   if (!entry) {
-    return { ok: false, error: { path: 'type', code: 'UNKNOWN_EVENT_TYPE', message: `Unknown event type '${type}': use one of ${[...EVENT_CATALOGUE.keys()].join(', ')}` } };
+    return { ok: false, errors: [{ path: 'type', code: 'UNKNOWN_EVENT_TYPE', message: `Unknown event type '${type}': use one of ${[...EVENT_CATALOGUE.keys()].join(', ')}` }] };
   }
   if (schemaVersion !== entry.schemaVersion) {
     return {
       ok: false,
-      error: { path: 'schemaVersion', code: 'UNSUPPORTED_SCHEMA_VERSION', message: `${type} schema version ${schemaVersion} is not supported: the current version is ${entry.schemaVersion}` },
+      errors: [{ path: 'schemaVersion', code: 'UNSUPPORTED_SCHEMA_VERSION', message: `${type} schema version ${schemaVersion} is not supported: the current version is ${entry.schemaVersion}` }],
     };
   }
+  // An enum given as "" (an empty CSV cell, a blank form field) is not given: say "required", not "not one of".
+  const sent = withoutBlankEnums(entry.schema, data);
+  let json: Record<string, JsonValue>;
   try {
-    const message = fromJson(entry.schema, data as JsonValue);
-    const json = toJson(entry.schema, message, { alwaysEmitImplicit: true }) as Record<string, JsonValue>;
-    return { ok: true, data: json };
+    const message = fromJson(entry.schema, sent as JsonValue);
+    json = toJson(entry.schema, message, { alwaysEmitImplicit: true }) as Record<string, JsonValue>;
   } catch (error) {
-    return { ok: false, error: toContractError(entry.schema, error) };
+    return { ok: false, errors: [toContractError(entry.schema, error)] };
   }
+  const missing = missingRequired(entry.schema, sent as Record<string, unknown>, json);
+  return missing.length ? { ok: false, errors: missing } : { ok: true, data: json };
+}
+
+function withoutBlankEnums(schema: DescMessage, data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+  const record = data as Record<string, unknown>;
+  const blank = schema.fields.filter((f) => f.fieldKind === 'enum' && [record[f.jsonName], record[f.name]].some((v) => typeof v === 'string' && v.trim() === ''));
+  if (blank.length === 0) return data;
+  const copy = { ...record };
+  for (const f of blank) {
+    delete copy[f.jsonName];
+    delete copy[f.name];
+  }
+  return copy;
+}
+
+/**
+ * Required fields, checked on the record as sent (a number's presence cannot be seen after
+ * decoding: proto3 reads a missing `value` as 0) and on the decoded value (empty text, an enum's
+ * zero value and an empty list count as missing).
+ */
+function missingRequired(schema: DescMessage, sent: Record<string, unknown>, decoded: Record<string, JsonValue>): ContractError[] {
+  const errors: ContractError[] = [];
+  for (const field of requiredFieldsOf(schema)) {
+    const given = sent[field.jsonName] ?? sent[field.name];
+    const value = decoded[field.jsonName];
+    const empty =
+      given === undefined ||
+      given === null ||
+      (typeof value === 'string' && (value.trim() === '' || (field.fieldKind === 'enum' && field.enum.values[0]?.name === value))) ||
+      (Array.isArray(value) && value.length === 0);
+    if (empty) {
+      const what =
+        field.fieldKind === 'enum'
+          ? `one of ${field.enum.values.filter((v) => v.number !== 0).map((v) => v.name).join(', ')}`
+          : field.fieldKind === 'scalar' && field.scalar !== ScalarType.STRING
+            ? 'a number'
+            : 'a value';
+      errors.push({ path: `data.${field.jsonName}`, code: 'MISSING_FIELD', message: `data.${field.jsonName} is required for ${schema.name}: give ${what}` });
+    }
+  }
+  return errors;
 }
 
 /** Turns @bufbuild/protobuf's decoding error into a field path and a sentence. */

@@ -1,4 +1,4 @@
-import { EVENT_CATALOGUE, decodeEventData } from './event-catalogue';
+import { EVENT_CATALOGUE, decodeEventData, requiredFieldsOf } from './event-catalogue';
 
 describe('decodeEventData', () => {
   it('accepts the canonical submission example and normalises it', () => {
@@ -23,9 +23,41 @@ describe('decodeEventData', () => {
     const result = decodeEventData(type, version, data);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.error).toMatchObject({ path, code });
-      expect(result.error.message).toMatch(message);
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]).toMatchObject({ path, code });
+      expect(result.errors[0]!.message).toMatch(message);
     }
+  });
+
+  const sample = { organisationCode: 'A81001', organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart: '2025-11-01', periodEnd: '2025-11-30', value: 0 };
+
+  const without = (...fields: string[]): Record<string, unknown> => Object.fromEntries(Object.entries(sample).filter(([k]) => !fields.includes(k)));
+
+  it('takes a required number of 0 as given (proto3 would read a missing one as 0 too)', () => {
+    expect(decodeEventData('UtilisationSampleRecorded', 1, sample)).toMatchObject({ ok: true, data: { value: 0 } });
+  });
+
+  it.each([
+    ['a missing value', without('value'), ['data.value']],
+    ['a null value', { ...sample, value: null }, ['data.value']],
+    ['an empty metric and no level', { ...without('organisationLevel'), metric: '' }, ['data.organisationLevel', 'data.metric']],
+    ['an enum at its zero value', { ...sample, organisationLevel: 'ORGANISATION_LEVEL_UNSPECIFIED' }, ['data.organisationLevel']],
+    ['whitespace for a code', { ...sample, capability: '   ' }, ['data.capability']],
+    ['nothing at all', {}, ['data.organisationCode', 'data.organisationLevel', 'data.capability', 'data.metric', 'data.periodStart', 'data.periodEnd', 'data.value']],
+  ])('names every required field that is missing: %s', (_label, data, paths) => {
+    const result = decodeEventData('UtilisationSampleRecorded', 1, data);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors.map((e) => e.path)).toEqual(paths);
+      expect(result.errors.every((e) => e.code === 'MISSING_FIELD' && /is required for UtilisationSampleRecorded: give /.test(e.message))).toBe(true);
+    }
+  });
+
+  it('marks the key fields of every submittable fact required in the contracts', () => {
+    const required = (type: string) => requiredFieldsOf(EVENT_CATALOGUE.get(type)!.schema).map((f) => f.jsonName);
+    expect(required('BusinessContinuityPlanReviewed')).toEqual(['practiceCode', 'reviewedBy', 'outcome']);
+    expect(required('CarbonMetricRecorded')).toEqual(['organisationCode', 'organisationLevel', 'periodStart', 'periodEnd', 'footprint', 'category', 'kgCo2e']);
+    for (const entry of EVENT_CATALOGUE.values()) if (entry.submittable) expect({ type: entry.type, required: required(entry.type).length > 0 }).toEqual({ type: entry.type, required: true });
   });
 
   it('lists the catalogue of DOMAIN.md', () => {
