@@ -1,4 +1,4 @@
-import { Rejection, dateOf } from './rejection';
+import { Rejection, dateOf, isIsoDate } from './rejection';
 
 /** What a decision may look up; passed in, so deciders stay pure. */
 export interface PracticeFacts {
@@ -17,20 +17,58 @@ export interface DecisionContext {
   /** The practice's commissioner on a date, per the organisation hierarchy in force then. */
   commissionerOn(practiceCode: string, date: string): string | null;
   isKnownCapability(code: string): boolean;
-  /** The capability a metric measures, or undefined for an unknown metric. */
-  capabilityOfMetric(metric: string): string | undefined;
+  /** What a metric measures and how large its samples may be, or undefined for an unknown metric. */
+  metric(code: string): MetricFacts | undefined;
+  /** The footprint a carbon category belongs to, or undefined for an unknown category. */
+  carbonFootprintOf(category: string): string | undefined;
+  /** How large a carbon metric's kgCO2e may be (either sign), or undefined for a level without one. */
+  carbonCeiling(level: string, days: number): Ceiling | undefined;
+}
+
+/** The largest value a measurement may have (reference data), and whether it must be whole. */
+export interface Ceiling {
+  readonly integral: boolean;
+  readonly maximum: number;
+  /** How the maximum was reached, e.g. "100,000 counts of SUBMISSIONS a day for a PRACTICE over 30 day(s)". */
+  readonly basis: string;
+}
+
+export interface MetricFacts {
+  readonly capability: string;
+  ceiling(level: string, days: number): Ceiling | undefined;
 }
 
 const DEFAULT_SKEW_MS = 5 * 60 * 1000;
 
-/** No fact dated in the future, beyond the clock-skew allowance. */
-export function assertNotInFuture(occurredAt: string, context: DecisionContext, path = 'occurredAt'): void {
+/**
+ * The earliest date a fact may be about: 1 January 1990, the baseline year of the NHS's carbon
+ * targets and before any GP IT fact the Operating Model asks for. An earlier date (0001-01-01,
+ * 1900-01-01) is a typing error or a default value, never a fact.
+ */
+export const EARLIEST_FACT_DATE = '1990-01-01';
+/** The latest date a date field may name (an agreement's last day, say): well inside every store's date range. */
+export const LATEST_DATE = '2099-12-31';
+
+/** occurredAt is a time a fact can have happened: not before EARLIEST_FACT_DATE, not in the future beyond the clock-skew allowance. */
+export function assertOccurredAt(occurredAt: string, context: DecisionContext, path = 'occurredAt'): void {
   if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) {
     throw new Rejection('INVALID_DATE', path, `${path} '${String(occurredAt)}' is not an ISO 8601 date-time`);
+  }
+  if (dateOf(occurredAt) < EARLIEST_FACT_DATE) {
+    throw new Rejection('DATE_OUT_OF_RANGE', path, `${path} ${occurredAt} is before ${EARLIEST_FACT_DATE}: no fact the platform records happened then; check the year`);
   }
   const limit = context.now.getTime() + (context.clockSkewMs ?? DEFAULT_SKEW_MS);
   if (Date.parse(occurredAt) > limit) {
     throw new Rejection('FACT_IN_FUTURE', path, `${path} ${occurredAt} is in the future (it is now ${context.now.toISOString()}): facts are recorded once they have happened`);
+  }
+}
+
+/** A calendar date (YYYY-MM-DD) between EARLIEST_FACT_DATE and LATEST_DATE. */
+export function requireDate(value: string, path: string): void {
+  if (typeof value !== 'string' || value === '') throw new Rejection('MISSING_FIELD', path, `${path} is required: a calendar date, YYYY-MM-DD`);
+  if (!isIsoDate(value)) throw new Rejection('INVALID_DATE', path, `${path} '${value}' is not a calendar date (YYYY-MM-DD)`);
+  if (value < EARLIEST_FACT_DATE || value > LATEST_DATE) {
+    throw new Rejection('DATE_OUT_OF_RANGE', path, `${path} ${value} is outside ${EARLIEST_FACT_DATE} to ${LATEST_DATE}: check the year`);
   }
 }
 

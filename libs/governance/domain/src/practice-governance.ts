@@ -1,5 +1,5 @@
-import { assertNotInFuture, assertPracticeOpen, type DecisionContext } from './context';
-import { Rejection, dateOf, isIsoDate } from './rejection';
+import { assertOccurredAt, assertPracticeOpen, requireDate, type DecisionContext } from './context';
+import { Rejection, dateOf } from './rejection';
 
 /**
  * A practice's governance stream (`practice-<code>`): its CCG-Practice Agreements, business
@@ -73,7 +73,7 @@ export function practiceStreamId(practiceCode: string): string {
 }
 
 export function decidePracticeGovernance(command: PracticeGovernanceCommand, state: PracticeGovernanceState, context: DecisionContext): PracticeGovernanceEvent[] {
-  assertNotInFuture(command.occurredAt, context);
+  assertOccurredAt(command.occurredAt, context);
   const on = dateOf(command.occurredAt);
   switch (command.type) {
     case 'CcgPracticeAgreementSigned': {
@@ -81,6 +81,7 @@ export function decidePracticeGovernance(command: PracticeGovernanceCommand, sta
       requireDate(d.termStart, 'data.termStart');
       requireDate(d.termEnd, 'data.termEnd');
       if (d.termEnd < d.termStart) throw new Rejection('INVALID_TERM', 'data.termEnd', `the term ends (${d.termEnd}) before it starts (${d.termStart})`);
+      if (on > d.termEnd) throw new Rejection('SIGNED_AFTER_TERM', 'occurredAt', `the agreement is signed on ${on}, after its term ended (${d.termEnd}): an agreement is signed before or during its term`);
       assertPracticeOpen(d.practiceCode, d.termStart, context);
       const commissioner = context.commissionerOn(d.practiceCode, d.termStart);
       if (commissioner !== d.commissionerCode) {
@@ -188,10 +189,6 @@ export function evolvePracticeGovernance(state: PracticeGovernanceState, event: 
       return { ...state, capabilities };
     }
   }
-}
-
-function requireDate(value: string, path: string): void {
-  if (!isIsoDate(value)) throw new Rejection('INVALID_DATE', path, `${path} '${value}' is not a calendar date (YYYY-MM-DD)`);
 }
 
 function previousDay(date: string): string {

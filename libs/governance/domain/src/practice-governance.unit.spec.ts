@@ -45,6 +45,17 @@ describe('CCG-Practice Agreements', () => {
       .when(signed('AG-2', '2024-10-01', '2027-09-30'))
       .then([signed('AG-2', '2024-10-01', '2027-09-30')]));
 
+  it('rejects an agreement signed after its term ended', () =>
+    givenPractice(context)
+      .when({ ...signed('AG-1', '2022-04-01', '2023-03-31'), occurredAt: '2024-01-10T09:00:00Z' })
+      .thenRejects('SIGNED_AFTER_TERM', 'occurredAt', /after its term ended \(2023-03-31\)/));
+
+  it('rejects dates no fact can have: before 1990 or past 2099', () => {
+    givenPractice(context).when({ ...signed('AG-1', '2022-04-01', '2025-03-31'), occurredAt: '0001-01-01T00:00:00Z' }).thenRejects('DATE_OUT_OF_RANGE', 'occurredAt', /before 1990-01-01/);
+    givenPractice(context).when(signed('AG-1', '2022-04-01', '2150-03-31')).thenRejects('DATE_OUT_OF_RANGE', 'data.termEnd');
+    givenPractice(context).when(bcp('1989-12-31T23:59:59Z')).thenRejects('DATE_OUT_OF_RANGE', 'occurredAt');
+  });
+
   it('rejects a term that ends before it starts', () =>
     givenPractice(context).when(signed('AG-1', '2025-04-01', '2025-03-31')).thenRejects('INVALID_TERM', 'data.termEnd'));
 

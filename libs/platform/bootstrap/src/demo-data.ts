@@ -179,7 +179,8 @@ export function syntheticRecords(directory: OrganisationDirectory, now: Date): A
         const scale = { ELECTRICITY: 90_000, GAS: 70_000, STAFF_TRAVEL: 25_000, PATIENT_TRAVEL: 160_000, TRAVEL_AVOIDED: 30_000 }[category] ?? 10_000;
         // A gentle downward trend, a winter peak for heating, and noise per commissioner.
         const winter = category === 'GAS' || category === 'ELECTRICITY' ? 1 + 0.35 * Math.cos(((start.getUTCMonth() - 0) / 12) * 2 * Math.PI) : 1;
-        const kg = Math.round(scale * winter * (1 - m * 0.004) * (0.6 + 0.8 * chance(`${commissioner.code}/${category}`)));
+        // Emissions avoided count against the footprint: negative, as the carbon catalogue records them.
+        const kg = Math.round(scale * winter * (1 - m * 0.004) * (0.6 + 0.8 * chance(`${commissioner.code}/${category}`))) * (category === 'TRAVEL_AVOIDED' ? -1 : 1);
         out.push(
           record('CarbonMetricRecorded', `carbon/${commissioner.code}/${periodStart}/${category}`, periodEnd, {
             organisationCode: commissioner.code,

@@ -1,7 +1,7 @@
 import capabilitiesFile from './data/capabilities.v1.json';
-import carbonFile from './data/carbon.v1.json';
+import carbonFile from './data/carbon.v2.json';
 import changeDatesFile from './data/hierarchy-change-dates.v1.json';
-import metricsFile from './data/metrics.v2.json';
+import metricsFile from './data/metrics.v3.json';
 
 /**
  * Reference data as versioned data files (src/data/*.vN.json), not code: a new version is a new
@@ -22,6 +22,17 @@ export interface Metric {
   readonly name: string;
   readonly capability: string;
   readonly unit: string;
+}
+
+/** The organisation levels a measurement can be attached to. */
+export type MeasuredLevel = 'PRACTICE' | 'PCN' | 'COMMISSIONER' | 'ICB' | 'REGION' | 'NATIONAL';
+
+/** What values a unit allows: whole numbers or not, and the largest per level (per day of the period, or per sample). */
+export interface UnitLimits {
+  readonly integral: boolean;
+  readonly ceiling: 'perDay' | 'perSample';
+  readonly note: string;
+  readonly maximum: Readonly<Record<MeasuredLevel, number>>;
 }
 
 export interface CarbonCategory {
@@ -56,6 +67,36 @@ export const CAPABILITIES: Catalogue<Capability> = catalogue(capabilitiesFile.ve
 export const METRICS: Catalogue<Metric> = catalogue(metricsFile.version, metricsFile.source, metricsFile.metrics);
 export const CARBON_CATEGORIES: Catalogue<CarbonCategory> = catalogue(carbonFile.version, carbonFile.source, carbonFile.categories);
 export const CARBON_FOOTPRINTS = carbonFile.footprints;
+
+const METRIC_UNITS = metricsFile.units as Readonly<Record<string, UnitLimits>>;
+for (const m of METRICS.entries) if (!METRIC_UNITS[m.unit]) throw new Error(`Metric ${m.code} has unit '${m.unit}', which the metrics file does not define`);
+
+/** The largest magnitude a measurement may have, from the limits of the reference data (see the files' notes). */
+export interface ValueCeiling {
+  readonly integral: boolean;
+  readonly maximum: number;
+  /** How the maximum was reached, for a person reading the rejection. */
+  readonly basis: string;
+}
+
+function ceilingOf(limits: UnitLimits, level: string, days: number, what: string): ValueCeiling | undefined {
+  const perLevel = limits.maximum[level as MeasuredLevel];
+  if (perLevel === undefined) return undefined;
+  const maximum = limits.ceiling === 'perDay' ? perLevel * days : perLevel;
+  const basis = limits.ceiling === 'perDay' ? `${perLevel.toLocaleString('en-GB')} ${what} a day for a ${level} over ${days} day(s)` : `${perLevel.toLocaleString('en-GB')} ${what} for a ${level}`;
+  return { integral: limits.integral, maximum, basis };
+}
+
+/** The ceiling of a metric's sample for an organisation level and a period of `days` days; undefined for an unknown metric or level. */
+export function metricCeiling(metric: string, level: string, days: number): ValueCeiling | undefined {
+  const m = METRICS.get(metric);
+  return m ? ceilingOf(METRIC_UNITS[m.unit]!, level, days, m.unit === 'count' ? `counts of ${m.code}` : m.unit) : undefined;
+}
+
+/** The ceiling of a carbon metric's kgCO2e (either sign) for an organisation level and a period of `days` days. */
+export function carbonCeiling(level: string, days: number): ValueCeiling | undefined {
+  return ceilingOf({ ...carbonFile.limits, integral: false } as UnitLimits, level, days, 'kgCO2e');
+}
 
 /** Dates on which hierarchy changes of a kind are known to take effect (see the file's source). */
 export const HIERARCHY_CHANGE_DATES: Readonly<Record<string, readonly string[]>> = changeDatesFile.knownChangeDates;

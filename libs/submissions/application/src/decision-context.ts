@@ -1,6 +1,6 @@
 import type { DecisionContext } from '@gpds/governance';
 import type { OrganisationDirectory } from '@gpds/organisations';
-import { CAPABILITIES, METRICS } from '@gpds/shared-reference-data';
+import { CAPABILITIES, CARBON_CATEGORIES, METRICS, carbonCeiling, metricCeiling } from '@gpds/shared-reference-data';
 
 /** The governance deciders' lookups, answered from the organisation directory and the reference data files. */
 export function decisionContext(directory: OrganisationDirectory, now: Date): DecisionContext {
@@ -12,6 +12,11 @@ export function decisionContext(directory: OrganisationDirectory, now: Date): De
     },
     commissionerOn: (practice, date) => directory.commissionerOn(practice, date),
     isKnownCapability: (code) => CAPABILITIES.has(code),
-    capabilityOfMetric: (metric) => METRICS.get(metric)?.capability,
+    metric: (code) => {
+      const metric = METRICS.get(code);
+      return metric ? { capability: metric.capability, ceiling: (level, days) => metricCeiling(code, level, days) } : undefined;
+    },
+    carbonFootprintOf: (category) => CARBON_CATEGORIES.get(category)?.footprint,
+    carbonCeiling: (level, days) => carbonCeiling(level, days),
   };
 }

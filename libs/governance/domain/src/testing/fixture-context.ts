@@ -21,7 +21,12 @@ export function fixtureContext(now = '2025-12-15T12:00:00Z'): DecisionContext {
       return practice in orgs ? '16C' : null;
     },
     isKnownCapability: (code) => ['ONLINE_CONSULTATION', 'VIDEO_CONSULTATION', 'ADVANCED_TELEPHONY', 'REMOTE_ACCESS'].includes(code),
-    capabilityOfMetric: (metric) =>
-      ({ SUBMISSIONS: 'ONLINE_CONSULTATION', INBOUND_CALLS: 'ADVANCED_TELEPHONY', CALLS_ANSWERED: 'ADVANCED_TELEPHONY' })[metric],
+    metric: (code) => {
+      const capability = ({ SUBMISSIONS: 'ONLINE_CONSULTATION', INBOUND_CALLS: 'ADVANCED_TELEPHONY', CALLS_ANSWERED: 'ADVANCED_TELEPHONY' } as Record<string, string>)[code];
+      // Counts: whole numbers, at most 100,000 a day for a practice and ten times that above.
+      return capability ? { capability, ceiling: (level, days) => ({ integral: true, maximum: (level === 'PRACTICE' ? 100_000 : 1_000_000) * days, basis: `fixture ceiling for a ${level}` }) } : undefined;
+    },
+    carbonFootprintOf: (category) => ({ ELECTRICITY: 'NHS_CARBON_FOOTPRINT', GAS: 'NHS_CARBON_FOOTPRINT', TRAVEL_AVOIDED: 'NHS_CARBON_FOOTPRINT_PLUS' } as Record<string, string>)[category],
+    carbonCeiling: (level, days) => ({ integral: false, maximum: 10_000_000 * days, basis: `fixture ceiling for a ${level}` }),
   };
 }
