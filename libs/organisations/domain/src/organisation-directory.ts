@@ -112,6 +112,21 @@ export class OrganisationDirectory {
     return this.parentOn(practice, 'COMMISSIONED_BY', date);
   }
 
+  /**
+   * Every parent in force on some day from `from` to `to` (inclusive), in date order, each once;
+   * null stands for days with none. The parent only changes where a period starts or ends, so
+   * those days (and `from`) are the ones to ask about.
+   */
+  parentsDuring(child: string, relationship: RelationshipKind, from: string, to: string): Array<string | null> {
+    const days = new Set([from]);
+    for (const p of this.parents.get(key(child, relationship)) ?? []) for (const day of [p.from, p.to]) if (day !== '' && day > from && day <= to) days.add(day);
+    return [...new Set([...days].sort().map((day) => this.parentOn(child, relationship, day)))];
+  }
+
+  commissionersDuring(practice: string, from: string, to: string): Array<string | null> {
+    return this.parentsDuring(practice, 'COMMISSIONED_BY', from, to);
+  }
+
   lineageOn(practice: string, date: string): Lineage {
     const commissioner = this.parentOn(practice, 'COMMISSIONED_BY', date);
     const icb = commissioner ? this.parentOn(commissioner, 'PART_OF_ICB', date) : null;

@@ -87,4 +87,13 @@ describe('diffSnapshot', () => {
     expect(directory.isOpenOn('Y09999', '2022-01-01')).toBe(false);
     expect(directory.commissionerOn('Y09999', '2023-05-01')).toBe('16C');
   });
+
+  it('then every commissioner of a practice over a period is answerable, gaps included', () => {
+    const { directory } = given(jan2022, oct2025);
+    expect(directory.commissionersDuring('C81640', '2022-06-01', '2022-06-30')).toEqual(['01Y']);
+    expect(directory.commissionersDuring('C81640', '2022-06-15', '2022-07-15')).toEqual(['01Y', '15M']);
+    expect(directory.commissionersDuring('C81640', '2022-07-01', '2025-12-31')).toEqual(['15M']);
+    expect(directory.commissionersDuring('B82001', '2025-09-15', '2025-10-15')).toEqual([expect.any(String), null]);
+    expect(directory.commissionersDuring('Y09999', '2022-01-01', '2022-01-31')).toEqual([null, '16C']);
+  });
 });

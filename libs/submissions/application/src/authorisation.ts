@@ -1,0 +1,98 @@
+import { isIsoDate } from '@gpds/organisations';
+import type { CheckedRecord, Principal, RecordError } from './submission-types';
+
+/** What the policy needs of the organisation hierarchy. */
+export interface CommissioningFacts {
+  /** Every commissioner of the practice on some day from `from` to `to` (inclusive); null for days with none. */
+  commissionersDuring(practice: string, from: string, to: string): ReadonlyArray<string | null>;
+}
+
+/**
+ * Who may state a fact (pure; docs/submission-api.md, "Who may send what"). Admins may state
+ * anything; analysts nothing; a submitter only facts about the practices it commissioned on
+ * every day the fact is about (a sample's whole period, the review's day, the agreement's first
+ * day) and about itself, and never in another organisation's name (an agreement's
+ * commissionerCode, a review's reviewedBy). The days come from the fact's own fields, not only
+ * from occurredAt, so back-dating a record cannot move it into another commissioner's years.
+ */
+export function authorise(record: CheckedRecord, principal: Principal, hierarchy: CommissioningFacts): RecordError | null {
+  if (principal.role === 'admin') return null;
+  if (principal.role !== 'submitter') return { path: '', code: 'NOT_PERMITTED', message: `the ${principal.role} role cannot submit facts` };
+  if (record.kind === 'organisation') return { path: 'type', code: 'NOT_PERMITTED', message: `${record.type} comes only from the national reference feed` };
+  const me = principal.organisation;
+  const d = record.data;
+  const text = (field: string): string => (typeof d[field] === 'string' ? (d[field] as string) : '');
+
+  // Facts that name their commissioner must name the submitter.
+  const actsFor = ACTING_FIELD[record.type];
+  if (actsFor && text(actsFor) !== me) {
+    return {
+      path: `data.${actsFor}`,
+      code: 'NOT_PERMITTED',
+      message: `a submitter for ${me} records facts in its own name: data.${actsFor} must be ${me}, not '${text(actsFor)}'`,
+    };
+  }
+
+  const level = text('organisationLevel');
+  const practice = text('practiceCode') || (level === 'PRACTICE' ? text('organisationCode') : '');
+  if (practice === '') {
+    if (level === 'COMMISSIONER' && text('organisationCode') === me) return null;
+    return {
+      path: 'data.organisationCode',
+      code: 'NOT_PERMITTED',
+      message: `a submitter for ${me} may state facts about its practices and itself only; ${level || 'this'}-level facts come from national feeds`,
+    };
+  }
+  const [from, to] = factDays(record);
+  // A date the decider will reject anyway is not the policy's to judge; the record fails there.
+  if (!isIsoDate(from) || !isIsoDate(to) || to < from) return null;
+  const commissioners = hierarchy.commissionersDuring(practice, from, to);
+  if (commissioners.length === 1 && commissioners[0] === me) return null;
+  const days = from === to ? `on ${from}` : `from ${from} to ${to}`;
+  const others = commissioners.filter((c): c is string => c !== null && c !== me);
+  return {
+    path: record.data['practiceCode'] !== undefined ? 'data.practiceCode' : 'data.organisationCode',
+    code: 'NOT_YOUR_PRACTICE',
+    message:
+      others.length > 0
+        ? commissioners.includes(me)
+          ? `practice ${practice} was commissioned by ${others.join(' and ')} as well as ${me} ${days}: a submitter states facts only about days the practice was its own (split the period)`
+          : `practice ${practice} was commissioned by ${others.join(' and ')} ${days}, not by ${me}`
+        : `practice ${practice} had no commissioner ${days} in the reference data`,
+  };
+}
+
+/** Which field names the organisation a fact is recorded by. */
+const ACTING_FIELD: Readonly<Record<string, string>> = {
+  CcgPracticeAgreementSigned: 'commissionerCode',
+  CcgPracticeAgreementTerminated: 'commissionerCode',
+  BusinessContinuityPlanReviewed: 'reviewedBy',
+};
+
+/** The first and last day a fact is about. */
+export function factDays(record: Pick<CheckedRecord, 'type' | 'data' | 'occurredAt'>): [string, string] {
+  const d = record.data;
+  const day = (field: string): string => (typeof d[field] === 'string' ? (d[field] as string) : '');
+  switch (record.type) {
+    case 'UtilisationSampleRecorded':
+    case 'CarbonMetricRecorded':
+      return [day('periodStart'), day('periodEnd')];
+    case 'CcgPracticeAgreementSigned':
+      // The commissioner on the term's first day signs for the practice (it may sign before it takes the practice over).
+      return [day('termStart'), day('termStart')];
+    case 'CcgPracticeAgreementTerminated': {
+      // The agreement's last day in force: a commissioner ends its own agreement, even as the practice moves on.
+      const last = dayBefore(day('terminatedOn'));
+      return [last, last];
+    }
+    default:
+      return [record.occurredAt.slice(0, 10), record.occurredAt.slice(0, 10)];
+  }
+}
+
+function dayBefore(date: string): string {
+  if (!isIsoDate(date)) return date;
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
