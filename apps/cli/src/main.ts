@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { MappingImportError, importMappingFile, loadDirectory, type MappingImportReport } from '@gpds/organisations-importer';
-import { SubmissionProcessor, type RecordResult } from '@gpds/submissions';
+import { loadLegacySourceOwners, migrateApiKeys } from '@gpds/access-api-keys';
+import { ChunkFailedError, SubmissionProcessor, type RecordResult } from '@gpds/submissions';
 import { PublicationFormatError, planPublication, readPublication, sendPublication, type PublicationImportReport } from '@gpds/submissions-publications';
 import type { RebuildProgress, RebuildReport } from '@gpds/analytics-clickhouse';
 import { EventStoreUnavailableError, openPlatformEventStore, openPlatformProjections } from '@gpds/platform-bootstrap';
@@ -69,10 +70,10 @@ program
     } else {
       if (options.url) throw new CliError(`no platform answers at ${options.url}`);
       process.stderr.write(`no platform answers at ${url}: importing into the stopped platform's store\n`);
-      const eventStore = await openPlatformEventStore(config);
+      const eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
       try {
         const { directory } = await loadDirectory(eventStore.opened.store);
-        const processor = new SubmissionProcessor({ store: eventStore.opened.store, directory: () => directory });
+        const processor = new SubmissionProcessor({ store: eventStore.opened.store, directory: () => directory, legacySources: await loadLegacySourceOwners(eventStore.opened.store.db) });
         const principal = { keyId: 'cli-import-publication', organisation: 'ENG', role: 'admin' as const };
         report = await sendPublication(publication, plan, (records) => processor.process(records.map((value, index) => ({ index, value })), principal, `import-${publication.file}`), onProgress);
       } finally {
@@ -189,31 +190,56 @@ function describePublication(r: PublicationImportReport): string {
 }
 
 const keys = program.command('keys').description('API keys (through the running platform)');
-keys
-  .command('create')
-  .description('create an API key bound to an organisation and a role; prints the key once')
-  .requiredOption('--organisation <code>', 'organisation code, e.g. 16C (a commissioner) or ENG')
-  .requiredOption('--role <role>', 'submitter, analyst or admin')
-  .option('--url <url>', 'the platform (default http://127.0.0.1:$PORT)')
-  .option('--key <key>', 'an admin key (default: the contents of $DATA_DIR/admin.key)')
-  .action(async (options: { organisation: string; role: string; url?: string; key?: string }) => {
-    const config = readPlatformConfig(process.env);
-    const url = options.url ?? `http://127.0.0.1:${config.port}`;
-    const key = options.key ?? readAdminKey(config.dataDir);
-    let response: Response;
-    try {
-      response = await fetch(`${url}/v1/admin/keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ organisation: options.organisation, role: options.role }),
-      });
-    } catch (error) {
-      throw new CliError(`cannot reach the platform at ${url} (${(error as Error).message}): start it, or give --url`);
+const keyOptions = (command: Command): Command =>
+  command.option('--url <url>', 'the platform (default http://127.0.0.1:$PORT)').option('--key <key>', 'an admin key (default: the contents of $DATA_DIR/admin.key)');
+
+/** Calls the running platform's admin key API; says what to do when it cannot be reached or refuses. */
+async function adminKeys(options: { url?: string; key?: string }, path: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+  const config = readPlatformConfig(process.env);
+  const url = options.url ?? `http://127.0.0.1:${config.port}`;
+  const key = options.key ?? readAdminKey(config.dataDir);
+  let response: Response;
+  try {
+    response = await fetch(`${url}/v1/admin/keys${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+  } catch (error) {
+    throw new CliError(`cannot reach the platform at ${url} (${(error as Error).message}): start it, or give --url`);
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown> & { error?: { message?: string } };
+  if (!response.ok) throw new CliError(`the platform refused (${response.status}): ${body.error?.message ?? 'no reason given'}`);
+  return body;
+}
+
+keyOptions(
+  keys
+    .command('create')
+    .description('create an API key bound to an organisation and a role; prints the key once')
+    .requiredOption('--organisation <code>', 'organisation code, e.g. 16C (a commissioner) or ENG')
+    .requiredOption('--role <role>', 'submitter, analyst or admin'),
+).action(async (options: { organisation: string; role: string; url?: string; key?: string }) => {
+  const body = await adminKeys(options, '', { method: 'POST', body: JSON.stringify({ organisation: options.organisation, role: options.role }) });
+  if (typeof body['key'] !== 'string') throw new CliError('the platform answered without a key');
+  process.stdout.write(`${body['key']}\n`);
+});
+
+keyOptions(keys.command('list').description('list the API keys (ids, organisations, roles, when made and revoked; never their secrets)').option('--json', 'print JSON')).action(
+  async (options: { url?: string; key?: string; json?: boolean }) => {
+    const { keys: listed } = (await adminKeys(options, '')) as { keys: Array<{ keyId: string; organisation: string; role: string; createdAt: string; createdBy: string; revokedAt: string | null }> };
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+      return;
     }
-    const body = (await response.json().catch(() => ({}))) as { key?: string; error?: { message?: string } };
-    if (!response.ok || !body.key) throw new CliError(`the platform refused (${response.status}): ${body.error?.message ?? 'no reason given'}`);
-    process.stdout.write(`${body.key}\n`);
-  });
+    for (const k of listed) process.stdout.write(`${k.keyId}  ${k.organisation.padEnd(6)} ${k.role.padEnd(9)} created ${k.createdAt} by ${k.createdBy}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}\n`);
+  },
+);
+
+keyOptions(keys.command('revoke').description('revoke an API key by its id (the 16 characters after gpds_); other processes stop trusting it within 30 seconds').argument('<keyId>', 'the key id, or the whole key')).action(
+  async (given: string, options: { url?: string; key?: string }) => {
+    // A whole key names its id between the first two underscores.
+    const keyId = /^gpds_([A-Za-z0-9]{16})_/.exec(given)?.[1] ?? given;
+    await adminKeys(options, `/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
+    process.stdout.write(`revoked ${keyId}\n`);
+  },
+);
 
 class CliError extends Error {}
 
@@ -243,6 +269,11 @@ function describe(r: MappingImportReport): string {
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof ChunkFailedError) {
+    const stored = error.results.filter((r) => r.status !== 'rejected').length;
+    process.stderr.write(`error: ${error.message}; ${stored} record(s) of that chunk were stored: run the import again (what was stored answers duplicate)\n`);
+    process.exit(1);
+  }
   const known = error instanceof ConfigError || error instanceof MappingImportError || error instanceof EventStoreUnavailableError || error instanceof CliError || error instanceof PublicationFormatError;
   process.stderr.write(`error: ${error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
   process.exit(known ? 1 : 70);

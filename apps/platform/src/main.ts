@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
-import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
+import { ApiKeyStore, loadLegacySourceOwners, migrateApiKeys } from '@gpds/access-api-keys';
 import { LiveDirectory } from '@gpds/organisations-importer';
 import type { AnalyticsStore } from '@gpds/analytics-clickhouse';
 import {
@@ -51,7 +51,12 @@ async function main(): Promise<void> {
   const adminKey = await ensureAdminKey(keys, config.dataDir);
   if (adminKey.created) boot.info({ adminKeyFile: adminKey.path }, `created the first admin API key in ${adminKey.path} (mode 0600)`);
   const directory = await LiveDirectory.start(opened.store);
-  const processor = new SubmissionProcessor({ store: opened.store, directory: () => directory.current() });
+  const processor = new SubmissionProcessor({
+    store: opened.store,
+    directory: () => directory.current(),
+    legacySources: await loadLegacySourceOwners(opened.store.db),
+    onInternalError: (error, context) => boot.error({ err: error, ...context }, 'a submission failed inside the platform'),
+  });
   const projectionLog = boot.child({ component: 'projector' });
   let projections: PlatformProjections | null = null;
   if (config.projector) {

@@ -33,11 +33,60 @@ GRANT USAGE ON SCHEMA auth TO gpds_app;
 GRANT SELECT, INSERT, UPDATE ON auth.api_keys TO gpds_app;
 `,
   },
+  {
+    version: 2,
+    name: 'source systems used before records were owned',
+    // ADR 0020: records stored before a record's identity named its owner keep their ids. Each
+    // (system, organisation) that sent them then goes on using the old ids for that system, so
+    // resending an old record stays a duplicate; anyone else gets ids of its own namespace.
+    // Writers without an API key of the table (the demo data, the CLI's publication import) are
+    // the platform's own national importers: ENG.
+    sql: `
+CREATE TABLE IF NOT EXISTS auth.legacy_source_owners (
+  system        text NOT NULL,
+  organisation  text NOT NULL,
+  events        bigint NOT NULL,
+  PRIMARY KEY (system, organisation)
+);
+INSERT INTO auth.legacy_source_owners (system, organisation, events)
+SELECT e.metadata->'source'->>'system', COALESCE(k.organisation, 'ENG'), count(*)
+  FROM event_store.events e
+  LEFT JOIN auth.api_keys k ON k.key_id = e.metadata->'actor'->>'id'
+ WHERE e.metadata->'actor'->>'type' = 'api-key' AND NOT (e.metadata->'source' ? 'owner')
+ GROUP BY 1, 2
+ON CONFLICT DO NOTHING;
+GRANT SELECT ON auth.legacy_source_owners TO gpds_app;
+`,
+  },
 ];
+
+/**
+ * The (system, organisation) pairs whose records were stored before identities named their
+ * owner (ADR 0020): frozen at the migration, read once per process.
+ */
+export async function loadLegacySourceOwners(db: SqlQueryable): Promise<LegacySourceOwners> {
+  const rows = await db.query<{ system: string; organisation: string }>('SELECT system, organisation FROM auth.legacy_source_owners');
+  const pairs = new Set(rows.map((r) => `${r.organisation}\u0000${r.system}`));
+  return { has: (organisation, system) => pairs.has(`${organisation}\u0000${system}`), size: pairs.size };
+}
+
+export interface LegacySourceOwners {
+  has(organisation: string, system: string): boolean;
+  readonly size: number;
+}
 
 /** Runs as the database owner (openEventStore's asOwner hook). */
 export async function migrateApiKeys(owner: SqlDatabase): Promise<void> {
   await migrate(owner, API_KEY_MIGRATIONS, { schema: 'auth' });
+}
+
+export interface ApiKeyListing {
+  readonly keyId: string;
+  readonly organisation: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly revokedAt: string | null;
 }
 
 export class InvalidKeyRequestError extends Error {
@@ -106,6 +155,17 @@ export class ApiKeyStore {
     return Number(rows[0]?.n) > 0;
   }
 
+  /** Every key, newest first, without its secret: what an operator needs to find one to revoke. */
+  async list(): Promise<ApiKeyListing[]> {
+    const rows = await this.db.query<{ key_id: string; organisation: string; role: Role; created_at: string; created_by: string; revoked_at: string | null }>(
+      `SELECT key_id, organisation, role, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at, created_by,
+              to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS revoked_at
+         FROM auth.api_keys ORDER BY auth.api_keys.created_at DESC, key_id`,
+    );
+    return rows.map((r) => ({ keyId: r.key_id, organisation: r.organisation, role: r.role, createdAt: r.created_at, createdBy: r.created_by, revokedAt: r.revoked_at }));
+  }
+
+  /** Revokes a key: false when there is no such key or it was revoked already. Other processes stop trusting it within their cache time (30 s). */
   async revoke(keyId: string): Promise<boolean> {
     const rows = await this.db.query('UPDATE auth.api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL RETURNING key_id', [keyId]);
     this.cache.delete(keyId);

@@ -14,8 +14,21 @@ const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex
  * appear in either part after encoding, so ('a:b','c') and ('a','b:c') never collide.
  */
 export function eventIdFromSource(source: EventSource): string {
+  return uuidV5(`${encodeURIComponent(source.system)}:${encodeURIComponent(source.recordId)}`);
+}
+
+/**
+ * The event id of a record in its owner's namespace (ADR 0020): the organisation that may send
+ * it is part of its identity, so two submitters' records never share an id, whatever source ids
+ * they claim. The name has two separators where eventIdFromSource's has one, so the two schemes
+ * never produce the same id.
+ */
+export function eventIdForOwner(owner: string, source: EventSource): string {
+  return uuidV5(`${encodeURIComponent(owner)}:${encodeURIComponent(source.system)}:${encodeURIComponent(source.recordId)}`);
+}
+
+function uuidV5(name: string): string {
   // encodeURIComponent leaves ASCII only, so latin1 is the name's UTF-8 encoding.
-  const name = `${encodeURIComponent(source.system)}:${encodeURIComponent(source.recordId)}`;
   // RFC 9562 section 5.5: SHA-1 of namespace and name, first 16 bytes, version 5, variant 10.
   // One-shot hashing costs a third of the uuid package's v5 and gives the same ids (pinned in the unit test).
   const h = hash('sha1', Buffer.concat([NAMESPACE_BYTES, Buffer.from(name, 'latin1')]), 'hex');

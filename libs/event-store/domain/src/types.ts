@@ -2,6 +2,11 @@
 export interface EventSource {
   readonly system: string;
   readonly recordId: string;
+  /**
+   * The organisation the record belongs to (the submitter's), where one does: part of the
+   * record's identity (see eventIdForOwner), not of its content hash.
+   */
+  readonly owner?: string;
 }
 
 /** Who or what caused an append: a user, an API key, an importer. */

@@ -164,7 +164,7 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
       const m = event.metadata;
       const metadata = JSON.stringify({
         occurredAt: m.occurredAt,
-        source: { system: m.source.system, recordId: m.source.recordId },
+        source: { system: m.source.system, recordId: m.source.recordId, ...(m.source.owner !== undefined ? { owner: m.source.owner } : {}) },
         actor: m.actor,
         correlationId: m.correlationId,
         causationId: m.causationId,

@@ -1,28 +1,44 @@
-import { eventIdFromSource } from '@gpds/event-store';
 import { EVENT_CATALOGUE, decodeEventData } from '@gpds/shared-contracts';
+import { isIsoDate } from '@gpds/organisations';
 import type { CheckedRecord, RecordError } from './submission-types';
 
 const ENVELOPE_FIELDS = new Set(['type', 'schemaVersion', 'source', 'occurredAt', 'data']);
 /** Longest text accepted in any field: generous for names and notes, far below a runaway upload. */
 export const MAX_STRING_LENGTH = 10_000;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/**
+ * Deepest nesting a record may have: an envelope, its data and a list in it are three levels.
+ * Checked without recursion, so no record can exhaust the stack.
+ */
+export const MAX_DEPTH = 8;
+/** A record with more problems than this is answered with the first ones. */
+const MAX_ERRORS = 20;
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+// An unpaired UTF-16 surrogate: a JSON escape like "\ud800" makes one; no text encoding can carry it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** How a record's source becomes its event id (the submitter's namespace: see ADR 0020). */
+export type RecordIdentity = (source: { readonly system: string; readonly recordId: string }) => string;
 
 /**
  * Checks one record against the canonical submission (proto3 JSON of gpds.submission.v1) and
  * its event's contract. Collects every envelope error at once, so a sender fixes them in one go.
  */
-export function checkRecord(index: number, value: unknown): { ok: true; record: CheckedRecord } | { ok: false; errors: RecordError[] } {
-  const errors: RecordError[] = [];
-  const fail = (path: string, code: string, message: string): void => void errors.push({ path, code, message });
+export function checkRecord(index: number, value: unknown, identify: RecordIdentity): { ok: true; record: CheckedRecord } | { ok: false; errors: RecordError[] } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, errors: [{ path: '', code: 'NOT_AN_OBJECT', message: 'a record must be a JSON object with type, schemaVersion, source, occurredAt and data' }] };
   }
+  // Shape and text first: nothing below walks a record that is too deep or holds text no store can keep.
+  const textErrors = checkShapeAndText(value);
+  if (textErrors.length) return { ok: false, errors: textErrors };
+
+  const errors: RecordError[] = [];
+  const fail = (path: string, code: string, message: string): void => void errors.push({ path, code, message });
   const r = value as Record<string, unknown>;
   for (const key of Object.keys(r)) if (!ENVELOPE_FIELDS.has(key)) fail(key, 'UNKNOWN_FIELD', `'${key}' is not a field of a submission record: use type, schemaVersion, source, occurredAt, data`);
 
   if (typeof r['type'] !== 'string' || r['type'] === '') fail('type', r['type'] === undefined ? 'MISSING_FIELD' : 'WRONG_TYPE', 'type is required: the event type, e.g. "CapabilityDeployed"');
   const version = r['schemaVersion'] ?? 1;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) fail('schemaVersion', 'WRONG_TYPE', `schemaVersion must be a whole number >= 1, not ${JSON.stringify(version)}`);
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) fail('schemaVersion', 'WRONG_TYPE', `schemaVersion must be a whole number >= 1, not ${JSON.stringify(version)}`);
 
   const source = r['source'];
   if (source === undefined) fail('source', 'MISSING_FIELD', 'source is required: {"system": "...", "recordId": "..."}');
@@ -33,6 +49,7 @@ export function checkRecord(index: number, value: unknown): { ok: true; record: 
       const v = s[field];
       if (v === undefined || v === '') fail(`source.${field}`, 'MISSING_FIELD', `source.${field} is required`);
       else if (typeof v !== 'string') fail(`source.${field}`, 'WRONG_TYPE', `source.${field} must be a string, not ${typeName(v)}`);
+      else if (v.trim() === '') fail(`source.${field}`, 'MISSING_FIELD', `source.${field} is blank: it must name the ${field === 'system' ? 'sending system' : "record in that system"}`);
       else if (v.length > max) fail(`source.${field}`, 'TOO_LONG', `source.${field} is ${v.length} characters: at most ${max}`);
     }
     for (const key of Object.keys(s)) if (key !== 'system' && key !== 'recordId') fail(`source.${key}`, 'UNKNOWN_FIELD', `'source.${key}' is not a field: use system and recordId`);
@@ -40,19 +57,19 @@ export function checkRecord(index: number, value: unknown): { ok: true; record: 
 
   const occurredAt = r['occurredAt'];
   if (occurredAt === undefined) fail('occurredAt', 'MISSING_FIELD', 'occurredAt is required: when the fact happened, e.g. "2022-07-12T10:00:00Z"');
-  else if (typeof occurredAt !== 'string' || !ISO_DATE_TIME.test(occurredAt) || Number.isNaN(Date.parse(occurredAt))) {
-    fail('occurredAt', 'INVALID_DATE', `occurredAt must be an ISO 8601 date-time with a time zone, e.g. "2022-07-12T10:00:00Z", not ${JSON.stringify(occurredAt).slice(0, 60)}`);
+  else {
+    const problem = dateTimeProblem(occurredAt);
+    if (problem) fail('occurredAt', 'INVALID_DATE', `occurredAt ${JSON.stringify(occurredAt).slice(0, 60)} ${problem}: write an ISO 8601 date-time with a time zone, e.g. "2022-07-12T10:00:00Z"`);
   }
 
   const data = r['data'];
   if (data === undefined) fail('data', 'MISSING_FIELD', "data is required: the event's fields");
   else if (data === null || typeof data !== 'object' || Array.isArray(data)) fail('data', 'WRONG_TYPE', `data must be a JSON object, not ${typeName(data)}`);
-  else findLongStrings(data, 'data', fail);
 
   if (errors.length) return { ok: false, errors };
   const type = r['type'] as string;
   const decoded = decodeEventData(type, version as number, data);
-  if (!decoded.ok) return { ok: false, errors: [decoded.error] };
+  if (!decoded.ok) return { ok: false, errors: [...decoded.errors] };
   const s = source as { system: string; recordId: string };
   return {
     ok: true,
@@ -64,16 +81,61 @@ export function checkRecord(index: number, value: unknown): { ok: true; record: 
       occurredAt: new Date(occurredAt as string).toISOString(),
       data: decoded.data as Record<string, unknown>,
       kind: EVENT_CATALOGUE.get(type)!.kind,
-      eventId: eventIdFromSource(s),
+      eventId: identify(s),
     },
   };
 }
 
-function findLongStrings(value: unknown, path: string, fail: (path: string, code: string, message: string) => void): void {
-  if (typeof value === 'string') {
-    if (value.length > MAX_STRING_LENGTH) fail(path, 'TOO_LONG', `${path} is ${value.length} characters: at most ${MAX_STRING_LENGTH}`);
-  } else if (Array.isArray(value)) value.forEach((v, i) => findLongStrings(v, `${path}[${i}]`, fail));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) findLongStrings(v, `${path}.${k}`, fail);
+/**
+ * Walks the record without recursion: every key and string within MAX_STRING_LENGTH, free of
+ * NUL (PostgreSQL text cannot hold it) and of unpaired surrogates (no UTF-8 can), and no
+ * deeper than MAX_DEPTH.
+ */
+function checkShapeAndText(record: object): RecordError[] {
+  const errors: RecordError[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: record, path: '', depth: 1 }];
+  const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+  const text = (value: string, path: string, what: string): void => {
+    const where = path || 'the record';
+    if (value.length > MAX_STRING_LENGTH) errors.push({ path, code: 'TOO_LONG', message: `${where} is ${value.length} characters: at most ${MAX_STRING_LENGTH}` });
+    if (value.includes('\u0000')) errors.push({ path, code: 'INVALID_TEXT', message: `${what} ${where} contains a NUL character (\\u0000), which cannot be stored: remove it` });
+    else if (LONE_SURROGATE.test(value)) errors.push({ path, code: 'INVALID_TEXT', message: `${what} ${where} contains an unpaired UTF-16 surrogate (a \\ud800-\\udfff escape on its own), which is not text: send the character itself` });
+  };
+  while (stack.length > 0 && errors.length < MAX_ERRORS) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      text(value, path, 'the text of');
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_DEPTH) {
+      // Said once: nothing inside it is looked at.
+      return [{ path, code: 'TOO_DEEP', message: `${path || 'the record'} is nested more than ${MAX_DEPTH} levels deep: a record is an object of fields, with lists of codes at most` }];
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+      continue;
+    }
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      const at = join(path, key);
+      text(key, at, 'the field name');
+      stack.push({ value: (value as Record<string, unknown>)[key], path: at, depth: depth + 1 });
+    }
+  }
+  return errors.slice(0, MAX_ERRORS);
+}
+
+/** Why a value is not a real ISO 8601 date-time with a zone, or null: 30 February and 24:00 are not instants. */
+function dateTimeProblem(value: unknown): string | null {
+  if (typeof value !== 'string') return `is ${typeName(value)}, not text`;
+  const m = ISO_DATE_TIME.exec(value);
+  if (!m) return 'is not in the form YYYY-MM-DDThh:mm[:ss[.fff]] with Z or an offset';
+  if (!isIsoDate(m[1]!)) return `names a day that does not exist (${m[1]})`;
+  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) return 'names a time of day that does not exist';
+  if (m[5] !== undefined && (Number(m[5]) > 14 || Number(m[6]) > 59)) return 'has an offset beyond ±14:00';
+  return null;
 }
 
 function typeName(value: unknown): string {

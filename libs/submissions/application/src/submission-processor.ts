@@ -1,6 +1,8 @@
 import {
   EventIdConflictError,
   WrongExpectedVersionError,
+  eventIdForOwner,
+  eventIdFromSource,
   type EventStore,
   type EventToAppend,
   type StreamAppend,
@@ -17,17 +19,36 @@ import {
   type PracticeGovernanceCommand,
 } from '@gpds/governance';
 import type { OrganisationDirectory } from '@gpds/organisations';
+import { authorise } from './authorisation';
 import { decisionContext } from './decision-context';
-import { checkRecord } from './envelope';
-import type { CheckedRecord, IncomingRecord, Principal, RecordError, RecordResult } from './submission-types';
+import { checkRecord, type RecordIdentity } from './envelope';
+import { ChunkFailedError, type CheckedRecord, type IncomingRecord, type Principal, type RecordError, type RecordResult } from './submission-types';
 
 const GOVERNANCE_ATTEMPTS = 3;
+
+/** The (organisation, system) pairs that keep the ids their records had before identities named an owner (ADR 0020). */
+export interface LegacySources {
+  has(organisation: string, system: string): boolean;
+}
 
 export interface SubmissionProcessorOptions {
   readonly store: EventStore;
   /** The organisation hierarchy, kept current by the caller. */
   readonly directory: () => OrganisationDirectory;
   readonly clock?: () => Date;
+  /** Systems whose senders keep their pre-ADR-0020 ids; none for a store that began with owned identities. */
+  readonly legacySources?: LegacySources;
+  /** Told of failures that are the platform's, not the record's (each record concerned is answered too). */
+  readonly onInternalError?: (error: unknown, context: { readonly correlationId: string; readonly index?: number }) => void;
+}
+
+/**
+ * A record's identity: its source in the namespace of the organisation sending it (ADR 0020),
+ * or, for a system that organisation used before identities named their owner, the id the
+ * record had then (so that resending it is still a duplicate).
+ */
+export function recordIdentity(organisation: string, legacy: LegacySources | undefined): RecordIdentity {
+  return (source) => (legacy?.has(organisation, source.system) ? eventIdFromSource(source) : eventIdForOwner(organisation, source));
 }
 
 /**
@@ -38,12 +59,42 @@ export interface SubmissionProcessorOptions {
 export class SubmissionProcessor {
   constructor(private readonly options: SubmissionProcessorOptions) {}
 
-  /** Processes one chunk of records (any size; connectors send a few hundred to a few thousand). */
+  /**
+   * Processes one chunk of records (any size; connectors send a few hundred to a few thousand)
+   * and answers every record. A failure that is the platform's (the store unreachable, say) ends
+   * the chunk with a ChunkFailedError that still answers every record: those stored before it as
+   * accepted, the others as NOT_STORED, to be sent again (a stored one then answers duplicate).
+   */
   async process(records: readonly IncomingRecord[], principal: Principal, correlationId: string): Promise<RecordResult[]> {
+    const results = new Map<number, RecordResult>();
+    try {
+      await this.processInto(records, principal, correlationId, results);
+    } catch (error) {
+      this.options.onInternalError?.(error, { correlationId });
+      const answered = records.map(
+        (r): RecordResult =>
+          results.get(r.index) ?? {
+            index: r.index,
+            status: 'rejected',
+            errors: [
+              {
+                path: '',
+                code: 'NOT_STORED',
+                message: 'the platform could not store this record (the failure is logged, not the record\'s fault): send it again; if it had been stored after all, it is answered as a duplicate',
+              },
+            ],
+          },
+      );
+      throw new ChunkFailedError(answered, error);
+    }
+    return records.map((r) => results.get(r.index)!);
+  }
+
+  private async processInto(records: readonly IncomingRecord[], principal: Principal, correlationId: string, results: Map<number, RecordResult>): Promise<void> {
     const now = (this.options.clock ?? (() => new Date()))();
     const directory = this.options.directory();
     const context = decisionContext(directory, now);
-    const results = new Map<number, RecordResult>();
+    const identify = recordIdentity(principal.organisation, this.options.legacySources);
     const reject = (index: number, errors: readonly RecordError[], eventId?: string): void =>
       void results.set(index, { index, status: 'rejected', ...(eventId ? { eventId } : {}), errors });
 
@@ -54,33 +105,39 @@ export class SubmissionProcessor {
         reject(incoming.index, [incoming.parseError]);
         continue;
       }
-      const checked = checkRecord(incoming.index, incoming.value);
-      if (!checked.ok) {
-        reject(incoming.index, checked.errors);
-        continue;
-      }
-      const record = checked.record;
-      const denied = this.authorise(record, principal, directory);
-      if (denied) {
-        reject(record.index, [denied], record.eventId);
-        continue;
-      }
-      if (record.kind === 'measurement') {
-        try {
-          const command = { type: record.type, data: record.data, occurredAt: record.occurredAt } as unknown as MeasurementCommand;
-          decideMeasurement(command, context);
-          measurements.push({ record, streamId: measurementStreamId(command), event: this.toEvent(record, principal, correlationId) });
-        } catch (error) {
-          reject(record.index, [asRecordError(error)], record.eventId);
+      try {
+        const checked = checkRecord(incoming.index, incoming.value, identify);
+        if (!checked.ok) {
+          reject(incoming.index, checked.errors);
+          continue;
         }
-      } else {
-        governance.push(record);
+        const record = checked.record;
+        const denied = authorise(record, principal, directory);
+        if (denied) {
+          reject(record.index, [denied], record.eventId);
+          continue;
+        }
+        if (record.kind === 'measurement') {
+          const command = { type: record.type, data: record.data, occurredAt: record.occurredAt } as unknown as MeasurementCommand;
+          try {
+            decideMeasurement(command, context);
+          } catch (error) {
+            reject(record.index, [asRecordError(error)], record.eventId);
+            continue;
+          }
+          measurements.push({ record, streamId: measurementStreamId(command), event: this.toEvent(record, principal, correlationId) });
+        } else {
+          governance.push(record);
+        }
+      } catch (error) {
+        // A record the checks themselves could not handle is that record's answer, never its neighbours'.
+        this.options.onInternalError?.(error, { correlationId, index: incoming.index });
+        reject(incoming.index, [INTERNAL_ERROR]);
       }
     }
 
     await this.appendMeasurements(measurements, results);
     await this.recordGovernanceFacts(governance, principal, correlationId, context, results);
-    return records.map((r) => results.get(r.index)!);
   }
 
   /**
@@ -132,8 +189,8 @@ export class SubmissionProcessor {
         try {
           decidePracticeGovernance(command, state, context);
         } catch (error) {
-          if (!(error instanceof Rejection)) throw error;
-          results.set(record.index, { index: record.index, status: 'rejected', eventId: record.eventId, errors: [asRecordError(error)] });
+          if (!(error instanceof Rejection)) this.options.onInternalError?.(error, { correlationId, index: record.index });
+          results.set(record.index, { index: record.index, status: 'rejected', eventId: record.eventId, errors: [error instanceof Rejection ? asRecordError(error) : INTERNAL_ERROR] });
           continue;
         }
         state = evolvePracticeGovernance(state, command);
@@ -156,34 +213,6 @@ export class SubmissionProcessor {
     for (const group of slow) await oneByOne(group);
   }
 
-  /** A submitter may state facts only about practices it commissioned on the fact's date; admins anything. */
-  private authorise(record: CheckedRecord, principal: Principal, directory: OrganisationDirectory): RecordError | null {
-    if (principal.role === 'admin') return null;
-    if (principal.role !== 'submitter') return { path: '', code: 'NOT_PERMITTED', message: `the ${principal.role} role cannot submit facts` };
-    if (record.kind === 'organisation') {
-      return { path: 'type', code: 'NOT_PERMITTED', message: `${record.type} comes only from the national reference feed` };
-    }
-    const date = record.occurredAt.slice(0, 10);
-    const practice = (record.data['practiceCode'] as string | undefined) ?? (record.data['organisationLevel'] === 'PRACTICE' ? (record.data['organisationCode'] as string) : undefined);
-    if (practice !== undefined) {
-      const commissioner = directory.commissionerOn(practice, date);
-      if (commissioner === principal.organisation) return null;
-      return {
-        path: record.data['practiceCode'] !== undefined ? 'data.practiceCode' : 'data.organisationCode',
-        code: 'NOT_YOUR_PRACTICE',
-        message: commissioner
-          ? `practice ${practice} was commissioned by ${commissioner} on ${date}, not by ${principal.organisation}`
-          : `practice ${practice} had no commissioner on ${date} in the reference data`,
-      };
-    }
-    if (record.data['organisationLevel'] === 'COMMISSIONER' && record.data['organisationCode'] === principal.organisation) return null;
-    return {
-      path: 'data.organisationCode',
-      code: 'NOT_PERMITTED',
-      message: `a submitter for ${principal.organisation} may state facts about its practices and itself only; ${String(record.data['organisationLevel'])}-level facts come from national feeds`,
-    };
-  }
-
   private toEvent(record: CheckedRecord, principal: Principal, correlationId: string): EventToAppend {
     return {
       type: record.type,
@@ -192,7 +221,7 @@ export class SubmissionProcessor {
       eventId: record.eventId,
       metadata: {
         occurredAt: record.occurredAt,
-        source: record.source,
+        source: { ...record.source, owner: principal.organisation },
         actor: { type: 'api-key', id: principal.keyId },
         correlationId,
       },
@@ -260,6 +289,12 @@ export class SubmissionProcessor {
     }
   }
 }
+
+const INTERNAL_ERROR: RecordError = {
+  path: '',
+  code: 'INTERNAL_ERROR',
+  message: "the platform could not check this record (logged with the request's correlation id): tell the platform team; the other records are unaffected",
+};
 
 function changedRecord(record: CheckedRecord): RecordError {
   return {

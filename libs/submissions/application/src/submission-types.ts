@@ -34,3 +34,17 @@ export interface CheckedRecord {
   readonly kind: 'governance' | 'measurement' | 'organisation';
   readonly eventId: string;
 }
+
+/**
+ * A chunk stopped by a failure that is the platform's, not a record's: `results` still answers
+ * every record of the chunk (accepted where it was stored, NOT_STORED where it may not have been).
+ */
+export class ChunkFailedError extends Error {
+  constructor(
+    readonly results: readonly RecordResult[],
+    cause: unknown,
+  ) {
+    super(`a chunk of ${results.length} records failed inside the platform: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ChunkFailedError';
+  }
+}
