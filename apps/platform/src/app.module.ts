@@ -46,7 +46,12 @@ export class AppModule {
         EventStoreModule.forStore(parts.opened),
         ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys, registry: metrics })] : []),
         ...(parts.reporting ? [ReportingGraphqlModule.register({ queries: parts.reporting, keys: parts.keys, onInternalError: parts.onInternalError, metrics })] : []),
-        SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
+        SubmissionsHttpModule.register({
+          processor: parts.processor,
+          keys: parts.keys,
+          limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 },
+          organisationLevel: (code) => parts.directory.current().organisation(code)?.level,
+        }),
       ],
       controllers: [HealthController],
       providers: [

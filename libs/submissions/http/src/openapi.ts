@@ -29,7 +29,7 @@ const submissionResponse = {
   type: 'object',
   required: ['accepted', 'duplicates', 'rejected', 'results'],
   properties: {
-    error: { type: 'object', description: 'present on 400 and 413: why reading stopped', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    error: { type: 'object', description: 'present on 400, 413 and 503: why reading stopped', properties: { code: { type: 'string' }, message: { type: 'string' } } },
     accepted: { type: 'integer' },
     duplicates: { type: 'integer' },
     rejected: { type: 'integer' },
@@ -66,6 +66,15 @@ export const OPENAPI_DOCUMENT = {
     '/v1/submissions': {
       post: {
         summary: 'Submit facts (submitter or admin role)',
+        parameters: [
+          {
+            name: 'Content-Encoding',
+            in: 'header',
+            required: false,
+            schema: { type: 'string', enum: ['identity', 'gzip', 'deflate', 'br'] },
+            description: 'a compressed body is decoded as it streams; the size limit counts the decoded bytes',
+          },
+        ],
         requestBody: {
           required: true,
           content: {
@@ -80,7 +89,11 @@ export const OPENAPI_DOCUMENT = {
           '401': { description: 'no valid API key' },
           '403': { description: 'the key role may not submit' },
           '413': { description: 'the body is over the limit; records before it were processed and are answered', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } } },
-          '415': { description: 'unsupported Content-Type' },
+          '415': { description: 'unsupported Content-Type or Content-Encoding' },
+          '503': {
+            description: 'the platform failed while storing: every record read is answered (stored ones accepted, the others NOT_STORED); send those again',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } },
+          },
         },
       },
     },
@@ -91,7 +104,28 @@ export const OPENAPI_DOCUMENT = {
           required: true,
           content: { 'application/json': { schema: { type: 'object', required: ['organisation', 'role'], properties: { organisation: { type: 'string', example: '16C' }, role: { type: 'string', enum: ['submitter', 'analyst', 'admin'] } } } } },
         },
-        responses: { '201': { description: 'the new key, shown once: {"key": "gpds_..."}' }, '400': { description: 'a bad organisation or role' }, '401': { description: 'no valid API key' }, '403': { description: 'not an admin key' } },
+        responses: {
+          '201': { description: 'the new key, shown once: {"key": "gpds_...", "keyId": "..."}' },
+          '400': { description: 'a bad role, or an organisation the reference data does not know (submitter keys: commissioners only)' },
+          '401': { description: 'no valid API key' },
+          '403': { description: 'not an admin key' },
+        },
+      },
+      get: {
+        summary: 'List the API keys, without their secrets (admin role)',
+        responses: { '200': { description: '{"keys": [{"keyId", "organisation", "role", "createdAt", "createdBy", "revokedAt"}]}' }, '401': { description: 'no valid API key' }, '403': { description: 'not an admin key' } },
+      },
+    },
+    '/v1/admin/keys/{keyId}': {
+      delete: {
+        summary: 'Revoke an API key (admin role)',
+        parameters: [{ name: 'keyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9]{16}$' } }],
+        responses: {
+          '200': { description: 'revoked' },
+          '400': { description: 'not a key id' },
+          '404': { description: 'no such key in use' },
+          '409': { description: 'a key cannot revoke itself' },
+        },
       },
     },
     '/health': { get: { summary: 'Liveness and readiness', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready: notReady names what' } } } },

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
 import { EVENT_CATALOGUE } from '@gpds/shared-contracts';
 import type { IncomingRecord, RecordError } from '@gpds/submissions';
@@ -34,30 +35,69 @@ export function bodyFormat(contentType: string | undefined): BodyFormat | null {
 
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
+const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+
+/**
+ * The body as its sender wrote it: `Content-Encoding` (gzip, deflate, br, or several in turn)
+ * undone as it streams, so the size limit and the readers see the decoded bytes. An encoding
+ * not known here is refused rather than read as records.
+ */
+export function decodedBody(body: Readable, contentEncoding: string | undefined): { stream: Readable; encoding: string | null } | { unsupported: string } {
+  const encodings = (contentEncoding ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== '' && e !== 'identity');
+  const unknown = encodings.find((e) => !DECODERS[e]);
+  if (unknown !== undefined) return { unsupported: unknown };
+  let stream: Readable = body;
+  // Applied in the order given, so undone in reverse.
+  for (const encoding of [...encodings].reverse()) {
+    const decoder = DECODERS[encoding]!() as unknown as Readable;
+    const source = stream;
+    source.pipe(decoder as unknown as NodeJS.WritableStream);
+    // A client that goes away ends the decoding too, with the same error the plain body gives.
+    source.once('error', (error) => decoder.destroy(error));
+    source.once('aborted', () => decoder.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+    decoder.once('error', () => source.unpipe(decoder as unknown as NodeJS.WritableStream));
+    stream = decoder;
+  }
+  return { stream, encoding: encodings.length ? encodings.join(', ') : null };
+}
+
 /**
  * Reads records from a request body as it streams in: memory holds one record (and the chunk in
  * hand), never the body. A record that cannot be parsed becomes a parse error for that record
  * only. Throws UnreadableBodyError when nothing can be read, BodyTooLargeError past `maxBytes`.
  */
-export async function* readRecords(body: Readable, format: BodyFormat, maxBytes: number): AsyncGenerator<IncomingRecord> {
-  const limited = limit(body, maxBytes);
+export async function* readRecords(body: Readable, format: BodyFormat, maxBytes: number, encoding: string | null = null): AsyncGenerator<IncomingRecord> {
+  const limited = limit(body, maxBytes, encoding);
   if (format === 'ndjson') yield* readNdjson(limited);
   else if (format === 'json') yield* readJson(limited);
   else yield* readCsv(limited);
 }
 
-async function* limit(body: Readable, maxBytes: number): AsyncGenerator<Buffer> {
+async function* limit(body: Readable, maxBytes: number, encoding: string | null): AsyncGenerator<Buffer> {
   let total = 0;
-  for await (const chunk of body) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    total += buffer.length;
-    if (total > maxBytes) {
-      // Hand on the part within the limit, so the records it completes still count.
-      const within = buffer.subarray(0, buffer.length - (total - maxBytes));
-      if (within.length) yield within;
-      throw new BodyTooLargeError(maxBytes);
+  // Stopping early leaves the request open, so the answer can still be written on its socket.
+  const chunks = typeof body.iterator === 'function' ? body.iterator({ destroyOnReturn: false }) : body;
+  try {
+    for await (const chunk of chunks) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      total += buffer.length;
+      if (total > maxBytes) {
+        // Hand on the part within the limit, so the records it completes still count.
+        const within = buffer.subarray(0, buffer.length - (total - maxBytes));
+        if (within.length) yield within;
+        throw new BodyTooLargeError(maxBytes);
+      }
+      yield buffer;
     }
-    yield buffer;
+  } catch (error) {
+    // zlib's errors are the body's fault: a 400 that names the encoding, not a failure of the platform.
+    if (encoding && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('Z_')) {
+      throw new UnreadableBodyError('INVALID_ENCODING', `the body is not valid ${encoding} (${(error as Error).message}); records before the damage were processed`);
+    }
+    throw error;
   }
 }
 
@@ -234,8 +274,12 @@ async function* readCsv(chunks: AsyncIterable<Buffer>): AsyncGenerator<IncomingR
   parser.on('skip', (error: Error & { lines?: number }) => skipped.push({ path: '', code: 'MALFORMED_CSV', message: `line ${error.lines ?? '?'}: ${error.message}` }));
   const feed = (async () => {
     try {
-      for await (const chunk of checked()) if (!parser.write(chunk)) await new Promise((r) => parser.once('drain', r));
-      parser.end();
+      for await (const chunk of checked()) {
+        if (parser.destroyed) return;
+        // Wait for room, or for the reader to stop (a closed parser never drains).
+        if (!parser.write(chunk)) await new Promise((r) => (parser.once('drain', r), parser.once('close', r)));
+      }
+      if (!parser.destroyed) parser.end();
     } catch (error) {
       parser.destroy(error as Error);
     }
@@ -265,7 +309,10 @@ async function* readCsv(chunks: AsyncIterable<Buffer>): AsyncGenerator<IncomingR
     while (skipped.length) yield { index: index++, parseError: skipped.shift()! };
     if (!header) throw new UnreadableBodyError('EMPTY_BODY', 'the body is empty: send a header row and records');
   } finally {
-    await feed;
+    if (parser.writableEnded) await feed;
+    // A reader that stops early (a failed submission, a bad header) stops the parser and does not
+    // wait for the feed: it ends with the body, which the answer's end closes.
+    else parser.destroy();
   }
 }
 

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
 import type { SubmissionProcessor } from '@gpds/submissions';
-import { AdminKeysController } from './admin-keys.controller';
+import { AdminKeysController, KEY_ORGANISATIONS, type OrganisationLevelOf } from './admin-keys.controller';
 import { API_KEYS, ApiKeyGuard } from '@gpds/access-http';
 import { OpenApiController } from './openapi';
 import { SUBMISSION_PROCESSOR, SubmitRecordsHandler } from './submit-records.command';
@@ -11,7 +11,7 @@ import { SUBMISSION_LIMITS, SubmissionsController, type SubmissionLimits } from 
 /** The HTTP submission connector: mount it in any Nest application (the platform, or a connector process of its own). */
 @Module({})
 export class SubmissionsHttpModule {
-  static register(options: { processor: SubmissionProcessor; keys: ApiKeyStore; limits: SubmissionLimits }): DynamicModule {
+  static register(options: { processor: SubmissionProcessor; keys: ApiKeyStore; limits: SubmissionLimits; organisationLevel: OrganisationLevelOf }): DynamicModule {
     return {
       module: SubmissionsHttpModule,
       imports: [CqrsModule.forRoot()],
@@ -20,6 +20,7 @@ export class SubmissionsHttpModule {
         { provide: SUBMISSION_PROCESSOR, useValue: options.processor },
         { provide: API_KEYS, useValue: options.keys },
         { provide: SUBMISSION_LIMITS, useValue: options.limits },
+        { provide: KEY_ORGANISATIONS, useValue: options.organisationLevel },
         ApiKeyGuard,
         SubmitRecordsHandler,
       ],

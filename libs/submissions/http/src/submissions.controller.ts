@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpStatus, Inject, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import type { IncomingRecord } from '@gpds/submissions';
+import { ChunkFailedError, type IncomingRecord, type RecordResult } from '@gpds/submissions';
 import { ApiKeyGuard, Roles, type AuthenticatedRequest } from '@gpds/access-http';
-import { BodyTooLargeError, UnreadableBodyError, bodyFormat, readRecords } from './record-readers';
+import { BodyTooLargeError, UnreadableBodyError, bodyFormat, decodedBody, readRecords } from './record-readers';
 import { ResultSpool } from './result-spool';
 import { SubmitRecordsCommand } from './submit-records.command';
 
 export const SUBMISSION_LIMITS = Symbol('SUBMISSION_LIMITS');
+/** How long a sender may go on sending after its answer (a 413, a 400, a 503) before the connection is cut. */
+const DRAIN_GRACE_MS = 10_000;
 export interface SubmissionLimits {
   /** Largest body accepted; past it the answer is 413 with the records read before it. */
   readonly maxBodyBytes: number;
@@ -42,8 +44,27 @@ export class SubmissionsController {
       });
       return;
     }
+    const body = decodedBody(req, req.headers['content-encoding']);
+    if ('unsupported' in body) {
+      res.setHeader('Accept-Encoding', 'gzip, deflate, br');
+      res.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).json({
+        error: { code: 'UNSUPPORTED_ENCODING', message: `Content-Encoding '${body.unsupported}' is not accepted: send the body as it is, or compressed with gzip, deflate or br` },
+      });
+      return;
+    }
     const results = new ResultSpool();
     let chunk: IncomingRecord[] = [];
+    // A failure that is the platform's (the store unreachable, say) stops the request: every
+    // record read is still answered, those stored as accepted and the others as NOT_STORED.
+    let failure: unknown = null;
+    const submit = async (records: IncomingRecord[]): Promise<void> => {
+      try {
+        results.add(await this.commands.execute(new SubmitRecordsCommand(records, principal, correlationId)));
+      } catch (error) {
+        failure ??= error;
+        results.add(error instanceof ChunkFailedError ? error.results : records.map((r) => notStored(r.index)));
+      }
+    };
     // One chunk is processed while the next is read: parsing overlaps the store's work, and at
     // most two chunks are in memory (awaiting the previous one is the back-pressure).
     let inFlight: Promise<void> = Promise.resolve();
@@ -52,44 +73,67 @@ export class SubmissionsController {
       chunk = [];
       await inFlight;
       if (records.length === 0) return;
-      inFlight = this.commands.execute(new SubmitRecordsCommand(records, principal, correlationId)).then((done) => results.add(done));
-      // Its failure surfaces at the next await of inFlight; until then it must not count as unhandled.
-      inFlight.catch(() => undefined);
+      if (failure) results.add(records.map((r) => notStored(r.index)));
+      else inFlight = submit(records);
     };
     let status: number = HttpStatus.OK;
     let error: { code: string; message: string } | null = null;
     try {
-      for await (const record of readRecords(req, format, this.limits.maxBodyBytes)) {
+      for await (const record of readRecords(body.stream, format, this.limits.maxBodyBytes, body.encoding)) {
         chunk.push(record);
         if (chunk.length >= this.limits.chunkSize) await flush();
+        if (failure) break; // nothing more is read: the rest of the body is not answered
       }
       await flush();
       await inFlight;
-    } catch (failure) {
+    } catch (thrown) {
       // Whatever was read before the failure is still processed and reported: nothing read is dropped.
       await flush();
       await inFlight;
-      if (failure instanceof BodyTooLargeError) {
+      if (thrown instanceof BodyTooLargeError) {
         status = HttpStatus.PAYLOAD_TOO_LARGE;
-        error = { code: 'BODY_TOO_LARGE', message: failure.message };
-      } else if (failure instanceof UnreadableBodyError) {
+        error = { code: 'BODY_TOO_LARGE', message: thrown.message };
+      } else if (thrown instanceof UnreadableBodyError) {
         status = HttpStatus.BAD_REQUEST;
-        error = { code: failure.code, message: failure.message };
-      } else if (req.destroyed || (failure as NodeJS.ErrnoException).code === 'ECONNRESET' || (failure as Error).message === 'aborted') {
+        error = { code: thrown.code, message: thrown.message };
+      } else if (req.destroyed || (thrown as NodeJS.ErrnoException).code === 'ECONNRESET' || (thrown as Error).message === 'aborted') {
         this.logger.warn({ correlationId, processed: results.total }, 'client went away mid-upload: the records read before were processed');
         results.discard();
         return;
       } else {
-        results.discard();
-        throw failure;
+        // A reader's own failure: answered like the store's, with what was read and stored.
+        failure ??= thrown;
       }
+    }
+    if (failure) {
+      this.logger.error({ correlationId, err: failure, answered: results.total }, 'a submission stopped on a failure inside the platform');
+      status = HttpStatus.SERVICE_UNAVAILABLE;
+      error = {
+        code: 'SUBMISSION_INCOMPLETE',
+        message: `the platform failed while storing this submission (logged under correlation id ${correlationId}): the results say which records were stored (accepted, duplicate) and which were not (NOT_STORED); records after the last result were not read. Send the records not stored again: resending a stored one is a no-op`,
+      };
+      res.setHeader('Retry-After', '5');
     }
     this.logger.log({ correlationId, principal: principal.keyId, organisation: principal.organisation, format, ...results.counts, status }, 'submission processed');
     if (status !== HttpStatus.OK) {
-      res.setHeader('Connection', 'close');
-      res.on('finish', () => req.destroy());
+      // The rest of the body is not read into records: it is drained, not left unread (closing a
+      // socket with unread bytes resets it and can cut the answer short). A sender that goes on
+      // past a grace period after its answer is cut off.
+      req.unpipe();
+      req.resume();
+      res.on('finish', () => {
+        if (!req.complete) setTimeout(() => req.destroy(), DRAIN_GRACE_MS).unref();
+      });
     }
     res.status(status).type('application/json');
     await results.writeTo(res, error);
   }
+}
+
+function notStored(index: number): RecordResult {
+  return {
+    index,
+    status: 'rejected',
+    errors: [{ path: '', code: 'NOT_STORED', message: 'not stored: the submission stopped on a failure inside the platform before this record was stored; send it again' }],
+  };
 }
