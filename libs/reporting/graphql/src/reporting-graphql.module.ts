@@ -6,9 +6,22 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { json } from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isObjectType,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
 import { directiveEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ApiKeyPrincipal, ApiKeyStore } from '@gpds/access-api-keys';
@@ -22,13 +35,17 @@ export const REPORTING_SCHEMA = readFileSync(join(__dirname, 'schema.graphql'), 
 export interface GraphqlLimits {
   /** The most a query may cost (each field 1, lists times `first`; see @complexity in the schema). */
   readonly maxCost: number;
+  /** The most ClickHouse queries one request may run (fields marked @query, each alias and each row of a list counted). */
+  readonly maxQueries: number;
+  /** The most aliases one operation may use. */
+  readonly maxAliases: number;
   /** The deepest selection a query may have. */
   readonly maxDepth: number;
   /** The largest request body. */
   readonly maxBodyBytes: number;
 }
 
-export const DEFAULT_GRAPHQL_LIMITS: GraphqlLimits = { maxCost: 50_000, maxDepth: 10, maxBodyBytes: 256 * 1024 };
+export const DEFAULT_GRAPHQL_LIMITS: GraphqlLimits = { maxCost: 50_000, maxQueries: 50, maxAliases: 20, maxDepth: 10, maxBodyBytes: 256 * 1024 };
 
 export interface ReportingGraphqlOptions {
   readonly queries: ReportingQueries;
@@ -60,13 +77,25 @@ async function authenticate(keys: ApiKeyStore, header: string | undefined): Prom
   return { principal };
 }
 
-/** Refuses an operation whose cost (see the @complexity directives) is above the limit, before anything runs. */
-function costLimitPlugin(maxCost: number): ApolloServerPlugin<ReportingContext> {
+/**
+ * Refuses, before anything runs, an operation whose variables do not fit their types (400,
+ * BAD_USER_INPUT), whose cost (see the @complexity directives) is above the limit, or that would
+ * run more ClickHouse queries than the limit (fields marked @query: a thousand aliases of one
+ * field are a thousand queries, however cheap each looks).
+ */
+function costLimitPlugin(maxCost: number, maxQueries: number): ApolloServerPlugin<ReportingContext> {
   const estimators = [directiveEstimator({ name: 'complexity' }), simpleEstimator({ defaultComplexity: 1 })];
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(context: GraphQLRequestContextDidResolveOperation<ReportingContext>) {
+          const operation = context.operation;
+          if (!operation) return;
+          // The estimators read arguments through the variables: coerce them first, and say what is wrong with them.
+          const coerced = getVariableValues(context.schema, operation.variableDefinitions ?? [], context.request.variables ?? {}, { maxErrors: 10 });
+          if (coerced.errors) {
+            throw new GraphQLError(coerced.errors.map((e) => e.message).join('; '), { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
           const cost = getComplexity({
             schema: context.schema,
             query: context.document,
@@ -80,10 +109,53 @@ function costLimitPlugin(maxCost: number): ApolloServerPlugin<ReportingContext> 
               { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } } },
             );
           }
+          const queries = countQueries(context.schema, context.document, operation.selectionSet, coerced.coerced);
+          if (queries > maxQueries) {
+            throw new GraphQLError(
+              `the request would run ${queries} queries, above the limit of ${maxQueries}: every alias of a field marked @query, and every row of a list under which one is asked for, is a query of its own; ask for fewer, or in several requests`,
+              { extensions: { code: 'QUERY_TOO_COSTLY', queries, maxQueries, http: { status: 400 } } },
+            );
+          }
         },
       };
     },
   };
+}
+
+/**
+ * How many ClickHouse queries a selection runs: each field marked @query once per appearance,
+ * times the rows of the connections above it (a connection's `first` multiplies what is asked
+ * under its `nodes`; its other fields run once). Fragments count where they are spread.
+ */
+export function countQueries(schema: GraphQLSchema, document: DocumentNode, selectionSet: SelectionSetNode, variables: Record<string, unknown>): number {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const walk = (set: SelectionSetNode, type: GraphQLObjectType, times: number, rowsBelow: number): number => {
+    let total = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        const on = fragment && schema.getType(fragment.typeCondition.name.value);
+        if (fragment && isObjectType(on)) total += walk(fragment.selectionSet, on, times, rowsBelow);
+        continue;
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
+        if (isObjectType(on)) total += walk(selection.selectionSet, on, times, rowsBelow);
+        continue;
+      }
+      const field = type.getFields()[selection.name.value];
+      if (!field) continue; // __typename and introspection
+      const here = selection.name.value === 'nodes' ? times * rowsBelow : times;
+      if (field.astNode?.directives?.some((d) => d.name.value === 'query')) total += here;
+      const inner = getNamedType(field.type);
+      if (!selection.selectionSet || !isObjectType(inner)) continue;
+      const first = field.args.some((a) => a.name === 'first') ? Number(getArgumentValues(field, selection, variables)['first'] ?? 1) : 1;
+      total += walk(selection.selectionSet, inner, here, Number.isFinite(first) && first > 0 ? first : 1);
+    }
+    return total;
+  };
+  const root = schema.getQueryType();
+  return root ? walk(selectionSet, root, 1, 1) : 0;
 }
 
 /** gpds_graphql_requests_total and gpds_graphql_request_duration_seconds, by root field and outcome (ok, or the first error's code). */
@@ -124,6 +196,17 @@ function formatError(onInternalError: ((error: unknown) => void) | undefined) {
     if (original instanceof QueryArgumentError) {
       return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT', argument: original.argument } };
     }
+    // Apollo's own request errors (a persisted query whose hash is not the query's, say) are the caller's: name them.
+    if (formatted.message === 'provided sha does not match query') {
+      return {
+        message: "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent: hash the query text exactly as sent (hex), or send the query without the hash",
+        extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' },
+      };
+    }
+    const status = (original as { extensions?: { http?: { status?: number } } } | undefined)?.extensions?.http?.status;
+    if (formatted.extensions?.['code'] === 'INTERNAL_SERVER_ERROR' && original instanceof GraphQLError && status !== undefined && status >= 400 && status < 500) {
+      return { ...formatted, extensions: { code: 'BAD_REQUEST' } };
+    }
     if (original instanceof GraphQLError || formatted.extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
     onInternalError?.(original);
     return { message: 'the query failed inside the platform; it has been logged: try again, and tell the platform team if it keeps failing', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -158,6 +241,11 @@ export class ReportingGraphqlModule implements NestModule {
           // Automatic persisted queries: a client may send only the query's sha256 once the server has seen it.
           persistedQueries: {},
           validationRules: [
+            maxAliasesRule({
+              n: limits.maxAliases,
+              propagateOnRejection: false,
+              onReject: [(context) => context?.reportError(new GraphQLError(`the query uses more than ${limits.maxAliases} aliases: ask in several requests`))],
+            }),
             maxDepthRule({
               n: limits.maxDepth,
               // Reported as a validation error (400, GRAPHQL_VALIDATION_FAILED), not thrown (which would be a 500).
@@ -168,7 +256,7 @@ export class ReportingGraphqlModule implements NestModule {
           // @nestjs/apollo is typed against @apollo/server's ESM build, this file against its CommonJS one: same objects.
           plugins: [
             ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-            costLimitPlugin(limits.maxCost),
+            costLimitPlugin(limits.maxCost, limits.maxQueries),
             ...(options.metrics ? [metricsPlugin(options.metrics)] : []),
           ] as unknown as ApolloDriverConfig['plugins'],
           context: ({ req }: { req: { headers: Record<string, string | undefined> } }) => authenticate(options.keys, req.headers['authorization']),
