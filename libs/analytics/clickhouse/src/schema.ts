@@ -107,6 +107,25 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
         ) ENGINE = ReplacingMergeTree ORDER BY (table_name, event_position)`,
       ],
     },
+    {
+      version: 3,
+      name: 'exact counts: whole-number samples, 128-bit sums',
+      // Utilisation metrics are counts (metrics catalogue v3). A sample is a UInt64, so a value
+      // that is not a whole number >= 0 cannot be stored (the projector keeps it in
+      // projection_errors instead); the monthly roll-up and every sum over it are UInt128, which
+      // no number of accepted samples (each at most a few billion) can overflow. A Float64 sum
+      // went to infinity past 1.8e308 and lost whole units past 2^53.
+      statements: [
+        `DROP VIEW IF EXISTS ${db}.utilisation_monthly_mv`,
+        `ALTER TABLE ${db}.utilisation_samples MODIFY COLUMN value UInt64 SETTINGS mutations_sync = 2`,
+        `ALTER TABLE ${db}.utilisation_monthly MODIFY COLUMN value UInt128 SETTINGS mutations_sync = 2`,
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.utilisation_monthly_mv TO ${db}.utilisation_monthly AS
+          SELECT capability, metric, toStartOfMonth(period_start) AS month, organisation_code, organisation_level,
+                 sum(toUInt128(value)) AS value, count() AS samples
+          FROM ${db}.utilisation_samples
+          GROUP BY capability, metric, month, organisation_code, organisation_level`,
+      ],
+    },
   ];
 }
 

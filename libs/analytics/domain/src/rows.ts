@@ -140,7 +140,7 @@ export function projectEvent(event: RecordedEvent, out: RowsByTable): number {
         str(d['periodEnd']),
         str(d['organisationCode']),
         str(d['organisationLevel']),
-        num(d['value']),
+        count(d['value']),
         str(d['supplier']),
         ...provenance,
       ]);
@@ -167,9 +167,17 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
-function num(value: unknown): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : 0;
+/**
+ * A value ClickHouse cannot store is handed on as a text it refuses, so the row lands in
+ * projection_errors with its event: never a silent 0 or a wrapped count in a national total.
+ */
+function num(value: unknown): number | string {
+  return typeof value === 'number' && Number.isFinite(value) ? value : `not a number: ${String(value)}`;
+}
+
+/** A count (a UInt64 column): a whole number >= 0 within JavaScript's exact integers, else refused as above. */
+function count(value: unknown): number | string {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : `not a whole count: ${String(value)}`;
 }
 
 function dateOr(value: unknown, fallback: string): string {
