@@ -369,4 +369,38 @@ describe('projections into ClickHouse (chDB, PostgreSQL event store)', () => {
       await s.stop();
     }
   });
+
+  it('sums counts exactly as 128-bit integers, and keeps a value no count can be out of every total (ADR 0021)', async () => {
+    // The largest values the write side accepts for a practice's month, and values it now refuses
+    // (stored before the checks existed): too large for any count, fractional, negative, past 2^64.
+    for (let i = 0; i < 5; i++) await appendSample(store, 'P00001', 'PRACTICE', '2026-06', 3_000_000, `ceiling-${i}`);
+    for (const [value, recordId] of [
+      [1.7e308, 'junk-huge'],
+      [1.5, 'junk-fraction'],
+      [-1, 'junk-negative'],
+      [2e19, 'junk-past-2-64'],
+    ] as const) {
+      await appendSample(store, 'P00002', 'PRACTICE', '2026-06', value, recordId);
+    }
+    const s = await service();
+    try {
+      const june = await query<{ total: string; type: string }>(
+        `SELECT toString(sum(value)) AS total, toTypeName(sum(value)) AS type FROM ${s.biDatabase}.utilisation_monthly WHERE month = '2026-06-01'`,
+      );
+      expect(june).toEqual([{ total: '15000000', type: 'UInt128' }]);
+      const refused = await query<{ row: string }>(`SELECT row FROM ${s.biDatabase}.projection_errors WHERE table_name = 'utilisation_samples' ORDER BY event_position`);
+      expect(refused.map((r) => /not a whole count: ([^"]+)/.exec(r.row)?.[1])).toEqual(expect.arrayContaining(['1.7e+308', '1.5', '-1', '20000000000000000000']));
+      // The roll-up never wraps: two samples of the largest 64-bit count add up past 2^64, exactly.
+      const max = '18446744073709551615';
+      await analytics.client.command({
+        query: `INSERT INTO ${s.database}.utilisation_samples (capability, metric, period_start, period_end, organisation_code, organisation_level, value, supplier, occurred_at, recorded_at, event_position, event_id, source_system, source_record)
+                VALUES ('ONLINE_CONSULTATION', 'SUBMISSIONS', '2030-01-01', '2030-01-31', 'P00001', 'PRACTICE', ${max}, '', now64(3), now64(3), 1, generateUUIDv4(), 'test', 'a'),
+                       ('ONLINE_CONSULTATION', 'SUBMISSIONS', '2030-01-01', '2030-01-31', 'P00001', 'PRACTICE', ${max}, '', now64(3), now64(3), 2, generateUUIDv4(), 'test', 'b')`,
+      });
+      const past = await query<{ total: string }>(`SELECT toString(sum(value)) AS total FROM ${s.biDatabase}.utilisation_monthly WHERE month = '2030-01-01'`);
+      expect(past).toEqual([{ total: (2n * BigInt(max)).toString() }]);
+    } finally {
+      await s.stop();
+    }
+  });
 });

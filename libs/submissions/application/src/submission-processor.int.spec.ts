@@ -4,8 +4,9 @@ import { pglite, type TestDatabase } from '@gpds/event-store-testing';
 import { importMappingFile, loadDirectory } from '@gpds/organisations-importer';
 import type { OrganisationDirectory } from '@gpds/organisations';
 import { sharedDataDir } from '@gpds/shared-runtime';
+import { eventIdFromSource } from '@gpds/event-store';
 import { SubmissionProcessor } from './submission-processor';
-import type { IncomingRecord, Principal, RecordResult } from './submission-types';
+import { ChunkFailedError, type IncomingRecord, type Principal, type RecordResult } from './submission-types';
 
 const ods = join(sharedDataDir() ?? '/missing', 'ods');
 const teesValley: Principal = { keyId: 'key-16c', organisation: '16C', role: 'submitter' };
@@ -143,5 +144,74 @@ describe('the submission command path (PGlite, real ODS hierarchy)', () => {
     const pcnSample = { ...sample('U89141', 'SUBMISSIONS', 10), data: { ...sample('U89141', 'SUBMISSIONS', 10).data, organisationLevel: 'PCN' } };
     expect((await submit(teesValley, pcnSample))[0]).toMatchObject({ status: 'rejected', errors: [{ code: 'NOT_PERMITTED' }] });
     expect((await submit({ keyId: 'admin', organisation: 'ENG', role: 'admin' }, pcnSample))[0]).toMatchObject({ status: 'accepted' });
+  });
+
+  it('puts each organisation-s records in its own namespace, and keeps the old ids of a system an organisation used before (ADR 0020)', async () => {
+    const derby: Principal = { keyId: 'key-15m', organisation: '15M', role: 'submitter' };
+    // A record stored before identities named their owner: the old id, no owner in its metadata.
+    const legacy = bcp('A81002', '2023-05-02T10:00:00Z', '16C', 'legacy-bcp-1');
+    const legacySource = { system: 'nhs-tees-valley-gpit', recordId: 'legacy-bcp-1' };
+    await opened.store.appendToStream(
+      'practice-A81002',
+      [{ type: legacy.type, schemaVersion: 1, data: legacy.data, eventId: eventIdFromSource(legacySource), metadata: { occurredAt: '2023-05-02T10:00:00.000Z', source: legacySource, actor: { type: 'api-key', id: 'key-16c' } } }],
+      { expectedVersion: 'any' },
+    );
+    const upgraded = new SubmissionProcessor({ store: opened.store, directory: () => directory, clock: () => now, legacySources: { has: (organisation, system) => organisation === '16C' && system === 'nhs-tees-valley-gpit' } });
+    // 16C resends it: a duplicate under its old id, not a second review.
+    const [again] = await upgraded.process(batch(legacy), teesValley, 'corr');
+    expect(again).toEqual({ index: 0, status: 'duplicate', eventId: eventIdFromSource(legacySource) });
+    // 15M claims the same source for its own practice: a record of 15M's, which blocks and reveals nothing.
+    const claimed = { ...bcp('C81640', '2023-05-02T10:00:00Z', '15M', 'legacy-bcp-1') };
+    const [theirs] = await upgraded.process(batch(claimed), derby, 'corr');
+    expect(theirs).toMatchObject({ status: 'accepted' });
+    expect(theirs!.eventId).not.toBe(eventIdFromSource(legacySource));
+    expect(await opened.store.readEvent(theirs!.eventId!)).toMatchObject({ metadata: { source: { system: 'nhs-tees-valley-gpit', recordId: 'legacy-bcp-1', owner: '15M' } } });
+    // A new system of 16C's is in 16C's namespace: the same source id from 15M does not meet it.
+    const fresh = sample('A81001', 'SUBMISSIONS', 3, 'shared-id');
+    const ours = await upgraded.process(batch({ ...fresh, source: { system: 'new-feed', recordId: 'shared-id' } }), teesValley, 'corr');
+    const other = await upgraded.process(batch({ ...sample('C81640', 'SUBMISSIONS', 4), source: { system: 'new-feed', recordId: 'shared-id' } }), derby, 'corr');
+    expect([ours[0]!.status, other[0]!.status]).toEqual(['accepted', 'accepted']);
+    expect(ours[0]!.eventId).not.toBe(other[0]!.eventId);
+  });
+
+  it('answers a bad record of a governance chunk on its own: a NUL beside good reviews of the same practice', async () => {
+    const results = await submit(
+      teesValley,
+      bcp('A81004', '2024-02-01T10:00:00Z', '16C'),
+      { ...bcp('A81004', '2024-02-02T10:00:00Z', '16C'), data: { practiceCode: 'A81004', reviewedBy: '16C', outcome: 'APPROVED', covers: ['CYBER\u0000'] } },
+      bcp('A81004', '2024-02-03T10:00:00Z', '16C'),
+    );
+    expect(results.map((r) => [r.status, r.errors?.[0]?.code])).toEqual([
+      ['accepted', undefined],
+      ['rejected', 'INVALID_TEXT'],
+      ['accepted', undefined],
+    ]);
+  });
+
+  it('answers every record of a chunk the store failed in the middle of: stored ones accepted, the rest NOT_STORED', async () => {
+    // The store's connection goes away between the chunk's measurements and its governance facts.
+    const database2 = await pglite.create('submissions-failing');
+    const opened2 = await database2.open();
+    const failing = new SubmissionProcessor({ store: opened2.store, directory: () => directory, clock: () => now });
+    const original = opened2.store.appendToStreams.bind(opened2.store);
+    let appends = 0;
+    opened2.store.appendToStreams = async (appendsGiven) => {
+      if (++appends === 2) await opened2.close(); // a real failure: the store is closed under the processor
+      return original(appendsGiven);
+    };
+    try {
+      await failing.process(batch(sample('A81001', 'SUBMISSIONS', 1), sample('A81002', 'SUBMISSIONS', 2), bcp('A81001', '2024-02-01T10:00:00Z', '16C'), bcp('A81002', '2024-02-01T10:00:00Z', '16C')), teesValley, 'corr');
+      throw new Error('expected the chunk to fail');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ChunkFailedError);
+      expect((error as ChunkFailedError).results.map((r) => [r.index, r.status, r.errors?.[0]?.code])).toEqual([
+        [0, 'accepted', undefined],
+        [1, 'accepted', undefined],
+        [2, 'rejected', 'NOT_STORED'],
+        [3, 'rejected', 'NOT_STORED'],
+      ]);
+    } finally {
+      await database2.dispose();
+    }
   });
 });
