@@ -400,6 +400,23 @@ describe('hostile and careless input', () => {
       expect((await post(bomb, 'application/x-ndjson', keys['16C']!, { 'content-encoding': 'gzip' })).status).toBe(413);
     }, 120_000);
 
+    it('refuses the hierarchy itself even from an admin, and a fact too large to be one, beside good records; reads past a byte order mark', async () => {
+      const forged = { type: 'OrganisationRegistered', source: { system: 'hostile-suite', recordId: id('org') }, occurredAt: OCCURRED, data: { code: 'ZZ999', name: 'Forged', level: 'PRACTICE' } };
+      const flood = bcp('A81001', '16C', '2024-01-05T10:00:00Z', { covers: Array.from({ length: 300_000 }, () => 'CYBER') });
+      const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ndjson(sample('A81002', 31), forged, flood, sample('A81002', 32)))]);
+      const { status, answer } = await post(body, 'application/x-ndjson', admin);
+      tally(answer, [{ practice: 'A81002', value: 31 }, null, null, { practice: 'A81002', value: 32 }]);
+      expect(status).toBe(200);
+      expect(outcomes(answer)).toEqual([
+        ['accepted', null, null],
+        ['rejected', 'NOT_PERMITTED', 'type'],
+        ['rejected', 'TOO_LARGE', 'data'],
+        ['accepted', null, null],
+      ]);
+      const forgedThere = await graphql<{ organisation: unknown }>('{ organisation(code: "ZZ999") { name } }');
+      expect(forgedThere.body.data?.organisation).toBeNull();
+    });
+
     it('answers GraphQL variables of the wrong type, and a persisted query whose hash is not its own, as the caller-s errors', async () => {
       const wrongType = await graphql('query($c: String!) { organisation(code: $c) { name } }', { c: 5 });
       expect(wrongType.status).toBe(400);
@@ -417,9 +434,13 @@ describe('hostile and careless input', () => {
     it('counts every alias and every row of a list as the query it runs', async () => {
       const started = Date.now();
       const aliases = `{ ${Array.from({ length: 1_000 }, (_, i) => `t${i}: practice(code: "A81001") { timeline(first: 1) { nodes { kind } } }`).join(' ')} }`;
+      // A thousand is refused by its length already; a hundred by the alias limit.
       const many = await graphql(aliases);
       expect(many.status).toBe(400);
-      expect(many.body.errors?.[0]?.message).toMatch(/more than 20 aliases/);
+      expect(many.body.errors?.[0]?.message).toMatch(/20000 tokens/);
+      const hundred = await graphql(`{ ${Array.from({ length: 100 }, (_, i) => `t${i}: practice(code: "A81001") { timeline(first: 1) { nodes { kind } } }`).join(' ')} }`);
+      expect(hundred.status).toBe(400);
+      expect(hundred.body.errors?.[0]?.message).toMatch(/more than 20 aliases/);
       // Twenty aliases are allowed, but each practice here runs four queries: eighty in all.
       const fewer = `{ ${Array.from({ length: 20 }, (_, i) => `t${i}: practice(code: "A81001") { ancestors { code } capabilities { capability } timeline(first: 1) { nodes { kind } } }`).join(' ')} }`;
       const twenty = await graphql(fewer);
@@ -430,6 +451,12 @@ describe('hostile and careless input', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       const fine = await graphql('{ a: practice(code: "A81001") { timeline(first: 1) { totalCount } } b: practice(code: "A81002") { timeline(first: 1) { totalCount } } }');
       expect(fine.status).toBe(200);
+      // A document nested too deep to parse safely is refused before the parser sees it.
+      const nested = await graphql(`{ __schema { types { fields { type { ${'ofType { '.repeat(5_000)}name${' }'.repeat(5_000)} } } } } }`);
+      expect(nested.status).toBe(400);
+      expect(nested.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/levels of braces, brackets or parentheses: at most 64/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+      const quoted = await graphql(`{ organisations(search: "${'{'.repeat(500)}") { totalCount } }`);
+      expect(quoted.status).toBe(200); // braces in a string are text, not nesting
     });
 
     it('issues keys only for organisations that exist, and revokes them through the API and the CLI', async () => {

@@ -158,6 +158,50 @@ export function countQueries(schema: GraphQLSchema, document: DocumentNode, sele
   return root ? walk(selectionSet, root, 1, 1) : 0;
 }
 
+/** Deepest nesting of braces, brackets and parentheses a query text may have before it is parsed (the parser recurses). */
+const MAX_TEXT_NESTING = 64;
+
+/**
+ * Refuses query text nested past MAX_TEXT_NESTING before Apollo parses it (graphql-js parses by
+ * recursion: a few thousand levels exhaust the stack whatever the token limit), as the 400 a
+ * syntax error gets.
+ */
+function textNestingGuard(req: { body?: unknown; query?: unknown }, res: { status(code: number): { json(body: unknown): void } }, next: () => void): void {
+  const from = (value: unknown): unknown => (value && typeof value === 'object' ? (value as Record<string, unknown>)['query'] : undefined);
+  const text = from(req.body) ?? from(req.query);
+  const depth = typeof text === 'string' ? nestingOf(text) : 0;
+  if (depth <= MAX_TEXT_NESTING) return next();
+  res.status(400).json({
+    errors: [
+      {
+        message: `the query nests ${depth > 10_000 ? 'more than 10000' : depth} levels of braces, brackets or parentheses: at most ${MAX_TEXT_NESTING}`,
+        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+      },
+    ],
+  });
+}
+
+/** The deepest nesting of {, [ and ( in GraphQL text, outside strings and comments. */
+export function nestingOf(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x23 /* # */) {
+      while (i < text.length && text.charCodeAt(i) !== 0x0a) i++;
+    } else if (c === 0x22 /* " */) {
+      const block = text.startsWith('"""', i);
+      const end = block ? '"""' : '"';
+      for (i += block ? 3 : 1; i < text.length && !text.startsWith(end, i); i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      if (block) i += 2;
+    } else if (c === 0x7b || c === 0x5b || c === 0x28) {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > 10_000) return deepest;
+    } else if (c === 0x7d || c === 0x5d || c === 0x29) depth--;
+  }
+  return deepest;
+}
+
 /** gpds_graphql_requests_total and gpds_graphql_request_duration_seconds, by root field and outcome (ok, or the first error's code). */
 function metricsPlugin(registry: Registry): ApolloServerPlugin<ReportingContext> {
   const requests = new Counter({ name: 'gpds_graphql_requests_total', help: 'GraphQL operations answered, by root field and outcome', labelNames: ['field', 'outcome'], registers: [registry] });
@@ -238,6 +282,8 @@ export class ReportingGraphqlModule implements NestModule {
           // Errors say what is wrong, never where in the server's files it was noticed (Apollo adds
           // stack traces unless NODE_ENV is 'production', which nothing here requires).
           includeStacktraceInErrorResponses: false,
+          // A document is parsed before any rule looks at it: bounded in tokens, so no query text exhausts the parser.
+          parseOptions: { maxTokens: 20_000 },
           // Automatic persisted queries: a client may send only the query's sha256 once the server has seen it.
           persistedQueries: {},
           validationRules: [
@@ -269,6 +315,6 @@ export class ReportingGraphqlModule implements NestModule {
 
   /** The platform reads submission bodies as streams (no global body parser): GraphQL bodies are small JSON. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(json({ limit: ReportingGraphqlModule.bodyLimit })).forRoutes('graphql');
+    consumer.apply(json({ limit: ReportingGraphqlModule.bodyLimit }), textNestingGuard).forRoutes('graphql');
   }
 }

@@ -9,16 +9,17 @@ export interface CommissioningFacts {
 
 /**
  * Who may state a fact (pure; docs/submission-api.md, "Who may send what"). Admins may state
- * anything; analysts nothing; a submitter only facts about the practices it commissioned on
+ * any fact but the organisation hierarchy's (the national reference feed's alone); analysts nothing; a submitter only facts about the practices it commissioned on
  * every day the fact is about (a sample's whole period, the review's day, the agreement's first
  * day) and about itself, and never in another organisation's name (an agreement's
  * commissionerCode, a review's reviewedBy). The days come from the fact's own fields, not only
  * from occurredAt, so back-dating a record cannot move it into another commissioner's years.
  */
 export function authorise(record: CheckedRecord, principal: Principal, hierarchy: CommissioningFacts): RecordError | null {
+  // Nobody submits the hierarchy itself, admins included: it has no decider on this path, only the ODS importer.
+  if (record.kind === 'organisation') return { path: 'type', code: 'NOT_PERMITTED', message: `${record.type} comes only from the national reference feed (the ODS mapping files: npm run cli -- import-ods)` };
   if (principal.role === 'admin') return null;
   if (principal.role !== 'submitter') return { path: '', code: 'NOT_PERMITTED', message: `the ${principal.role} role cannot submit facts` };
-  if (record.kind === 'organisation') return { path: 'type', code: 'NOT_PERMITTED', message: `${record.type} comes only from the national reference feed` };
   const me = principal.organisation;
   const d = record.data;
   const text = (field: string): string => (typeof d[field] === 'string' ? (d[field] as string) : '');

@@ -76,9 +76,10 @@ describe('who may state a fact', () => {
     expect(authorise(sample('2025-11-31', '2025-11-30'), submitter('16C'), hierarchy)).toBeNull();
   });
 
-  it('lets admins state anything, analysts nothing, and nobody but the national feed the organisations', () => {
+  it('lets admins state any fact, analysts nothing, and nobody but the national feed the organisations, not even an admin', () => {
     expect(authorise(sample('2025-11-01', '2025-11-30'), { keyId: 'k', organisation: 'ENG', role: 'admin' }, hierarchy)).toBeNull();
     expect(authorise(sample('2025-11-01', '2025-11-30'), { keyId: 'k', organisation: '42D', role: 'analyst' }, hierarchy)).toMatchObject({ code: 'NOT_PERMITTED' });
     expect(authorise(record('OrganisationRegistered', { code: 'X' }), submitter('42D'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', path: 'type' });
+    expect(authorise(record('OrganisationClosed', { code: 'X' }), { keyId: 'k', organisation: 'ENG', role: 'admin' }, hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', path: 'type' });
   });
 });

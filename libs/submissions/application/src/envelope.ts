@@ -10,6 +10,8 @@ export const MAX_STRING_LENGTH = 10_000;
  * Checked without recursion, so no record can exhaust the stack.
  */
 export const MAX_DEPTH = 8;
+/** Largest `data` a record may carry once decoded (a fact is a few fields; the store's limit on a whole event is 1 MiB). */
+export const MAX_DATA_BYTES = 64 * 1024;
 /** A record with more problems than this is answered with the first ones. */
 const MAX_ERRORS = 20;
 const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
@@ -70,6 +72,10 @@ export function checkRecord(index: number, value: unknown, identify: RecordIdent
   const type = r['type'] as string;
   const decoded = decodeEventData(type, version as number, data);
   if (!decoded.ok) return { ok: false, errors: [...decoded.errors] };
+  const size = Buffer.byteLength(JSON.stringify(decoded.data));
+  if (size > MAX_DATA_BYTES) {
+    return { ok: false, errors: [{ path: 'data', code: 'TOO_LARGE', message: `data is ${size} bytes of JSON: a fact's data is at most ${MAX_DATA_BYTES} (a list holds each code once)` }] };
+  }
   const s = source as { system: string; recordId: string };
   return {
     ok: true,

@@ -1,5 +1,6 @@
 import {
   EventIdConflictError,
+  InvalidAppendError,
   WrongExpectedVersionError,
   eventIdForOwner,
   eventIdFromSource,
@@ -206,7 +207,7 @@ export class SubmissionProcessor {
         for (const a of appends) for (const r of a.records) results.set(r.index, { index: r.index, status: 'accepted', eventId: r.eventId });
       } catch (error) {
         // Another writer reached one of the practices, or a record changed: each practice on its own.
-        if (!(error instanceof WrongExpectedVersionError) && !(error instanceof EventIdConflictError)) throw error;
+        if (!(error instanceof WrongExpectedVersionError) && !(error instanceof EventIdConflictError) && !(error instanceof InvalidAppendError)) throw error;
         for (const a of appends) slow.push(a.records);
       }
     }
@@ -244,13 +245,14 @@ export class SubmissionProcessor {
         });
       });
     } catch (error) {
-      if (!(error instanceof EventIdConflictError)) throw error;
+      // A changed resubmission, or an event the store will not take: it fails only itself.
+      if (!(error instanceof EventIdConflictError) && !(error instanceof InvalidAppendError)) throw error;
       const [only] = items;
       if (items.length === 1 && only) {
-        results.set(only.record.index, { index: only.record.index, status: 'rejected', eventId: only.record.eventId, errors: [changedRecord(only.record)] });
+        results.set(only.record.index, { index: only.record.index, status: 'rejected', eventId: only.record.eventId, errors: [error instanceof InvalidAppendError ? notStorable(error) : changedRecord(only.record)] });
         return;
       }
-      // Narrow down: each record on its own (a changed resubmission fails only itself).
+      // Narrow down: each record on its own.
       for (const item of items) await this.appendMeasurements([item], results);
     }
   }
@@ -284,6 +286,7 @@ export class SubmissionProcessor {
       }
     } catch (error) {
       if (error instanceof EventIdConflictError) return { index, status: 'rejected', eventId: record.eventId, errors: [changedRecord(record)] };
+      if (error instanceof InvalidAppendError) return { index, status: 'rejected', eventId: record.eventId, errors: [notStorable(error)] };
       if (error instanceof Rejection) return { index, status: 'rejected', eventId: record.eventId, errors: [asRecordError(error)] };
       throw error;
     }
@@ -295,6 +298,11 @@ const INTERNAL_ERROR: RecordError = {
   code: 'INTERNAL_ERROR',
   message: "the platform could not check this record (logged with the request's correlation id): tell the platform team; the other records are unaffected",
 };
+
+/** The store refused the event itself (it checks what the envelope should already have): this record's answer alone. */
+function notStorable(error: InvalidAppendError): RecordError {
+  return { path: '', code: 'NOT_STORABLE', message: `the event store refused this record: ${error.message.replace(/^event \d+: /, '')}` };
+}
 
 function changedRecord(record: CheckedRecord): RecordError {
   return {

@@ -128,6 +128,8 @@ async function* readNdjson(chunks: AsyncIterable<Buffer>): AsyncGenerator<Incomi
   let line = 0;
   let index = 0;
   const emit = function* (bytes: Buffer): Generator<IncomingRecord> {
+    // A byte order mark before the first line (spreadsheets and Windows editors write one) is not part of the record.
+    if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     if (bytes.toString('latin1').trim() === '') return;
     const parsed = parseJson(bytes, `line ${line}`);
     yield 'error' in parsed ? { index: index++, parseError: parsed.error } : { index: index++, value: parsed.value };
@@ -295,7 +297,7 @@ async function* readCsv(chunks: AsyncIterable<Buffer>): AsyncGenerator<IncomingR
         if (bad.length || !header.includes('type')) {
           throw new UnreadableBodyError(
             'BAD_CSV_HEADER',
-            `the header row must name field paths (type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>)${bad.length ? `; not: ${bad.join(', ')}` : '; type is missing'}`,
+            `the header row must name field paths (type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>)${bad.length ? `; not: ${bad.slice(0, 10).map((h) => JSON.stringify(h.slice(0, 60))).join(', ')}${bad.length > 10 ? ` and ${bad.length - 10} more` : ''}` : '; type is missing'}`,
           );
         }
         continue;

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { IncomingRecord } from '@gpds/submissions';
-import { BodyTooLargeError, UnreadableBodyError, bodyFormat, readRecords, type BodyFormat } from './record-readers';
+import { gzipSync } from 'node:zlib';
+import { BodyTooLargeError, UnreadableBodyError, bodyFormat, decodedBody, readRecords, type BodyFormat } from './record-readers';
 
 async function read(format: BodyFormat, body: string | Buffer | Buffer[], maxBytes = 10_000_000): Promise<IncomingRecord[]> {
   const chunks = Array.isArray(body) ? body : [typeof body === 'string' ? Buffer.from(body) : body];
@@ -31,6 +32,32 @@ describe('reading submission bodies as they stream', () => {
     ]);
     expect(records.map((r) => r.index)).toEqual([0, 1, 2, 3]);
     expect('parseError' in records[1]! && records[1].parseError.message).toMatch(/^line 2 is not valid JSON/);
+  });
+
+  it('skips the byte order mark a spreadsheet puts before the first NDJSON line', async () => {
+    const records = await read('ndjson', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${JSON.stringify(rec('a'))}\r\n${JSON.stringify(rec('b'))}\r\n`)]));
+    expect(records.map((r) => ('value' in r ? (r.value as { source: { recordId: string } }).source.recordId : r.parseError.code))).toEqual(['a', 'b']);
+  });
+
+  it('undoes Content-Encoding as the body streams, counting the limit on decoded bytes, and names encodings it does not know', async () => {
+    const text = `${JSON.stringify(rec('a'))}\n${JSON.stringify(rec('b'))}`;
+    const decoded = decodedBody(Readable.from([gzipSync(text)]), 'gzip');
+    if (!('stream' in decoded)) throw new Error('gzip is known');
+    const out: IncomingRecord[] = [];
+    for await (const r of readRecords(decoded.stream, 'ndjson', 10_000_000, decoded.encoding)) out.push(r);
+    expect(out).toHaveLength(2);
+    expect(decodedBody(Readable.from([]), 'identity')).toMatchObject({ encoding: null });
+    expect(decodedBody(Readable.from([]), 'gzip, zstd')).toEqual({ unsupported: 'zstd' });
+    const small = decodedBody(Readable.from([gzipSync(Buffer.alloc(100_000, 0x20))]), 'gzip');
+    if (!('stream' in small)) throw new Error('gzip is known');
+    await expect((async () => {
+      for await (const r of readRecords(small.stream, 'ndjson', 50_000, small.encoding)) void r;
+    })()).rejects.toBeInstanceOf(BodyTooLargeError);
+    const corrupt = decodedBody(Readable.from([Buffer.from('plainly not gzip')]), 'gzip');
+    if (!('stream' in corrupt)) throw new Error('gzip is known');
+    await expect((async () => {
+      for await (const r of readRecords(corrupt.stream, 'ndjson', 50_000, corrupt.encoding)) void r;
+    })()).rejects.toMatchObject({ code: 'INVALID_ENCODING' });
   });
 
   it('reads a JSON array element by element, strings with brackets and escapes included, and a single object', async () => {
