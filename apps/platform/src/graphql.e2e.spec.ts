@@ -96,6 +96,9 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     (await analyst.request<{ utilisation: Page<Row> & { unattributed: Array<{ value: number }> } }>(UTILISATION, variables)).utilisation;
 
   beforeAll(async () => {
+    // Read first: parsing the workbooks blocks this process for seconds, long enough for the
+    // platform to close an idle keep-alive connection a later fetch would then reuse.
+    for (const file of ['online-consultation-submissions_2025-12.xlsx', 'cloud-based-telephony_2025-12.xlsx']) publications.push(await readPublication(join(data, 'publications', file)));
     dataDir = await seededDataDir();
     platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'on' }, 600_000);
     admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
@@ -103,7 +106,6 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
       throw new Error(`${String(error)}; the platform said:\n${platform.output().slice(-5_000)}`);
     });
     analyst = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${key}` } });
-    for (const file of ['online-consultation-submissions_2025-12.xlsx', 'cloud-based-telephony_2025-12.xlsx']) publications.push(await readPublication(join(data, 'publications', file)));
     // The demo data was appended before the platform listened; the projector catches up within seconds.
     await eventually(
       async () => (await fetch(`${platform.url}/health`).then((r) => r.json())) as { checks: { projections?: { caughtUp?: boolean } } },

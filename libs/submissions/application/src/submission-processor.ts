@@ -23,7 +23,7 @@ import type { OrganisationDirectory } from '@gpds/organisations';
 import { authorise } from './authorisation';
 import { decisionContext } from './decision-context';
 import { checkRecord, type RecordIdentity } from './envelope';
-import { ChunkFailedError, type CheckedRecord, type IncomingRecord, type Principal, type RecordError, type RecordResult } from './submission-types';
+import { ChunkFailedError, notStored, type CheckedRecord, type IncomingRecord, type Principal, type RecordError, type RecordResult } from './submission-types';
 
 const GOVERNANCE_ATTEMPTS = 3;
 
@@ -72,20 +72,7 @@ export class SubmissionProcessor {
       await this.processInto(records, principal, correlationId, results);
     } catch (error) {
       this.options.onInternalError?.(error, { correlationId });
-      const answered = records.map(
-        (r): RecordResult =>
-          results.get(r.index) ?? {
-            index: r.index,
-            status: 'rejected',
-            errors: [
-              {
-                path: '',
-                code: 'NOT_STORED',
-                message: 'the platform could not store this record (the failure is logged, not the record\'s fault): send it again; if it had been stored after all, it is answered as a duplicate',
-              },
-            ],
-          },
-      );
+      const answered = records.map((r) => results.get(r.index) ?? notStored(r.index));
       throw new ChunkFailedError(answered, error);
     }
     return records.map((r) => results.get(r.index)!);

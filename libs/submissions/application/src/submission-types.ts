@@ -35,6 +35,15 @@ export interface CheckedRecord {
   readonly eventId: string;
 }
 
+/** The answer for a record a failure of the platform's may have kept from the store: send it again (stored already, it answers duplicate). */
+export function notStored(index: number): RecordResult {
+  return {
+    index,
+    status: 'rejected',
+    errors: [{ path: '', code: 'NOT_STORED', message: "not stored: the platform failed (logged; not the record's fault) before this record was stored; send it again: if it was stored after all, it answers duplicate" }],
+  };
+}
+
 /**
  * A chunk stopped by a failure that is the platform's, not a record's: `results` still answers
  * every record of the chunk (accepted where it was stored, NOT_STORED where it may not have been).

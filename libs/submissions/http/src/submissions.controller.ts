@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpStatus, Inject, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { ChunkFailedError, type IncomingRecord, type RecordResult } from '@gpds/submissions';
+import { ChunkFailedError, notStored, type IncomingRecord } from '@gpds/submissions';
 import { ApiKeyGuard, Roles, type AuthenticatedRequest } from '@gpds/access-http';
 import { BodyTooLargeError, UnreadableBodyError, bodyFormat, decodedBody, readRecords } from './record-readers';
 import { ResultSpool } from './result-spool';
@@ -130,10 +130,3 @@ export class SubmissionsController {
   }
 }
 
-function notStored(index: number): RecordResult {
-  return {
-    index,
-    status: 'rejected',
-    errors: [{ path: '', code: 'NOT_STORED', message: 'not stored: the submission stopped on a failure inside the platform before this record was stored; send it again' }],
-  };
-}
