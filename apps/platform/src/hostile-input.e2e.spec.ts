@@ -5,26 +5,13 @@ import { Readable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { PgDatabase, quoteIdent } from '@gpds/event-store-postgres';
 import { TEST_SERVER_URL, postgresServer, type TestDatabase } from '@gpds/event-store-testing';
-import { runCli, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import { runCli, seededDataDir, startPlatform, type PlatformProcess, type SubmissionAnswer as Answer } from '@gpds/platform-testing';
 
 // Hostile and careless input against the one-process platform, with submitter keys of several
 // commissioners: every bad record gets its own specific reason while the valid ones beside it are
 // stored, the process stays up and ready, and afterwards every national and regional total is
 // exactly the sum of the valid records sent (issue 17). The organisation hierarchy is the real one.
 
-interface Result {
-  index: number;
-  status: 'accepted' | 'duplicate' | 'rejected';
-  eventId?: string;
-  errors?: Array<{ path: string; code: string; message: string }>;
-}
-interface Answer {
-  error?: { code: string; message: string };
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  results: Result[];
-}
 type Body = NonNullable<RequestInit['body']>;
 
 const MONTH = { periodStart: '2025-11-01', periodEnd: '2025-11-30' };

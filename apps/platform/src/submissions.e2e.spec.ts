@@ -1,23 +1,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { runCli, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import { runCli, seededDataDir, startPlatform, type PlatformProcess, type SubmissionAnswer as Answer } from '@gpds/platform-testing';
 
 type Body = NonNullable<RequestInit['body']>;
 
-interface Result {
-  index: number;
-  status: 'accepted' | 'duplicate' | 'rejected';
-  eventId?: string;
-  errors?: Array<{ path: string; code: string; message: string }>;
-}
-interface Answer {
-  error?: { code: string; message: string };
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  results: Result[];
-}
 
 let seq = 0;
 const bcp = (practiceCode: string, occurredAt = '2022-07-12T10:00:00Z', reviewedBy = '16C', recordId = `e2e-bcp-${++seq}`) => ({

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventIdFromSource, type StreamAppend } from '@gpds/event-store';
+import { eventIdForOwner, type StreamAppend } from '@gpds/event-store';
 import { openEventStore } from '@gpds/event-store-postgres';
 import { createBenchDatabase } from './postgres';
 import { measurementStreamId, type MeasurementCommand } from '@gpds/governance';
@@ -199,10 +199,11 @@ function toAppends(records: Array<Record<string, unknown>>): StreamAppend[] {
   const byStream = new Map<string, StreamAppend['events'][number][]>();
   for (const r of records) {
     const command = { type: r['type'], data: r['data'], occurredAt: r['occurredAt'] } as MeasurementCommand;
-    const source = r['source'] as { system: string; recordId: string };
+    // The events the platform writes for the admin key: in England's namespace (ADR 0020).
+    const source = { ...(r['source'] as { system: string; recordId: string }), owner: 'ENG' };
     const streamId = measurementStreamId(command);
     const events = byStream.get(streamId) ?? [];
-    events.push({ type: 'UtilisationSampleRecorded', schemaVersion: 1, data: r['data'], eventId: eventIdFromSource(source), metadata: { occurredAt: r['occurredAt'] as string, source, actor: { type: 'api-key', id: 'bench' } } });
+    events.push({ type: 'UtilisationSampleRecorded', schemaVersion: 1, data: r['data'], eventId: eventIdForOwner('ENG', source), metadata: { occurredAt: r['occurredAt'] as string, source, actor: { type: 'api-key', id: 'bench' } } });
     byStream.set(streamId, events);
   }
   return [...byStream].map(([streamId, events]) => ({ streamId, events, expectedVersion: 'any' as const }));

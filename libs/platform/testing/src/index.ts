@@ -1,1 +1,2 @@
 export * from './platform-process';
+export * from './submission-answer';
