@@ -59,7 +59,9 @@ export function authorise(record: CheckedRecord, principal: Principal, hierarchy
         ? commissioners.includes(me)
           ? `practice ${practice} was commissioned by ${others.join(' and ')} as well as ${me} ${days}: a submitter states facts only about days the practice was its own (split the period)`
           : `practice ${practice} was commissioned by ${others.join(' and ')} ${days}, not by ${me}`
-        : `practice ${practice} had no commissioner ${days} in the reference data`,
+        : commissioners.includes(me)
+          ? `practice ${practice} had no commissioner on some days ${days} (it opened or closed then): a submitter states facts only about days the practice was its own (split the period)`
+          : `practice ${practice} had no commissioner ${days} in the reference data`,
   };
 }
 

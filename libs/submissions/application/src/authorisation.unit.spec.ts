@@ -71,7 +71,10 @@ describe('who may state a fact', () => {
     expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'U89141', 'PCN'), submitter('16C'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', message: expect.stringMatching(/PCN-level facts/) });
   });
 
-  it('says so for a practice with no commissioner, and leaves malformed dates to the decider', () => {
+  it('says so for a practice with no commissioner, or none on some of the days, and leaves malformed dates to the decider', () => {
+    const closing: CommissioningFacts = { commissionersDuring: (_p, _from, to) => (to >= '2025-11-15' ? ['16C', null] : ['16C']) };
+    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'A81001'), submitter('16C'), closing)).toMatchObject({ code: 'NOT_YOUR_PRACTICE', message: expect.stringMatching(/no commissioner on some days from 2025-11-01 to 2025-11-30 \(it opened or closed then\)/) });
+    expect(authorise(sample('2025-11-01', '2025-11-14', undefined, 'A81001'), submitter('16C'), closing)).toBeNull();
     expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'Y99999'), submitter('16C'), hierarchy)).toMatchObject({ code: 'NOT_YOUR_PRACTICE', message: expect.stringMatching(/no commissioner/) });
     expect(authorise(sample('2025-11-31', '2025-11-30'), submitter('16C'), hierarchy)).toBeNull();
   });
