@@ -313,7 +313,7 @@ async function* readCsv(chunks: AsyncIterable<Buffer>): AsyncGenerator<IncomingR
   } finally {
     if (parser.writableEnded) await feed;
     // A reader that stops early (a failed submission, a bad header) stops the parser and does not
-    // wait for the feed: it ends with the body, which the answer's end closes.
+    // wait for the feed: the feed ends with the body, which the connector drains after answering.
     else parser.destroy();
   }
 }
