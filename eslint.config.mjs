@@ -26,7 +26,7 @@ const scopes = {
   'scope:organisations': ['scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:governance': ['scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:access': ['scope:access', 'scope:event-store', 'scope:shared'],
-  'scope:analytics': ['scope:analytics', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:analytics': ['scope:analytics', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:submissions': ['scope:submissions', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:reporting': ['scope:reporting', 'scope:analytics', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:platform': ['scope:platform', 'scope:reporting', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],

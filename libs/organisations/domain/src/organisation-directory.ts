@@ -43,6 +43,8 @@ export class OrganisationDirectory {
     switch (event.type) {
       case 'OrganisationRegistered': {
         const d = event.data;
+        // The importer always names a level; an event without one places nothing.
+        if (d.level === 'ORGANISATION_LEVEL_UNSPECIFIED') return;
         if (!this.organisations.has(d.code)) {
           this.organisations.set(d.code, { code: d.code, name: d.name, level: d.level, openedOn: d.effectiveFrom, closedOn: '', postcode: d.postcode });
         }
@@ -65,6 +67,7 @@ export class OrganisationDirectory {
       }
       case 'OrganisationRelationshipChanged': {
         const d = event.data;
+        if (d.relationship === 'RELATIONSHIP_KIND_UNSPECIFIED') return;
         const k = key(d.childCode, d.relationship);
         const periods = this.parents.get(k) ?? [];
         // A new parent ends the one in force before it.

@@ -1,43 +1,20 @@
-/** Organisation reference events as stored (the proto3 JSON form of gpds.events.v1). Dates: 'YYYY-MM-DD'. */
-export type OrganisationLevel = 'PRACTICE' | 'PCN' | 'COMMISSIONER' | 'ICB' | 'REGION' | 'NATIONAL';
-export type RelationshipKind = 'MEMBER_OF_PCN' | 'COMMISSIONED_BY' | 'PART_OF_ICB' | 'IN_REGION';
+import type { EventData, FactOf, OrganisationLevelJson, RelationshipKindJson } from '@gpds/shared-contracts';
 
-export interface OrganisationRegistered {
-  readonly code: string;
-  readonly name: string;
-  readonly level: OrganisationLevel;
-  /** Empty when it existed before records begin. */
-  readonly effectiveFrom: string;
-  readonly postcode: string;
-}
+/**
+ * Organisation reference events as stored: the proto3 JSON form of gpds.events.v1, typed by
+ * the generated contracts. Dates: 'YYYY-MM-DD'; '' where the contract allows an empty date
+ * (an organisation that existed before records begin, a relationship still in force).
+ */
+export type OrganisationLevel = Exclude<OrganisationLevelJson, 'ORGANISATION_LEVEL_UNSPECIFIED'>;
+export type RelationshipKind = Exclude<RelationshipKindJson, 'RELATIONSHIP_KIND_UNSPECIFIED'>;
 
-export interface OrganisationRenamed {
-  readonly code: string;
-  readonly name: string;
-  readonly effectiveFrom: string;
-}
+export type OrganisationRegistered = EventData<'OrganisationRegistered'>;
+export type OrganisationRenamed = EventData<'OrganisationRenamed'>;
+export type OrganisationRelationshipChanged = EventData<'OrganisationRelationshipChanged'>;
+export type OrganisationClosed = EventData<'OrganisationClosed'>;
 
-export interface OrganisationRelationshipChanged {
-  readonly childCode: string;
-  readonly parentCode: string;
-  readonly relationship: RelationshipKind;
-  /** Inclusive; empty when it held before records begin. */
-  readonly effectiveFrom: string;
-  /** Exclusive; empty while in force. */
-  readonly effectiveTo: string;
-}
-
-export interface OrganisationClosed {
-  readonly code: string;
-  readonly closedOn: string;
-  readonly successorCode: string;
-}
-
-export type OrganisationEvent =
-  | { readonly type: 'OrganisationRegistered'; readonly data: OrganisationRegistered }
-  | { readonly type: 'OrganisationRenamed'; readonly data: OrganisationRenamed }
-  | { readonly type: 'OrganisationRelationshipChanged'; readonly data: OrganisationRelationshipChanged }
-  | { readonly type: 'OrganisationClosed'; readonly data: OrganisationClosed };
+export type OrganisationEvent = { [T in OrganisationEventType]: Omit<FactOf<T>, 'occurredAt'> }[OrganisationEventType];
+type OrganisationEventType = 'OrganisationRegistered' | 'OrganisationRenamed' | 'OrganisationRelationshipChanged' | 'OrganisationClosed';
 
 export const ORGANISATION_EVENT_TYPES: ReadonlySet<string> = new Set([
   'OrganisationRegistered',

@@ -1,4 +1,4 @@
-import { ScalarType, fromJson, getOption, hasOption, toJson, type DescField, type DescMessage, type JsonValue } from '@bufbuild/protobuf';
+import { ScalarType, fromJson, getOption, hasOption, toJson, type DescField, type DescMessage, type JsonValue, type MessageJsonType } from '@bufbuild/protobuf';
 import {
   BusinessContinuityPlanReviewedSchema,
   CapabilityDeployedSchema,
@@ -17,8 +17,49 @@ import {
 
 export type EventKind = 'organisation' | 'governance' | 'measurement';
 
+/**
+ * The v1 event catalogue (DOMAIN.md, first table): every type the platform stores, with its
+ * current schema. The one place an event type is declared: its data's TypeScript type is
+ * derived from the generated protobuf message (`EventData`), so no layer writes its fields again.
+ */
+const CATALOGUE = {
+  OrganisationRegistered: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRegisteredSchema },
+  OrganisationRenamed: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRenamedSchema },
+  OrganisationRelationshipChanged: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRelationshipChangedSchema },
+  OrganisationClosed: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationClosedSchema },
+  CcgPracticeAgreementSigned: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CcgPracticeAgreementSignedSchema },
+  CcgPracticeAgreementTerminated: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CcgPracticeAgreementTerminatedSchema },
+  BusinessContinuityPlanReviewed: { schemaVersion: 1, kind: 'governance', submittable: true, schema: BusinessContinuityPlanReviewedSchema },
+  CapabilityDeployed: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CapabilityDeployedSchema },
+  CapabilityWithdrawn: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CapabilityWithdrawnSchema },
+  UtilisationSampleRecorded: { schemaVersion: 1, kind: 'measurement', submittable: true, schema: UtilisationSampleRecordedSchema },
+  CarbonMetricRecorded: { schemaVersion: 1, kind: 'measurement', submittable: true, schema: CarbonMetricRecordedSchema },
+} as const satisfies Record<string, { schemaVersion: number; kind: EventKind; submittable: boolean; schema: DescMessage }>;
+
+type Catalogue = typeof CATALOGUE;
+/** Every event type the platform stores. */
+export type EventType = keyof Catalogue;
+export type EventTypeOfKind<K extends EventKind> = { [T in EventType]: Catalogue[T]['kind'] extends K ? T : never }[EventType];
+
+/**
+ * An event's data as stored and as deciders and projections read it: the proto3 JSON form of
+ * its generated message, every field present (the decoder emits defaults: '' for text, 0 for
+ * numbers, the zero enum value, []).
+ */
+export type EventData<T extends EventType> = { readonly [F in keyof MessageJsonType<Catalogue[T]['schema']>]-?: Exclude<MessageJsonType<Catalogue[T]['schema']>[F], undefined> };
+
+/** A fact of one type as the domain sees it: what happened and when. */
+export interface FactOf<T extends EventType> {
+  readonly type: T;
+  readonly data: EventData<T>;
+  readonly occurredAt: string;
+}
+/** A fact of any type of a kind, as a union discriminated by `type`. */
+export type FactOfKind<K extends EventKind> = { [T in EventTypeOfKind<K>]: FactOf<T> }[EventTypeOfKind<K>];
+export type AnyFact = { [T in EventType]: FactOf<T> }[EventType];
+
 export interface CatalogueEntry {
-  readonly type: string;
+  readonly type: EventType;
   readonly schemaVersion: number;
   readonly kind: EventKind;
   /** Whether commissioners may submit it (organisation events come only from the national feed). */
@@ -26,22 +67,18 @@ export interface CatalogueEntry {
   readonly schema: DescMessage;
 }
 
-const entries: CatalogueEntry[] = [
-  { type: 'OrganisationRegistered', schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRegisteredSchema },
-  { type: 'OrganisationRenamed', schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRenamedSchema },
-  { type: 'OrganisationRelationshipChanged', schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRelationshipChangedSchema },
-  { type: 'OrganisationClosed', schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationClosedSchema },
-  { type: 'CcgPracticeAgreementSigned', schemaVersion: 1, kind: 'governance', submittable: true, schema: CcgPracticeAgreementSignedSchema },
-  { type: 'CcgPracticeAgreementTerminated', schemaVersion: 1, kind: 'governance', submittable: true, schema: CcgPracticeAgreementTerminatedSchema },
-  { type: 'BusinessContinuityPlanReviewed', schemaVersion: 1, kind: 'governance', submittable: true, schema: BusinessContinuityPlanReviewedSchema },
-  { type: 'CapabilityDeployed', schemaVersion: 1, kind: 'governance', submittable: true, schema: CapabilityDeployedSchema },
-  { type: 'CapabilityWithdrawn', schemaVersion: 1, kind: 'governance', submittable: true, schema: CapabilityWithdrawnSchema },
-  { type: 'UtilisationSampleRecorded', schemaVersion: 1, kind: 'measurement', submittable: true, schema: UtilisationSampleRecordedSchema },
-  { type: 'CarbonMetricRecorded', schemaVersion: 1, kind: 'measurement', submittable: true, schema: CarbonMetricRecordedSchema },
-];
+export const EVENT_CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(
+  (Object.keys(CATALOGUE) as EventType[]).map((type) => [type, { type, ...CATALOGUE[type] }]),
+);
 
-/** The v1 event catalogue (DOMAIN.md, first table): every type the platform stores, with its current schema. */
-export const EVENT_CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(entries.map((e) => [e.type, e]));
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(CATALOGUE, type);
+}
+
+/** Narrows a fact (or anything typed by its event type) to the types of one kind, by the catalogue. */
+export function isOfKind<K extends EventKind, R extends { readonly type: EventType }>(value: R, kind: K): value is Extract<R, { readonly type: EventTypeOfKind<K> }> {
+  return CATALOGUE[value.type].kind === kind;
+}
 
 export interface ContractError {
   readonly path: string;
@@ -49,8 +86,11 @@ export interface ContractError {
   readonly message: string;
 }
 
-/** One error, or every required field that is missing at once (a sender fixes them in one go). */
-export type DecodeResult = { readonly ok: true; readonly data: Record<string, JsonValue> } | { readonly ok: false; readonly errors: readonly ContractError[] };
+/** An event's type with its data, correlated: narrowing `type` narrows `data`. */
+export type TypedData = { [T in EventType]: { readonly type: T; readonly data: EventData<T> } }[EventType];
+
+/** The decoded data, typed by its contract; or one error, or every required field that is missing at once (a sender fixes them in one go). */
+export type DecodeResult = ({ readonly ok: true } & TypedData) | { readonly ok: false; readonly errors: readonly ContractError[] };
 
 /** The fields a contract marks `(gpds.options.v1.required)`, per message (read once from the descriptors). */
 const requiredFields = new Map<DescMessage, readonly DescField[]>();
@@ -86,7 +126,18 @@ export function decodeEventData(type: string, schemaVersion: number, data: unkno
     return { ok: false, errors: [toContractError(entry.schema, error)] };
   }
   const missing = missingRequired(entry.schema, sent as Record<string, unknown>, json);
-  return missing.length ? { ok: false, errors: missing } : { ok: true, data: json };
+  // The protobuf runtime has just checked `json` against the contract EventData<type> is derived from.
+  return missing.length ? { ok: false, errors: missing } : ({ ok: true, type: entry.type, data: json } as { ok: true } & TypedData);
+}
+
+/**
+ * An event read back from the store, as the fact its contract says it is: the store holds only
+ * what was decoded by its contract before it was appended (and upcast to the current schema on
+ * the way out), so its data is trusted here, at the one place the store meets the domain.
+ * Undefined for a type the catalogue does not know.
+ */
+export function storedFact(type: string, data: unknown, occurredAt: string): AnyFact | undefined {
+  return isEventType(type) ? ({ type, data, occurredAt } as AnyFact) : undefined;
 }
 
 function withoutBlankEnums(schema: DescMessage, data: unknown): unknown {

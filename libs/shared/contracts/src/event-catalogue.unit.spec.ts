@@ -3,7 +3,7 @@ import { EVENT_CATALOGUE, decodeEventData, requiredFieldsOf } from './event-cata
 describe('decodeEventData', () => {
   it('accepts the canonical submission example and normalises it', () => {
     const result = decodeEventData('BusinessContinuityPlanReviewed', 1, { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED' });
-    expect(result).toEqual({ ok: true, data: { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED', covers: [] } });
+    expect(result).toEqual({ ok: true, type: 'BusinessContinuityPlanReviewed', data: { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED', covers: [] } });
   });
 
   it('accepts proto field names too (proto3 JSON mapping) and answers in camelCase', () => {

@@ -21,30 +21,26 @@ export function authorise(record: CheckedRecord, principal: Principal, hierarchy
   if (principal.role === 'admin') return null;
   if (principal.role !== 'submitter') return { path: '', code: 'NOT_PERMITTED', message: `the ${principal.role} role cannot submit facts` };
   const me = principal.organisation;
-  const d = record.data;
-  const text = (field: string): string => (typeof d[field] === 'string' ? (d[field] as string) : '');
+  const subject = subjectOf(record);
+  if (!subject) return { path: 'type', code: 'NOT_PERMITTED', message: `${record.type} comes only from the national reference feed` };
 
   // Facts that name their commissioner must name the submitter.
-  const actsFor = ACTING_FIELD[record.type];
-  if (actsFor && text(actsFor) !== me) {
-    return {
-      path: `data.${actsFor}`,
-      code: 'NOT_PERMITTED',
-      message: `a submitter for ${me} records facts in its own name: data.${actsFor} must be ${me}, not '${text(actsFor)}'`,
-    };
+  if (subject.actsFor && subject.actsFor.value !== me) {
+    const { field, value } = subject.actsFor;
+    return { path: `data.${field}`, code: 'NOT_PERMITTED', message: `a submitter for ${me} records facts in its own name: data.${field} must be ${me}, not '${value}'` };
   }
 
-  const level = text('organisationLevel');
-  const practice = text('practiceCode') || (level === 'PRACTICE' ? text('organisationCode') : '');
+  const { level, organisation } = subject;
+  const practice = subject.practice ?? (level === 'PRACTICE' ? organisation : '');
   if (practice === '') {
-    if (level === 'COMMISSIONER' && text('organisationCode') === me) return null;
+    if (level === 'COMMISSIONER' && organisation === me) return null;
     return {
       path: 'data.organisationCode',
       code: 'NOT_PERMITTED',
       message: `a submitter for ${me} may state facts about its practices and itself only; ${level || 'this'}-level facts come from national feeds`,
     };
   }
-  const [from, to] = factDays(record);
+  const [from, to] = subject.days;
   // A date the decider will reject anyway is not the policy's to judge; the record fails there.
   if (!isIsoDate(from) || !isIsoDate(to) || to < from) return null;
   const commissioners = hierarchy.commissionersDuring(practice, from, to);
@@ -52,7 +48,7 @@ export function authorise(record: CheckedRecord, principal: Principal, hierarchy
   const days = from === to ? `on ${from}` : `from ${from} to ${to}`;
   const others = commissioners.filter((c): c is string => c !== null && c !== me);
   return {
-    path: record.data['practiceCode'] !== undefined ? 'data.practiceCode' : 'data.organisationCode',
+    path: subject.practice !== undefined ? 'data.practiceCode' : 'data.organisationCode',
     code: 'NOT_YOUR_PRACTICE',
     message:
       others.length > 0
@@ -65,32 +61,53 @@ export function authorise(record: CheckedRecord, principal: Principal, hierarchy
   };
 }
 
-/** Which field names the organisation a fact is recorded by. */
-const ACTING_FIELD: Readonly<Record<string, string>> = {
-  CcgPracticeAgreementSigned: 'commissionerCode',
-  CcgPracticeAgreementTerminated: 'commissionerCode',
-  BusinessContinuityPlanReviewed: 'reviewedBy',
-};
+/** What a fact is about, for the policy: its practice (or organisation and level), the days, and in whose name it is recorded. */
+interface Subject {
+  readonly practice?: string;
+  readonly organisation: string;
+  readonly level: string;
+  /** The first and last day the fact is about. */
+  readonly days: readonly [string, string];
+  /** The field naming the organisation the fact is recorded by, and its value. */
+  readonly actsFor?: { readonly field: string; readonly value: string };
+}
 
-/** The first and last day a fact is about. */
-export function factDays(record: Pick<CheckedRecord, 'type' | 'data' | 'occurredAt'>): [string, string] {
-  const d = record.data;
-  const day = (field: string): string => (typeof d[field] === 'string' ? (d[field] as string) : '');
+/** Per fact type, read from its typed data; undefined for the hierarchy's own events (never submitted). */
+function subjectOf(record: CheckedRecord): Subject | undefined {
+  const day = record.occurredAt.slice(0, 10);
   switch (record.type) {
     case 'UtilisationSampleRecorded':
-    case 'CarbonMetricRecorded':
-      return [day('periodStart'), day('periodEnd')];
-    case 'CcgPracticeAgreementSigned':
-      // The commissioner on the term's first day signs for the practice (it may sign before it takes the practice over).
-      return [day('termStart'), day('termStart')];
-    case 'CcgPracticeAgreementTerminated': {
-      // The agreement's last day in force: a commissioner ends its own agreement, even as the practice moves on.
-      const last = dayBefore(day('terminatedOn'));
-      return [last, last];
+    case 'CarbonMetricRecorded': {
+      const d = record.data;
+      return { organisation: d.organisationCode, level: d.organisationLevel, days: [d.periodStart, d.periodEnd] };
     }
-    default:
-      return [record.occurredAt.slice(0, 10), record.occurredAt.slice(0, 10)];
+    case 'CcgPracticeAgreementSigned': {
+      const d = record.data;
+      // The commissioner on the term's first day signs for the practice (it may sign before it takes the practice over).
+      return { practice: d.practiceCode, organisation: d.practiceCode, level: 'PRACTICE', days: [d.termStart, d.termStart], actsFor: { field: 'commissionerCode', value: d.commissionerCode } };
+    }
+    case 'CcgPracticeAgreementTerminated': {
+      const d = record.data;
+      // The agreement's last day in force: a commissioner ends its own agreement, even as the practice moves on.
+      const last = dayBefore(d.terminatedOn);
+      return { practice: d.practiceCode, organisation: d.practiceCode, level: 'PRACTICE', days: [last, last], actsFor: { field: 'commissionerCode', value: d.commissionerCode } };
+    }
+    case 'BusinessContinuityPlanReviewed':
+      return { practice: record.data.practiceCode, organisation: record.data.practiceCode, level: 'PRACTICE', days: [day, day], actsFor: { field: 'reviewedBy', value: record.data.reviewedBy } };
+    case 'CapabilityDeployed':
+    case 'CapabilityWithdrawn':
+      return { practice: record.data.practiceCode, organisation: record.data.practiceCode, level: 'PRACTICE', days: [day, day] };
+    case 'OrganisationRegistered':
+    case 'OrganisationRenamed':
+    case 'OrganisationRelationshipChanged':
+    case 'OrganisationClosed':
+      return undefined;
   }
+}
+
+/** The first and last day a fact is about. */
+export function factDays(record: CheckedRecord): readonly [string, string] {
+  return subjectOf(record)?.days ?? [record.occurredAt.slice(0, 10), record.occurredAt.slice(0, 10)];
 }
 
 function dayBefore(date: string): string {

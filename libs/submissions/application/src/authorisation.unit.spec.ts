@@ -1,4 +1,5 @@
 import { authorise, factDays, type CommissioningFacts } from './authorisation';
+import { checkRecord } from './envelope';
 import type { CheckedRecord, Principal } from './submission-types';
 
 // B82002 moved from 03Q to 42D on 2025-07-01 (shaped like the real move between the two mapping files).
@@ -11,16 +12,12 @@ const hierarchy: CommissioningFacts = {
   },
 };
 const submitter = (organisation: string): Principal => ({ keyId: 'k', organisation, role: 'submitter' });
-const record = (type: string, data: Record<string, unknown>, occurredAt = '2025-12-01T00:00:00.000Z'): CheckedRecord => ({
-  index: 0,
-  type,
-  schemaVersion: 1,
-  source: { system: 's', recordId: 'r' },
-  occurredAt,
-  data,
-  kind: type === 'UtilisationSampleRecorded' || type === 'CarbonMetricRecorded' ? 'measurement' : type.startsWith('Organisation') ? 'organisation' : 'governance',
-  eventId: 'e',
-});
+/** A record as the path has it after the envelope and contract checks (built by them, so typed by its contract). */
+const record = (type: string, data: Record<string, unknown>, occurredAt = '2025-12-01T00:00:00.000Z'): CheckedRecord => {
+  const checked = checkRecord(0, { type, schemaVersion: 1, source: { system: 's', recordId: 'r' }, occurredAt, data }, () => 'e');
+  if (!checked.ok) throw new Error(`the spec's record does not pass its contract: ${JSON.stringify(checked.errors)}`);
+  return checked.record;
+};
 const sample = (periodStart: string, periodEnd: string, occurredAt?: string, organisationCode = 'B82002', organisationLevel = 'PRACTICE') =>
   record('UtilisationSampleRecorded', { organisationCode, organisationLevel, capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart, periodEnd, value: 1 }, occurredAt);
 const signed = (commissionerCode: string, termStart: string, occurredAt: string) =>

@@ -77,15 +77,15 @@ export function checkRecord(index: number, value: unknown, identify: RecordIdent
     return { ok: false, errors: [{ path: 'data', code: 'TOO_LARGE', message: `data is ${size} bytes of JSON: a fact's data is at most ${MAX_DATA_BYTES} (a list holds each code once)` }] };
   }
   const s = source as { system: string; recordId: string };
+  const { ok: _ok, ...fact } = decoded;
   return {
     ok: true,
     record: {
+      ...fact,
       index,
-      type,
       schemaVersion: version as number,
       source: { system: s.system, recordId: s.recordId },
       occurredAt: new Date(occurredAt as string).toISOString(),
-      data: decoded.data as Record<string, unknown>,
       kind: EVENT_CATALOGUE.get(type)!.kind,
       eventId: identify(s),
     },

@@ -1,5 +1,4 @@
-export * from './submission-types';
-export * from './envelope';
-export * from './decision-context';
-export * from './submission-processor';
-export * from './authorisation';
+// The one command path every connector uses (HTTP, publications, demo data; Kafka next).
+export { SubmissionProcessor, type SubmissionProcessorOptions } from './submission-processor';
+export type { LegacySources } from './record-identity';
+export { ChunkFailedError, notStored, type CheckedRecord, type IncomingRecord, type Principal, type RecordError, type RecordResult } from './submission-types';

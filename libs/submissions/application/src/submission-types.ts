@@ -1,3 +1,5 @@
+import type { EventKind, EventType, FactOf } from '@gpds/shared-contracts';
+
 /** Who is submitting: an API key's organisation and role. */
 export interface Principal {
   readonly keyId: string;
@@ -23,15 +25,14 @@ export interface RecordResult {
   readonly errors?: readonly RecordError[];
 }
 
-/** A record that passed the envelope and contract checks. */
-export interface CheckedRecord {
+/** A record that passed the envelope and contract checks: its data typed by its event type's contract. */
+export type CheckedRecord = { [T in EventType]: CheckedRecordOf<T> }[EventType];
+
+export interface CheckedRecordOf<T extends EventType> extends FactOf<T> {
   readonly index: number;
-  readonly type: string;
   readonly schemaVersion: number;
   readonly source: { readonly system: string; readonly recordId: string };
-  readonly occurredAt: string;
-  readonly data: Record<string, unknown>;
-  readonly kind: 'governance' | 'measurement' | 'organisation';
+  readonly kind: EventKind;
   readonly eventId: string;
 }
 

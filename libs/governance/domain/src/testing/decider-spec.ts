@@ -6,7 +6,7 @@ import {
   initialPracticeGovernanceState,
   type PracticeGovernanceCommand,
   type PracticeGovernanceEvent,
-} from '../practice-governance';
+} from '../practice/practice-stream';
 
 /** Given past events, when a command, then these events or this rejection (Emmett's DeciderSpecification shape). */
 export function givenPractice(context: DecisionContext, ...past: PracticeGovernanceEvent[]) {

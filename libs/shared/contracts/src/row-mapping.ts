@@ -1,0 +1,137 @@
+import type { EventData, EventType } from './event-catalogue';
+
+/**
+ * How an event becomes a row of an analytics table, declared as data: the table's columns in
+ * order and, for each column, where its value comes from. Written once per event type, next to
+ * the fact kind's decider; compiled once into a row function. Because each column names the
+ * field it reads, a test can tell which contract fields a mapping ignores: a field added to the
+ * protobuf contract fails that test until its mapping places it or says why it is not projected.
+ */
+
+export type Cell = string | number | null | readonly string[];
+export type Row = readonly Cell[];
+
+/** Every fact table ends with these: when it happened, when the platform learnt it, where it came from. */
+export const PROVENANCE_COLUMNS = ['occurred_at', 'recorded_at', 'event_position', 'event_id', 'source_system', 'source_record'] as const;
+
+/** A projected table: its name and the columns a mapping fills (provenance follows them). */
+export interface TableShape<Name extends string = string, Column extends string = string> {
+  readonly name: Name;
+  readonly columns: readonly Column[];
+  /** The columns as ClickHouse ingests them, provenance included. */
+  readonly allColumns: readonly string[];
+}
+
+export function defineTable<const Name extends string, const Column extends string>(name: Name, columns: readonly Column[]): TableShape<Name, Column> {
+  return { name, columns, allColumns: [...columns, ...PROVENANCE_COLUMNS] };
+}
+
+/** Open-ended dates: "since records begin" and "until further notice". */
+export const BEGINNING = '1970-01-01';
+export const OPEN_END = '2149-06-06';
+
+type Field<T extends EventType> = keyof EventData<T> & string;
+
+/** Where a column's value comes from, for the fields of event type T. */
+export type Source<T extends EventType> = SourceOf<Field<T>>;
+
+type SourceOf<F extends string> =
+  /** A text field, '' when absent. */
+  | { readonly text: F }
+  /** A date field, NULL when empty. */
+  | { readonly date: F }
+  /** A date field, `otherwise` when empty. */
+  | { readonly date: F; readonly otherwise: string }
+  /** A count (UInt64): a whole number >= 0, else handed on as a text ClickHouse refuses (never a silent 0). */
+  | { readonly count: F }
+  /** A finite number, else handed on as a text ClickHouse refuses. */
+  | { readonly number: F }
+  /** A list of codes. */
+  | { readonly list: F }
+  /** The day the fact happened (occurredAt's date). */
+  | { readonly occurredOn: true }
+  /** The same value for every event of the type (NULL included). */
+  | { readonly constant: string | null };
+
+export interface RowMappingSpec<T extends EventType, Name extends string, Column extends string> {
+  readonly type: T;
+  readonly table: TableShape<Name, Column>;
+  readonly columns: { readonly [C in Column]: Source<T> };
+  /** Contract fields the table does not hold, each with the reason. */
+  readonly notProjected?: { readonly [F in Field<T>]?: string };
+}
+
+export interface RowMapping<T extends EventType = EventType, Name extends string = string> {
+  readonly type: T;
+  readonly table: TableShape<Name>;
+  /** The data fields its columns read. */
+  readonly fieldsRead: ReadonlySet<string>;
+  readonly notProjected: Readonly<Record<string, string>>;
+  /** Each column's source, in column order (for docs and tests). */
+  readonly sources: ReadonlyArray<readonly [column: string, source: Source<T>]>;
+  /** The row's cells before provenance. */
+  row(data: EventData<T>, occurredAt: string): Cell[];
+}
+
+/** Compiles a mapping: one closure per column, so projecting an event is a loop, not a lookup. */
+export function rowMapping<T extends EventType, const Name extends string, Column extends string>(spec: RowMappingSpec<T, Name, Column>): RowMapping<T, Name> {
+  const sources = spec.table.columns.map((column) => [column, spec.columns[column]] as const);
+  const cells = sources.map(([, source]) => cellOf(source));
+  const fieldsRead = new Set(sources.flatMap(([, s]) => fieldOf(s)));
+  return {
+    type: spec.type,
+    table: spec.table,
+    fieldsRead,
+    notProjected: { ...(spec.notProjected ?? {}) } as Record<string, string>,
+    sources,
+    row(data, occurredAt) {
+      const record = (data ?? {}) as Readonly<Record<string, unknown>>;
+      return cells.map((cell) => cell(record, occurredAt));
+    },
+  };
+}
+
+function fieldOf(source: SourceOf<string>): string[] {
+  if ('text' in source) return [source.text];
+  if ('date' in source) return [source.date];
+  if ('count' in source) return [source.count];
+  if ('number' in source) return [source.number];
+  if ('list' in source) return [source.list];
+  return [];
+}
+
+type CellOf = (data: Readonly<Record<string, unknown>>, occurredAt: string) => Cell;
+
+function cellOf(source: SourceOf<string>): CellOf {
+  if ('text' in source) return (d) => text(d[source.text]);
+  if ('date' in source) {
+    const otherwise = 'otherwise' in source ? source.otherwise : null;
+    return (d) => {
+      const value = d[source.date];
+      return typeof value === 'string' && value !== '' ? value : otherwise;
+    };
+  }
+  if ('count' in source) return (d) => count(d[source.count]);
+  if ('number' in source) return (d) => num(d[source.number]);
+  if ('list' in source) return (d) => (Array.isArray(d[source.list]) ? (d[source.list] as unknown[]).map(String) : []);
+  if ('occurredOn' in source) return (_, occurredAt) => occurredAt.slice(0, 10);
+  const value = source.constant;
+  return () => value;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
+/**
+ * A value ClickHouse cannot store is handed on as a text it refuses, so the row lands in
+ * projection_errors with its event: never a silent 0 or a wrapped count in a national total.
+ */
+function num(value: unknown): number | string {
+  return typeof value === 'number' && Number.isFinite(value) ? value : `not a number: ${String(value)}`;
+}
+
+/** A count (a UInt64 column): a whole number >= 0 within JavaScript's exact integers, else refused as above. */
+function count(value: unknown): number | string {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : `not a whole count: ${String(value)}`;
+}
