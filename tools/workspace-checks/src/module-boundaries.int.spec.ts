@@ -58,6 +58,18 @@ describe('module boundaries', () => {
     ]);
   });
 
+  it('rejects an import across scopes within one layer (the scope map, not the layers)', async () => {
+    const dataAccess = await lintAs('libs/access/api-keys/src/violation.ts', fixture('data-access-imports-other-scope.fixture.ts'));
+    expect(dataAccess.filter((m) => m.ruleId === rule).map((m) => m.message)).toEqual([
+      expect.stringMatching(/tagged with "scope:access" can only depend on libs tagged with "scope:access", "scope:event-store", "scope:shared"$/),
+    ]);
+    const feature = await lintAs('libs/analytics/http/src/violation.ts', fixture('feature-imports-other-scope.fixture.ts'));
+    expect(feature.filter((m) => m.ruleId === rule).map((m) => m.message)).toEqual([expect.stringMatching(/tagged with "scope:analytics" can only depend on libs tagged with/)]);
+    // The read side may follow the write side's events: analytics importing governance is allowed.
+    const allowed = await lintAs('libs/analytics/domain/src/allowed.ts', "import { GOVERNANCE_ROW_MAPPINGS } from '@gpds/governance';\n\nexport const mappings = GOVERNANCE_ROW_MAPPINGS;\n");
+    expect(allowed.filter((m) => m.ruleId === rule)).toEqual([]);
+  });
+
   it('rejects production code importing a testing library, and allows it in specs', async () => {
     const source = fixture('production-imports-testing.fixture.ts');
     const production = await lintAs('apps/platform/src/violation.ts', source);
