@@ -1,7 +1,7 @@
-export * from './analytics-client';
-export * from './migrations';
-export * from './schema';
-export * from './projector';
-export * from './rebuild';
-export * from './checksum';
-export * from './projection-service';
+export { type AnalyticsConnection, analyticsConnectionFromEnv, type AnalyticsStore, openAnalyticsStore, redactAnalyticsConnection } from './analytics-client';
+export { migrateAnalytics } from './migrations';
+export { BI_VIEWS, TABLES } from './names';
+export { type ProjectionLogger, ProjectionService, RebuildInProgressError } from './projection-service';
+export { insertRows, Projector } from './projector';
+export { type RebuildProgress, type RebuildReport } from './rebuild';
+export { biMigrations, tableMigrations } from './schema';

@@ -1,6 +1,10 @@
-import { TABLE_COLUMNS, projectEvent, type ProjectedTable, type RowsByTable } from '@gpds/analytics';
-import { START, compareCheckpoints, type Checkpoint, type CheckpointStore, type EventStore, type RecordedEvent, type StoreLock, type Subscription } from '@gpds/event-store';
+import { projectEvent, type RowsByTable } from '@gpds/analytics';
+import { START, type Checkpoint, type CheckpointStore, type EventStore, type RecordedEvent, type StoreLock, type Subscription } from '@gpds/event-store';
 import type { AnalyticsStore } from './analytics-client';
+import { RangeLedger, flat, type CheckpointRange } from './range-ledger';
+import { insertOrIsolate, type IsolationTarget } from './refused-rows';
+
+export { insertRows } from './refused-rows';
 
 export interface ProjectorOptions {
   readonly store: EventStore;
@@ -47,15 +51,6 @@ export interface ProjectorStatus {
   readonly lastError: string | null;
 }
 
-interface StateRow {
-  seq: number;
-  status: 'pending' | 'done';
-  from_tx: number;
-  from_pos: number;
-  to_tx: number;
-  to_pos: number;
-}
-
 const MAX_BACKOFF_MS = 5_000;
 
 /** Another projector is writing the same analytics database: two would write the same facts twice. */
@@ -84,11 +79,16 @@ export class ProjectorAlreadyRunningError extends Error {
  * ClickHouse's deduplication, also in the materialized views fed by it
  * (`deduplicate_blocks_in_dependent_materialized_views`), and what had not is written. The
  * checkpoint lives beside the data, so dropping or swapping the tables moves it with them.
+ *
+ * The range ledger (`projector_state`) is in range-ledger.ts; the isolation of rows ClickHouse
+ * refuses (`projection_errors`) in refused-rows.ts.
  */
 export class Projector {
   private readonly id: string;
   private readonly maxRows: number;
   private readonly maxDelayMs: number;
+  private readonly ledger: RangeLedger;
+  private readonly isolation: IsolationTarget;
   private subscription: Subscription | null = null;
   private lock: StoreLock | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -110,6 +110,15 @@ export class Projector {
     this.id = options.projectorId ?? 'clickhouse';
     this.maxRows = options.maxRows ?? 50_000;
     this.maxDelayMs = options.maxDelayMs ?? 1_000;
+    this.ledger = new RangeLedger(options.analytics, options.database, this.id);
+    this.isolation = {
+      analytics: options.analytics,
+      database: options.database,
+      refused: (error) => {
+        this.stats.refused++;
+        this.options.onError?.(error, 1);
+      },
+    };
   }
 
   /** Finishes a write a crash interrupted, then follows the store from the recorded position. */
@@ -246,9 +255,9 @@ export class Projector {
     this.writing = true;
     try {
       await this.retrying(async () => {
-        await this.writeState({ seq, status: 'pending', ...flat(range), events, rows: rowCount });
+        await this.ledger.writeState({ seq, status: 'pending', ...flat(range), events, rows: rowCount });
         await this.writeRows(range, rows);
-        await this.writeState({ seq, status: 'done', ...flat(range), events, rows: rowCount });
+        await this.ledger.writeState({ seq, status: 'done', ...flat(range), events, rows: rowCount });
       });
       this.durable = range.to;
     } finally {
@@ -262,84 +271,22 @@ export class Projector {
     this.options.onBatch?.({ seq, events, rows: rowCount, to: range.to, ms: Date.now() - started, replayed: false });
   }
 
-  private async writeRows(range: { from: Checkpoint; to: Checkpoint }, rows: RowsByTable): Promise<void> {
+  private async writeRows(range: CheckpointRange, rows: RowsByTable): Promise<void> {
     const token = `${range.from.transactionId}.${range.from.globalPosition}-${range.to.transactionId}.${range.to.globalPosition}`;
-    await Promise.all([...rows].map(([table, values]) => this.insertOrIsolate(table, values, `${token}:${table}`)));
-  }
-
-  /**
-   * Inserts rows; when ClickHouse refuses the data itself (not the connection), halves the rows
-   * until the refused ones stand alone, writes the others, and keeps each refused row in
-   * projection_errors with its event position and the reason: one bad row never holds up the
-   * rest, and nothing is dropped silently (the event stays in the store; a rebuild after a fix
-   * projects it). The halves' tokens derive from the range's, so a replay deduplicates alike.
-   */
-  private async insertOrIsolate(table: ProjectedTable, values: unknown[], token: string): Promise<void> {
-    try {
-      await insertRows(this.options.analytics, this.options.database, table, values, token);
-    } catch (error) {
-      if (!isDataError(error)) throw error;
-      if (values.length > 1) {
-        const half = Math.ceil(values.length / 2);
-        await this.insertOrIsolate(table, values.slice(0, half), `${token}/a`);
-        await this.insertOrIsolate(table, values.slice(half), `${token}/b`);
-        return;
-      }
-      const row = values[0] as unknown[];
-      const position = Number(row[TABLE_COLUMNS[table].indexOf('event_position')] ?? 0);
-      await this.options.analytics.client.insert({
-        table: `${this.options.database}.projection_errors`,
-        values: [{ table_name: table, event_position: position, error_code: (error as { code?: string }).code ?? '', error: (error as Error).message.slice(0, 2_000), row: JSON.stringify(row) }],
-        format: 'JSONEachRow',
-      });
-      this.stats.refused++;
-      this.options.onError?.(new Error(`ClickHouse refused the ${table} row of event ${position}: ${(error as Error).message}`), 1);
-    }
-  }
-
-  private async writeState(row: Omit<StateRow, 'status'> & { status: StateRow['status']; events: number; rows: number }): Promise<void> {
-    await this.options.analytics.client.insert({
-      table: `${this.options.database}.projector_state`,
-      values: [{ projector: this.id, ...row }],
-      format: 'JSONEachRow',
-    });
+    await Promise.all([...rows].map(([table, values]) => insertOrIsolate(this.isolation, table, values, `${token}:${table}`)));
   }
 
   /** The last recorded range: done -> resume after it; pending -> write it again first. */
-  private async recover(): Promise<Checkpoint> {
-    const result = await this.options.analytics.client.query({
-      query: `SELECT seq, status, from_tx, from_pos, to_tx, to_pos FROM ${this.options.database}.projector_state
-              WHERE projector = {projector:String} ORDER BY seq DESC, status = 'done' DESC LIMIT 1`,
-      query_params: { projector: this.id },
-      format: 'JSONEachRow',
+  private recover(): Promise<Checkpoint> {
+    return this.ledger.recover({
+      store: this.options.store,
+      resume: (seq) => {
+        this.seq = seq;
+      },
+      writeRows: (range, rows) => this.writeRows(range, rows),
+      retrying: (work) => this.retrying(work),
+      replayed: (report) => this.options.onBatch?.({ ...report, replayed: true }),
     });
-    const [last] = await result.json<StateRow>();
-    if (!last) return START;
-    this.seq = Number(last.seq);
-    const from = { transactionId: Number(last.from_tx), globalPosition: Number(last.from_pos) };
-    const to = { transactionId: Number(last.to_tx), globalPosition: Number(last.to_pos) };
-    if (last.status === 'done') return to;
-    const started = Date.now();
-    const rows: RowsByTable = new Map();
-    let events = 0;
-    let rowCount = 0;
-    let after = from;
-    while (compareCheckpoints(after, to) < 0) {
-      const batch = await this.options.store.readAll({ after, limit: 10_000 });
-      for (const event of batch.events) {
-        if (compareCheckpoints({ transactionId: event.transactionId, globalPosition: event.globalPosition }, to) > 0) break;
-        rowCount += projectEvent(event, rows);
-        events++;
-      }
-      if (compareCheckpoints(batch.checkpoint, after) <= 0) break;
-      after = batch.checkpoint;
-    }
-    await this.retrying(async () => {
-      await this.writeRows({ from, to }, rows);
-      await this.writeState({ seq: this.seq, status: 'done', ...flat({ from, to }), events, rows: rowCount });
-    });
-    this.options.onBatch?.({ seq: this.seq, events, rows: rowCount, to, ms: Date.now() - started, replayed: true });
-    return to;
   }
 
   private async retrying(work: () => Promise<void>): Promise<void> {
@@ -359,25 +306,4 @@ export class Projector {
     this.stats.lastError = error instanceof Error ? error.message : String(error);
     this.options.onError?.(error, attempt);
   }
-}
-
-function flat(range: { from: Checkpoint; to: Checkpoint }): Pick<StateRow, 'from_tx' | 'from_pos' | 'to_tx' | 'to_pos'> {
-  return { from_tx: range.from.transactionId, from_pos: range.from.globalPosition, to_tx: range.to.transactionId, to_pos: range.to.globalPosition };
-}
-
-/** ClickHouse error codes that mean "this data", not "this connection" or "this server". */
-const DATA_ERROR_CODES = new Set(['6', '26', '27', '32', '38', '41', '53', '69', '70', '72', '117', '130', '131', '376', '691']);
-
-function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && DATA_ERROR_CODES.has(code);
-}
-
-/** One idempotent insert: the same token twice writes once (and feeds the materialized views once). */
-export async function insertRows(analytics: AnalyticsStore, database: string, table: ProjectedTable, values: readonly unknown[], token: string): Promise<void> {
-  await analytics.insertCompactRows(`${database}.${table}`, TABLE_COLUMNS[table], values, {
-    insert_deduplicate: 1,
-    insert_deduplication_token: token,
-    deduplicate_blocks_in_dependent_materialized_views: 1,
-  });
 }

@@ -1,5 +1,6 @@
 import { PROJECTED_TABLES } from '@gpds/analytics';
 import type { AnalyticsMigration } from './migrations';
+import { BI_VIEWS, DATABASES, MATERIALIZED_VIEWS, TABLES, type BiViewName } from './names';
 
 /**
  * The analytics schema. Base tables are written only by the projector (and rebuilt from the
@@ -21,13 +22,13 @@ const PROVENANCE = `
 const DEDUP = 'SETTINGS non_replicated_deduplication_window = 10000';
 
 /** Roll-up tables, fed by materialized views on the projected tables. */
-export const ROLLUP_TABLES = ['utilisation_monthly', 'carbon_monthly'] as const;
+export const ROLLUP_TABLES = [TABLES.utilisationMonthly, TABLES.carbonMonthly] as const;
 
 /**
  * The tables a rebuild builds afresh and swaps in with EXCHANGE TABLES (materialized views follow
  * by name): what the projector writes, the roll-ups, and the projector's own state.
  */
-export const SWAPPED_TABLES = [...PROJECTED_TABLES, ...ROLLUP_TABLES, 'projector_state', 'projection_errors'] as const;
+export const SWAPPED_TABLES = [...PROJECTED_TABLES, ...ROLLUP_TABLES, TABLES.projectorState, TABLES.projectionErrors] as const;
 
 /** Table migrations: applied to the live database and to every rebuild database alike. */
 export function tableMigrations(db: string): AnalyticsMigration[] {
@@ -36,62 +37,62 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
       version: 1,
       name: 'projected tables',
       statements: [
-        `CREATE TABLE IF NOT EXISTS ${db}.organisation_changes (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.organisationChanges} (
           code String, event_type LowCardinality(String), name String, level LowCardinality(String),
           effective_from Date, closed_on Nullable(Date), successor_code String, postcode String, ${PROVENANCE}
         ) ENGINE = MergeTree ORDER BY (code, event_position) ${DEDUP}`,
-        `CREATE TABLE IF NOT EXISTS ${db}.organisation_relationship_changes (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.organisationRelationshipChanges} (
           child_code String, relationship LowCardinality(String), parent_code String,
           effective_from Date, effective_to Nullable(Date), ${PROVENANCE}
         ) ENGINE = MergeTree ORDER BY (child_code, relationship, effective_from, event_position) ${DEDUP}`,
-        `CREATE TABLE IF NOT EXISTS ${db}.practice_agreements (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceAgreements} (
           practice_code String, agreement_id String, change LowCardinality(String), commissioner_code String,
           term_start Nullable(Date), term_end Nullable(Date), terminated_on Nullable(Date), reason String, ${PROVENANCE}
         ) ENGINE = MergeTree ORDER BY (practice_code, agreement_id, event_position) ${DEDUP}`,
-        `CREATE TABLE IF NOT EXISTS ${db}.practice_bcp_reviews (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceBcpReviews} (
           practice_code String, reviewed_by String, reviewed_on Date, outcome LowCardinality(String),
           covers Array(LowCardinality(String)), ${PROVENANCE}
         ) ENGINE = MergeTree ORDER BY (practice_code, reviewed_on, event_position) ${DEDUP}`,
-        `CREATE TABLE IF NOT EXISTS ${db}.practice_capabilities (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceCapabilities} (
           capability LowCardinality(String), practice_code String, change LowCardinality(String), changed_on Date,
           solution String, supplier LowCardinality(String), route LowCardinality(String), reason String, ${PROVENANCE}
         ) ENGINE = MergeTree ORDER BY (capability, practice_code, changed_on, event_position) ${DEDUP}`,
-        `CREATE TABLE IF NOT EXISTS ${db}.utilisation_samples (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.utilisationSamples} (
           capability LowCardinality(String), metric LowCardinality(String), period_start Date, period_end Date,
           organisation_code String, organisation_level LowCardinality(String), value Float64, supplier LowCardinality(String), ${PROVENANCE}
         ) ENGINE = MergeTree PARTITION BY toYear(period_start)
           ORDER BY (capability, metric, period_start, organisation_code, event_position) ${DEDUP}`,
-        `CREATE TABLE IF NOT EXISTS ${db}.utilisation_monthly (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.utilisationMonthly} (
           capability LowCardinality(String), metric LowCardinality(String), month Date,
           organisation_code String, organisation_level LowCardinality(String), value Float64, samples UInt64
         ) ENGINE = SummingMergeTree((value, samples)) PARTITION BY toYear(month)
           ORDER BY (capability, metric, month, organisation_code, organisation_level) ${DEDUP}`,
-        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.utilisation_monthly_mv TO ${db}.utilisation_monthly AS
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${MATERIALIZED_VIEWS.utilisationMonthly} TO ${db}.${TABLES.utilisationMonthly} AS
           SELECT capability, metric, toStartOfMonth(period_start) AS month, organisation_code, organisation_level,
                  sum(value) AS value, count() AS samples
-          FROM ${db}.utilisation_samples
+          FROM ${db}.${TABLES.utilisationSamples}
           GROUP BY capability, metric, month, organisation_code, organisation_level`,
-        `CREATE TABLE IF NOT EXISTS ${db}.carbon_metrics (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.carbonMetrics} (
           footprint LowCardinality(String), category LowCardinality(String), period_start Date, period_end Date,
           organisation_code String, organisation_level LowCardinality(String), kg_co2e Float64, method LowCardinality(String), ${PROVENANCE}
         ) ENGINE = MergeTree PARTITION BY toYear(period_start)
           ORDER BY (footprint, period_start, category, organisation_code, event_position) ${DEDUP}`,
-        `CREATE TABLE IF NOT EXISTS ${db}.carbon_monthly (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.carbonMonthly} (
           footprint LowCardinality(String), month Date, category LowCardinality(String),
           organisation_code String, organisation_level LowCardinality(String), kg_co2e Float64, metrics UInt64
         ) ENGINE = SummingMergeTree((kg_co2e, metrics)) PARTITION BY toYear(month)
           ORDER BY (footprint, month, category, organisation_code, organisation_level) ${DEDUP}`,
-        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.carbon_monthly_mv TO ${db}.carbon_monthly AS
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${MATERIALIZED_VIEWS.carbonMonthly} TO ${db}.${TABLES.carbonMonthly} AS
           SELECT footprint, toStartOfMonth(period_start) AS month, category, organisation_code, organisation_level,
                  sum(kg_co2e) AS kg_co2e, count() AS metrics
-          FROM ${db}.carbon_metrics
+          FROM ${db}.${TABLES.carbonMetrics}
           GROUP BY footprint, month, category, organisation_code, organisation_level`,
-        `CREATE TABLE IF NOT EXISTS ${db}.projector_state (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.projectorState} (
           projector LowCardinality(String), seq UInt64, status LowCardinality(String) COMMENT 'pending: rows being written; done: written',
           from_tx UInt64, from_pos UInt64, to_tx UInt64, to_pos UInt64, events UInt64, rows UInt64,
           written_at DateTime64(3, 'UTC') DEFAULT now64(3)
         ) ENGINE = MergeTree ORDER BY (projector, seq)`,
-        `CREATE TABLE IF NOT EXISTS ${db}.rebuild_swaps (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.rebuildSwaps} (
           swap_id String, step LowCardinality(String) COMMENT 'started (one row per table, with the rebuilt table uuid) or finished',
           table_name String, rebuilt_uuid UUID, at DateTime64(3, 'UTC') DEFAULT now64(3)
         ) ENGINE = MergeTree ORDER BY (swap_id, step, table_name)`,
@@ -101,7 +102,7 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
       version: 2,
       name: 'rows ClickHouse refused',
       statements: [
-        `CREATE TABLE IF NOT EXISTS ${db}.projection_errors (
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.projectionErrors} (
           table_name LowCardinality(String), event_position UInt64, error_code String, error String, row String,
           at DateTime64(3, 'UTC') DEFAULT now64(3)
         ) ENGINE = ReplacingMergeTree ORDER BY (table_name, event_position)`,
@@ -116,13 +117,13 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
       // no number of accepted samples (each at most a few billion) can overflow. A Float64 sum
       // went to infinity past 1.8e308 and lost whole units past 2^53.
       statements: [
-        `DROP VIEW IF EXISTS ${db}.utilisation_monthly_mv`,
-        `ALTER TABLE ${db}.utilisation_samples MODIFY COLUMN value UInt64 SETTINGS mutations_sync = 2`,
-        `ALTER TABLE ${db}.utilisation_monthly MODIFY COLUMN value UInt128 SETTINGS mutations_sync = 2`,
-        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.utilisation_monthly_mv TO ${db}.utilisation_monthly AS
+        `DROP VIEW IF EXISTS ${db}.${MATERIALIZED_VIEWS.utilisationMonthly}`,
+        `ALTER TABLE ${db}.${TABLES.utilisationSamples} MODIFY COLUMN value UInt64 SETTINGS mutations_sync = 2`,
+        `ALTER TABLE ${db}.${TABLES.utilisationMonthly} MODIFY COLUMN value UInt128 SETTINGS mutations_sync = 2`,
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${MATERIALIZED_VIEWS.utilisationMonthly} TO ${db}.${TABLES.utilisationMonthly} AS
           SELECT capability, metric, toStartOfMonth(period_start) AS month, organisation_code, organisation_level,
                  sum(toUInt128(value)) AS value, count() AS samples
-          FROM ${db}.utilisation_samples
+          FROM ${db}.${TABLES.utilisationSamples}
           GROUP BY capability, metric, month, organisation_code, organisation_level`,
       ],
     },
@@ -130,8 +131,8 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
 }
 
 /** `bi` views read the live database; they run as their definer, so a reader needs SELECT on `bi` only. */
-export function biMigrations(db: string, bi = 'bi'): AnalyticsMigration[] {
-  const view = (name: string, body: string): string =>
+export function biMigrations(db: string, bi: string = DATABASES.bi): AnalyticsMigration[] {
+  const view = (name: BiViewName, body: string): string =>
     `CREATE OR REPLACE VIEW ${bi}.${name} DEFINER = CURRENT_USER SQL SECURITY DEFINER AS ${body}`;
   return [
     {
@@ -140,7 +141,7 @@ export function biMigrations(db: string, bi = 'bi'): AnalyticsMigration[] {
       statements: [
         `CREATE DATABASE IF NOT EXISTS ${bi}`,
         view(
-          'organisations',
+          BI_VIEWS.organisations,
           `SELECT code,
              argMaxIf(name, event_position, event_type IN ('OrganisationRegistered', 'OrganisationRenamed')) AS name,
              anyIf(level, event_type = 'OrganisationRegistered') AS level,
@@ -148,10 +149,10 @@ export function biMigrations(db: string, bi = 'bi'): AnalyticsMigration[] {
              minIf(closed_on, event_type = 'OrganisationClosed') AS closed_on,
              argMaxIf(successor_code, event_position, event_type = 'OrganisationClosed') AS successor_code,
              anyIf(postcode, event_type = 'OrganisationRegistered') AS postcode
-           FROM ${db}.organisation_changes GROUP BY code`,
+           FROM ${db}.${TABLES.organisationChanges} GROUP BY code`,
         ),
         view(
-          'organisation_relationships',
+          BI_VIEWS.organisationRelationships,
           `SELECT r.child_code AS child_code, r.relationship AS relationship, r.parent_code AS parent_code, r.valid_from AS valid_from,
              least(ifNull(r.effective_to, toDate('2149-06-06')), r.next_from, ifNull(c.closed_on, toDate('2149-06-06'))) AS valid_to
            FROM (
@@ -159,16 +160,16 @@ export function biMigrations(db: string, bi = 'bi'): AnalyticsMigration[] {
                leadInFrame(effective_from, 1, toDate('2149-06-06')) OVER (
                  PARTITION BY child_code, relationship ORDER BY effective_from, event_position
                  ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_from
-             FROM ${db}.organisation_relationship_changes
+             FROM ${db}.${TABLES.organisationRelationshipChanges}
            ) AS r
            LEFT JOIN (SELECT code, minIf(closed_on, event_type = 'OrganisationClosed') AS closed_on
-                      FROM ${db}.organisation_changes GROUP BY code) AS c ON c.code = r.child_code
+                      FROM ${db}.${TABLES.organisationChanges} GROUP BY code) AS c ON c.code = r.child_code
            WHERE r.parent_code != '' AND r.valid_from < valid_to`,
         ),
         view(
-          'organisation_hierarchy',
+          BI_VIEWS.organisationHierarchy,
           `WITH
-             rel AS (SELECT child_code, relationship, parent_code FROM ${bi}.organisation_relationships
+             rel AS (SELECT child_code, relationship, parent_code FROM ${bi}.${BI_VIEWS.organisationRelationships}
                      WHERE valid_from <= {on_date:Date} AND {on_date:Date} < valid_to),
              c2i AS (SELECT child_code AS commissioner, any(parent_code) AS icb FROM rel WHERE relationship = 'PART_OF_ICB' GROUP BY child_code),
              i2r AS (SELECT child_code AS icb, any(parent_code) AS region FROM rel WHERE relationship = 'IN_REGION' GROUP BY child_code),
@@ -191,55 +192,55 @@ export function biMigrations(db: string, bi = 'bi'): AnalyticsMigration[] {
                UNION ALL
                SELECT icb, 'ICB', '', '', icb, region FROM i2r
                UNION ALL
-               SELECT code, 'REGION', '', '', '', code FROM ${bi}.organisations
+               SELECT code, 'REGION', '', '', '', code FROM ${bi}.${BI_VIEWS.organisations}
                WHERE level = 'REGION' AND opened_on <= {on_date:Date} AND (closed_on IS NULL OR {on_date:Date} < closed_on)
                UNION ALL
                SELECT 'ENG', 'NATIONAL', '', '', '', '')
            SELECT l.code AS code, l.level AS level, o.name AS name, l.pcn_code AS pcn_code, l.commissioner_code AS commissioner_code,
                   l.icb_code AS icb_code, l.region_code AS region_code, 'ENG' AS national_code
-           FROM lineage AS l LEFT JOIN ${bi}.organisations AS o ON o.code = l.code`,
+           FROM lineage AS l LEFT JOIN ${bi}.${BI_VIEWS.organisations} AS o ON o.code = l.code`,
         ),
         view(
-          'utilisation_samples',
+          BI_VIEWS.utilisationSamples,
           `SELECT capability, metric, period_start, period_end, toStartOfMonth(period_start) AS month, organisation_code, organisation_level,
                   value, supplier, occurred_at, recorded_at, event_position, event_id, source_system, source_record
-           FROM ${db}.utilisation_samples`,
+           FROM ${db}.${TABLES.utilisationSamples}`,
         ),
         view(
-          'utilisation_monthly',
+          BI_VIEWS.utilisationMonthly,
           `SELECT capability, metric, month, organisation_code, organisation_level, sum(value) AS value, sum(samples) AS samples
-           FROM ${db}.utilisation_monthly GROUP BY capability, metric, month, organisation_code, organisation_level`,
+           FROM ${db}.${TABLES.utilisationMonthly} GROUP BY capability, metric, month, organisation_code, organisation_level`,
         ),
         view(
-          'carbon_metrics',
+          BI_VIEWS.carbonMetrics,
           `SELECT footprint, category, period_start, period_end, toStartOfMonth(period_start) AS month, organisation_code, organisation_level,
                   kg_co2e, method, occurred_at, recorded_at, event_position, event_id, source_system, source_record
-           FROM ${db}.carbon_metrics`,
+           FROM ${db}.${TABLES.carbonMetrics}`,
         ),
         view(
-          'carbon_monthly',
+          BI_VIEWS.carbonMonthly,
           `SELECT footprint, month, category, organisation_code, organisation_level, sum(kg_co2e) AS kg_co2e, sum(metrics) AS metrics
-           FROM ${db}.carbon_monthly GROUP BY footprint, month, category, organisation_code, organisation_level`,
+           FROM ${db}.${TABLES.carbonMonthly} GROUP BY footprint, month, category, organisation_code, organisation_level`,
         ),
-        view('agreement_events', `SELECT * FROM ${db}.practice_agreements`),
-        view('agreements_at', agreementsSql(db, `WHERE a.recorded_at <= {known_at:DateTime64(3)}`, '{as_of:Date}')),
-        view('agreements', agreementsSql(db, '', 'today()')),
-        view('bcp_reviews', `SELECT * FROM ${db}.practice_bcp_reviews`),
-        view('bcp_latest_review_at', bcpLatestSql(db, `WHERE reviewed_on <= {as_of:Date} AND recorded_at <= {known_at:DateTime64(3)}`)),
-        view('bcp_latest_review', bcpLatestSql(db, '')),
-        view('capability_changes', `SELECT * FROM ${db}.practice_capabilities`),
-        view('capability_status_at', capabilityStatusSql(db, `WHERE changed_on <= {as_of:Date} AND recorded_at <= {known_at:DateTime64(3)}`)),
-        view('capability_status', capabilityStatusSql(db, '')),
+        view(BI_VIEWS.agreementEvents, `SELECT * FROM ${db}.${TABLES.practiceAgreements}`),
+        view(BI_VIEWS.agreementsAt, agreementsSql(db, `WHERE a.recorded_at <= {known_at:DateTime64(3)}`, '{as_of:Date}')),
+        view(BI_VIEWS.agreements, agreementsSql(db, '', 'today()')),
+        view(BI_VIEWS.bcpReviews, `SELECT * FROM ${db}.${TABLES.practiceBcpReviews}`),
+        view(BI_VIEWS.bcpLatestReviewAt, bcpLatestSql(db, `WHERE reviewed_on <= {as_of:Date} AND recorded_at <= {known_at:DateTime64(3)}`)),
+        view(BI_VIEWS.bcpLatestReview, bcpLatestSql(db, '')),
+        view(BI_VIEWS.capabilityChanges, `SELECT * FROM ${db}.${TABLES.practiceCapabilities}`),
+        view(BI_VIEWS.capabilityStatusAt, capabilityStatusSql(db, `WHERE changed_on <= {as_of:Date} AND recorded_at <= {known_at:DateTime64(3)}`)),
+        view(BI_VIEWS.capabilityStatus, capabilityStatusSql(db, '')),
         view(
-          'projection_errors',
-          `SELECT table_name, event_position, error_code, error, row, max(at) AS at FROM ${db}.projection_errors
+          BI_VIEWS.projectionErrors,
+          `SELECT table_name, event_position, error_code, error, row, max(at) AS at FROM ${db}.${TABLES.projectionErrors}
            GROUP BY table_name, event_position, error_code, error, row`,
         ),
         view(
-          'projection_status',
+          BI_VIEWS.projectionStatus,
           `SELECT projector, argMax(to_tx, seq) AS transaction_id, argMax(to_pos, seq) AS global_position,
                   sumIf(events, status = 'done') AS events_projected, max(written_at) AS last_batch_at
-           FROM ${db}.projector_state GROUP BY projector`,
+           FROM ${db}.${TABLES.projectorState} GROUP BY projector`,
         ),
       ],
     },
@@ -258,7 +259,7 @@ function agreementsSql(db: string, where: string, asOf: string): string {
               assumeNotNull(maxIf(a.term_end, a.change = 'SIGNED')) AS term_end,
               minIf(a.terminated_on, a.change = 'TERMINATED') AS terminated_on,
               max(a.recorded_at) AS recorded_at
-            FROM ${db}.practice_agreements AS a ${where}
+            FROM ${db}.${TABLES.practiceAgreements} AS a ${where}
             GROUP BY agreement_id HAVING countIf(a.change = 'SIGNED') > 0)`;
 }
 
@@ -266,7 +267,7 @@ function bcpLatestSql(db: string, where: string): string {
   return `SELECT practice_code, latest.1 AS reviewed_on, latest.2 AS outcome, latest.3 AS reviewed_by, latest.4 AS covers, latest.5 AS recorded_at
           FROM (SELECT practice_code,
                   argMax((reviewed_on, outcome, reviewed_by, covers, recorded_at), (reviewed_on, event_position)) AS latest
-                FROM ${db}.practice_bcp_reviews ${where} GROUP BY practice_code)`;
+                FROM ${db}.${TABLES.practiceBcpReviews} ${where} GROUP BY practice_code)`;
 }
 
 function capabilityStatusSql(db: string, where: string): string {
@@ -274,5 +275,5 @@ function capabilityStatusSql(db: string, where: string): string {
             latest.4 AS supplier, latest.5 AS route, latest.6 AS recorded_at
           FROM (SELECT capability, practice_code,
                   argMax((change, changed_on, solution, supplier, route, recorded_at), (changed_on, event_position)) AS latest
-                FROM ${db}.practice_capabilities ${where} GROUP BY capability, practice_code)`;
+                FROM ${db}.${TABLES.practiceCapabilities} ${where} GROUP BY capability, practice_code)`;
 }

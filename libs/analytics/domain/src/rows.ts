@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@gpds/event-store';
-import { GOVERNANCE_ROW_MAPPINGS } from '@gpds/governance';
-import { ORGANISATION_ROWS } from '@gpds/organisations';
+import { CARBON_METRICS, GOVERNANCE_ROW_MAPPINGS, PRACTICE_AGREEMENTS, PRACTICE_BCP_REVIEWS, PRACTICE_CAPABILITIES, UTILISATION_SAMPLES } from '@gpds/governance';
+import { ORGANISATION_CHANGES, ORGANISATION_RELATIONSHIP_CHANGES, ORGANISATION_ROWS } from '@gpds/organisations';
 import { BEGINNING, OPEN_END, storedFact, type Row, type RowMapping, type TableShape } from '@gpds/shared-contracts';
 
 /**
@@ -27,6 +27,17 @@ export type ProjectedTable = (typeof ORGANISATION_ROWS)[number]['table']['name']
 export const TABLE_COLUMNS: Readonly<Record<ProjectedTable, readonly string[]>> = Object.fromEntries(TABLES.map((t) => [t.name, t.allColumns])) as Record<ProjectedTable, readonly string[]>;
 
 export type { Row };
+
+/** The projected tables' shapes (name, columns), declared with their fact kinds' row mappings. */
+export const PROJECTED_TABLE_SHAPES = {
+  organisationChanges: ORGANISATION_CHANGES,
+  organisationRelationshipChanges: ORGANISATION_RELATIONSHIP_CHANGES,
+  practiceAgreements: PRACTICE_AGREEMENTS,
+  practiceBcpReviews: PRACTICE_BCP_REVIEWS,
+  practiceCapabilities: PRACTICE_CAPABILITIES,
+  utilisationSamples: UTILISATION_SAMPLES,
+  carbonMetrics: CARBON_METRICS,
+} as const satisfies Record<string, TableShape<ProjectedTable>>;
 export type RowsByTable = Map<ProjectedTable, Row[]>;
 
 export { BEGINNING, OPEN_END };

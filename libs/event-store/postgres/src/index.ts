@@ -1,8 +1,8 @@
-export * from './postgres-event-store';
-export * from './postgres-checkpoint-store';
-export * from './open-event-store';
-export * from './migrations/migrator';
 export { EVENT_STORE_MIGRATIONS } from './migrations/event-store-migrations';
-export * from './sql/sql-database';
 export { PgDatabase, type PgDatabaseOptions, quoteIdent } from './sql/pg-database';
 export { PGliteDatabase, type PGliteDatabaseOptions } from './sql/pglite-database';
+export { migrate, type Migration } from './migrations/migrator';
+export { type EventStoreConnection, type OpenedEventStore, openEventStore, type OpenEventStoreOptions } from './open-event-store';
+export { PostgresCheckpointStore } from './postgres-checkpoint-store';
+export { PostgresEventStore } from './postgres-event-store';
+export { type SqlDatabase, type SqlQueryable, sqlState } from './sql/sql-database';

@@ -1,28 +1,19 @@
 import {
   CatchUpSubscription,
-  EventIdConflictError,
   InvalidAppendError,
-  MAX_EVENT_BYTES,
   MAX_EVENTS_PER_APPEND,
   START,
   UpcasterRegistry,
   WrongExpectedVersionError,
-  assertValidEvent,
   compareCheckpoints,
   assertValidExpectedVersion,
   assertValidStreamId,
-  canonicalJson,
-  contentHashOf,
-  eventIdFromSource,
-  streamCategory,
   type AppendOptions,
   type AppendResult,
-  type AppendedEventStatus,
   type Checkpoint,
   type CheckpointStore,
   type EventStore,
   type EventToAppend,
-  type ExpectedVersion,
   type ReadAllBatch,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -33,33 +24,19 @@ import {
   type SubscriptionOptions,
   type SubscriptionSource,
 } from '@gpds/event-store';
+import { APPEND_CHANNEL, appendInTransaction, versionIn } from './append/append-transaction';
+import { prepareEvents } from './append/prepare-events';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
-import { sqlConstraint, sqlState, type SqlDatabase, type SqlQueryable } from './sql/sql-database';
+import { sqlConstraint, sqlState, type SqlDatabase } from './sql/sql-database';
 
-export const APPEND_CHANNEL = 'event_store_appended';
+export { APPEND_CHANNEL };
+
 const MAX_READ_BATCH = 10_000;
 const APPEND_ATTEMPTS = 3;
 
 export interface PostgresEventStoreOptions {
   readonly upcasters?: UpcasterRegistry;
   readonly checkpoints?: CheckpointStore;
-}
-
-interface PreparedEvent {
-  readonly eventId: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly data: string;
-  readonly metadata: string;
-  readonly occurredAt: string;
-  readonly hash: string;
-}
-
-interface PreparedAppend {
-  readonly streamId: string;
-  readonly expectedVersion: ExpectedVersion;
-  readonly unique: PreparedEvent[];
-  readonly statuses: string[];
 }
 
 interface EventRow {
@@ -78,9 +55,6 @@ interface EventRow {
 const EVENT_COLUMNS = `e.global_position, e.transaction_id::text AS transaction_id, e.event_id::text AS event_id,
   e.stream_id, e.stream_version, e.event_type, e.schema_version, e.data, e.metadata,
   to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at`;
-
-// Lone UTF-16 surrogates and NUL survive JSON.stringify as escapes that PostgreSQL's jsonb rejects.
-const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 
 /**
  * The event store on PostgreSQL: the same SQL on the server (`pg`) and embedded (PGlite).
@@ -120,7 +94,7 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
       seenStreams.add(streamId);
       if (!Array.isArray(events) || events.length === 0) throw new InvalidAppendError(`Nothing to append to '${streamId}': give at least one event`);
       total += events.length;
-      return { streamId, expectedVersion, ...this.prepare(streamId, events) };
+      return { streamId, expectedVersion, ...prepareEvents(streamId, events) };
     });
     if (total > MAX_EVENTS_PER_APPEND) throw new InvalidAppendError(`${total} events in one append: at most ${MAX_EVENTS_PER_APPEND}`);
     // New events are the common case, so an append does not look for its ids among the stored
@@ -132,7 +106,7 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
     for (let attempt = 1; ; attempt++) {
       const lookFirst = !optimistic || attempt > 1;
       try {
-        const { results, metStored } = await this.db.transaction((tx) => this.appendInTransaction(tx, prepared, lookFirst));
+        const { results, metStored } = await this.db.transaction((tx) => appendInTransaction(tx, prepared, lookFirst));
         this.expectStored = metStored;
         return results;
       } catch (error) {
@@ -152,194 +126,8 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
     return rows[0] ? this.toRecorded(rows[0]) : null;
   }
 
-  private prepare(streamId: string, events: readonly EventToAppend[]): { unique: PreparedEvent[]; statuses: string[] } {
-    const byId = new Map<string, PreparedEvent>();
-    const unique: PreparedEvent[] = [];
-    const ids: string[] = [];
-    events.forEach((event, index) => {
-      assertValidEvent(event, index);
-      const eventId = event.eventId ?? eventIdFromSource(event.metadata.source);
-      // Canonical text: hashed for idempotency and stored as it is (jsonb does not keep key order anyway).
-      const data = canonicalJson(event.data);
-      const m = event.metadata;
-      const metadata = JSON.stringify({
-        occurredAt: m.occurredAt,
-        source: { system: m.source.system, recordId: m.source.recordId, ...(m.source.owner !== undefined ? { owner: m.source.owner } : {}) },
-        actor: m.actor,
-        correlationId: m.correlationId,
-        causationId: m.causationId,
-      });
-      if (data.length + metadata.length > MAX_EVENT_BYTES) {
-        throw new InvalidAppendError(`event ${index}: ${data.length + metadata.length} bytes of JSON, at most ${MAX_EVENT_BYTES}`, index);
-      }
-      if (UNSTORABLE_ESCAPE.test(data) || UNSTORABLE_ESCAPE.test(metadata)) {
-        throw new InvalidAppendError(`event ${index}: text contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`, index);
-      }
-      const prepared: PreparedEvent = {
-        eventId,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data,
-        metadata,
-        occurredAt: new Date(m.occurredAt).toISOString(),
-        hash: contentHashOf(streamId, event, data),
-      };
-      const seen = byId.get(eventId);
-      if (seen) {
-        if (seen.hash !== prepared.hash) {
-          throw new EventIdConflictError(eventId, streamId, null, streamId, `appears twice in one append with different content (events ${ids.indexOf(eventId)} and ${index})`);
-        }
-      } else {
-        byId.set(eventId, prepared);
-        unique.push(prepared);
-      }
-      ids.push(eventId);
-    });
-    return { unique, statuses: ids };
-  }
-
-  private async appendInTransaction(
-    tx: SqlQueryable,
-    appends: readonly PreparedAppend[],
-    lookFirst: boolean,
-  ): Promise<{ results: AppendResult[]; metStored: boolean }> {
-    const stored = lookFirst
-      ? await tx.query<{ event_id: string; content_hash: string; stream_id: string; global_position: string | number }>(
-          `SELECT event_id::text AS event_id, content_hash, stream_id, global_position
-             FROM event_store.events WHERE event_id = ANY($1::uuid[])`,
-          [appends.flatMap((a) => a.unique.map((e) => e.eventId))],
-        )
-      : [];
-    const storedById = new Map(stored.map((row) => [row.event_id, row]));
-    const claimedIds = new Map<string, { hash: string; streamId: string }>();
-    const plans = appends.map((append) => {
-      const fresh: PreparedEvent[] = [];
-      for (const event of append.unique) {
-        const row = storedById.get(event.eventId);
-        const claimed = claimedIds.get(event.eventId);
-        if (row && row.content_hash !== event.hash) {
-          throw new EventIdConflictError(event.eventId, row.stream_id, Number(row.global_position), append.streamId);
-        }
-        if (claimed && claimed.hash !== event.hash) {
-          throw new EventIdConflictError(event.eventId, claimed.streamId, null, append.streamId, `is also given for stream '${claimed.streamId}' in the same append`);
-        }
-        if (!row) fresh.push(event);
-        claimedIds.set(event.eventId, { hash: event.hash, streamId: append.streamId });
-      }
-      const freshIds = new Set(fresh.map((e) => e.eventId));
-      const firstSeen = new Set<string>();
-      const perEvent = append.statuses.map((eventId) => {
-        const status: AppendedEventStatus = freshIds.has(eventId) && !firstSeen.has(eventId) ? 'appended' : 'duplicate';
-        firstSeen.add(eventId);
-        return { eventId, status };
-      });
-      return { append, fresh, perEvent, version: 0 };
-    });
-
-    // Versions: streams expecting 'any' in one statement, the others one by one (each checked).
-    const writing = plans.filter((p) => p.fresh.length > 0);
-    const anyVersion = writing.filter((p) => p.append.expectedVersion === 'any');
-    if (anyVersion.length > 0) {
-      const rows = await tx.query<{ stream_id: string; version: string | number }>(
-        `INSERT INTO event_store.streams (stream_id, category, version)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-         ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + EXCLUDED.version, updated_at = now()
-         RETURNING stream_id, version`,
-        [anyVersion.map((p) => p.append.streamId), anyVersion.map((p) => streamCategory(p.append.streamId)), anyVersion.map((p) => p.fresh.length)],
-      );
-      const versions = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
-      for (const p of anyVersion) p.version = versions.get(p.append.streamId)!;
-    }
-    for (const p of writing) {
-      if (p.append.expectedVersion !== 'any') p.version = await this.claimVersions(tx, p.append.streamId, p.fresh.length, p.append.expectedVersion);
-    }
-
-    const lastPositions = new Map<string, number>();
-    if (writing.length > 0) {
-      // One JSON document carries every event: PostgreSQL parses it once, and the already
-      // serialised data and metadata are spliced in as they are (no array-literal escaping).
-      let ord = 0;
-      const rows = writing
-        .flatMap((p) => {
-          const streamId = JSON.stringify(p.append.streamId);
-          const category = JSON.stringify(streamCategory(p.append.streamId));
-          const first = p.version - p.fresh.length;
-          return p.fresh.map(
-            (e, i) =>
-              `{"ord":${ord++},"event_id":"${e.eventId}","stream_id":${streamId},"category":${category},"stream_version":${first + i + 1},"event_type":"${e.type}",` +
-              `"schema_version":${e.schemaVersion},"data":${e.data},"metadata":${e.metadata},"occurred_at":"${e.occurredAt}","content_hash":"${e.hash}"}`,
-          );
-        })
-        .join(',');
-      const inserted = await tx.query<{ stream_id: string; last_position: string | number }>(
-        `WITH ins AS (
-           INSERT INTO event_store.events
-             (event_id, stream_id, stream_version, category, event_type, schema_version, data, metadata, occurred_at, content_hash)
-           SELECT r.event_id, r.stream_id, r.stream_version, r.category, r.event_type, r.schema_version, r.data, r.metadata, r.occurred_at, r.content_hash
-             FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, stream_id text, category text, stream_version bigint,
-                                                      event_type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz, content_hash text, ord bigint)
-            ORDER BY r.ord
-           RETURNING stream_id, global_position),
-         per_stream AS (SELECT stream_id, max(global_position) AS last_position FROM ins GROUP BY stream_id)
-         SELECT stream_id, last_position, pg_notify('${APPEND_CHANNEL}', (SELECT max(last_position) FROM per_stream)::text)
-           FROM per_stream`,
-        [`[${rows}]`],
-      );
-      for (const row of inserted) lastPositions.set(row.stream_id, Number(row.last_position));
-    }
-
-    const results: AppendResult[] = [];
-    for (const p of plans) {
-      if (p.fresh.length === 0) {
-        // An identical resubmission: nothing to write, whatever the stream's version is now.
-        results.push({ status: 'duplicate', streamId: p.append.streamId, nextExpectedVersion: await this.versionIn(tx, p.append.streamId), lastGlobalPosition: null, events: p.perEvent });
-      } else {
-        results.push({ status: 'appended', streamId: p.append.streamId, nextExpectedVersion: p.version, lastGlobalPosition: lastPositions.get(p.append.streamId) ?? null, events: p.perEvent });
-      }
-    }
-    return { results, metStored: stored.length > 0 };
-  }
-
-  /** Moves the stream's version on by `count` if it is what the writer expected; returns the new version. */
-  private async claimVersions(tx: SqlQueryable, streamId: string, count: number, expected: ExpectedVersion): Promise<number> {
-    let rows: Array<{ version: string | number }>;
-    if (expected === 'any') {
-      rows = await tx.query(
-        `INSERT INTO event_store.streams (stream_id, category, version) VALUES ($1, $2, $3)
-         ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + $3, updated_at = now()
-         RETURNING version`,
-        [streamId, streamCategory(streamId), count],
-      );
-    } else if (expected === 'no_stream' || expected === 0) {
-      rows = await tx.query(
-        `INSERT INTO event_store.streams (stream_id, category, version) VALUES ($1, $2, $3)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
-        [streamId, streamCategory(streamId), count],
-      );
-    } else if (expected === 'stream_exists') {
-      rows = await tx.query(
-        `UPDATE event_store.streams SET version = version + $2, updated_at = now() WHERE stream_id = $1 RETURNING version`,
-        [streamId, count],
-      );
-    } else {
-      rows = await tx.query(
-        `UPDATE event_store.streams SET version = version + $3, updated_at = now()
-          WHERE stream_id = $1 AND version = $2 RETURNING version`,
-        [streamId, expected, count],
-      );
-    }
-    const row = rows[0];
-    if (!row) throw new WrongExpectedVersionError(streamId, expected, await this.versionIn(tx, streamId));
-    return Number(row.version);
-  }
-
-  private async versionIn(q: SqlQueryable, streamId: string): Promise<number> {
-    const rows = await q.query<{ version: string | number }>('SELECT version FROM event_store.streams WHERE stream_id = $1', [streamId]);
-    return rows[0] ? Number(rows[0].version) : 0;
-  }
-
   streamVersion(streamId: string): Promise<number> {
-    return this.versionIn(this.db, streamId);
+    return versionIn(this.db, streamId);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

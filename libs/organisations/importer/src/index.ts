@@ -1,3 +1,3 @@
-export * from './directory-loader';
-export * from './mapping-file-importer';
-export * from './live-directory';
+export { loadDirectory } from './directory-loader';
+export { LiveDirectory } from './live-directory';
+export { importMappingFile, MappingImportError, type MappingImportReport } from './mapping-file-importer';

@@ -1,2 +1,2 @@
-export * from './platform-process';
-export * from './submission-answer';
+export { type PlatformProcess, runCli, runPlatformToExit, seededDataDir, startPlatform, startProcess } from './platform-process';
+export { type SubmissionAnswer } from './submission-answer';

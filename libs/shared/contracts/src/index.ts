@@ -30,7 +30,4 @@ export {
   type Source,
   type TableShape,
 } from './row-mapping';
-export * from './gen/gpds/submission/v1/submission_pb';
-export * from './gen/gpds/events/v1/organisation_pb';
-export * from './gen/gpds/events/v1/governance_pb';
-export * from './gen/gpds/events/v1/measurement_pb';
+export { type OrganisationLevelJson, type RelationshipKindJson } from './gen/gpds/events/v1/organisation_pb';

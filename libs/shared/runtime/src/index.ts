@@ -1,2 +1,2 @@
-export * from './data-dir-lock';
-export * from './shared-data';
+export { DataDirLock } from './data-dir-lock';
+export { odsMappingFiles, sharedDataDir } from './shared-data';

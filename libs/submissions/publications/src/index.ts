@@ -1,2 +1,2 @@
-export * from './publication-reader';
-export * from './publication-import';
+export { planPublication, type PublicationImportReport, sendPublication } from './publication-import';
+export { type Publication, PublicationFormatError, readPublication } from './publication-reader';

@@ -6,7 +6,8 @@ import { importMappingFile, loadDirectory } from '@gpds/organisations-importer';
 import type { OrganisationDirectory } from '@gpds/organisations';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import { SubmissionProcessor, type Principal } from '@gpds/submissions';
-import { PublicationFormatError, monthOf, normaliseHeader, planPublication, readPublication, sendPublication } from './index';
+import { planPublication, sendPublication } from './publication-import';
+import { PublicationFormatError, monthOf, normaliseHeader, readPublication } from './publication-reader';
 
 const data = sharedDataDir() ?? '/missing';
 const oc = join(data, 'publications', 'online-consultation-submissions_2025-12.xlsx');

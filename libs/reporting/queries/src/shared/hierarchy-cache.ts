@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { OPEN_END } from '@gpds/analytics';
+import { BI_VIEWS, TABLES } from '@gpds/analytics-clickhouse';
 import type { Level } from './arguments';
 
 export interface OrganisationEntry {
@@ -26,7 +28,6 @@ export interface HierarchyVersion {
   readonly organisations: ReadonlyMap<string, OrganisationEntry>;
 }
 
-const OPEN_END = '2149-06-06';
 /** Part of every version's name: a change to the tables a version consists of gives every version a new name. */
 const LAYOUT = 'periods+join/2';
 
@@ -100,8 +101,8 @@ export class HierarchyCache {
     if (this.checked && now - this.checked.at < (this.options.checkEveryMs ?? 1_000)) return this.checked.version;
     const { database: db } = this.options;
     const version = this.rows<{ state: string }>(
-      `SELECT concat(toString((SELECT (count(), max(event_position)) FROM ${db}.organisation_changes)), '/',
-                     toString((SELECT (count(), max(event_position)) FROM ${db}.organisation_relationship_changes))) AS state`,
+      `SELECT concat(toString((SELECT (count(), max(event_position)) FROM ${db}.${TABLES.organisationChanges})), '/',
+                     toString((SELECT (count(), max(event_position)) FROM ${db}.${TABLES.organisationRelationshipChanges}))) AS state`,
     ).then(([row]) => createHash('sha256').update(`${LAYOUT}/${row?.state ?? ''}`).digest('hex').slice(0, 16));
     this.checked = { at: now, version };
     version.catch(() => {
@@ -130,10 +131,10 @@ export class HierarchyCache {
         const dates = (
           await this.rows<{ d: string }>(
             `SELECT DISTINCT d FROM (
-               SELECT effective_from AS d FROM ${db}.organisation_relationship_changes
-               UNION ALL SELECT assumeNotNull(effective_to) FROM ${db}.organisation_relationship_changes WHERE effective_to IS NOT NULL
-               UNION ALL SELECT effective_from FROM ${db}.organisation_changes
-               UNION ALL SELECT assumeNotNull(closed_on) FROM ${db}.organisation_changes WHERE closed_on IS NOT NULL)
+               SELECT effective_from AS d FROM ${db}.${TABLES.organisationRelationshipChanges}
+               UNION ALL SELECT assumeNotNull(effective_to) FROM ${db}.${TABLES.organisationRelationshipChanges} WHERE effective_to IS NOT NULL
+               UNION ALL SELECT effective_from FROM ${db}.${TABLES.organisationChanges}
+               UNION ALL SELECT assumeNotNull(closed_on) FROM ${db}.${TABLES.organisationChanges} WHERE closed_on IS NOT NULL)
              WHERE d < {openEnd:Date} ORDER BY d`,
             { openEnd: OPEN_END },
           )
@@ -142,7 +143,7 @@ export class HierarchyCache {
           await this.command(
             `INSERT INTO ${scratch}
              SELECT {from:Date}, {to:Date}, code, level, name, pcn_code, commissioner_code, icb_code, region_code
-             FROM ${bi}.organisation_hierarchy(on_date = {from:Date})`,
+             FROM ${bi}.${BI_VIEWS.organisationHierarchy}(on_date = {from:Date})`,
             { from, to: dates[i + 1] ?? OPEN_END },
           );
           // Each period also as a Join-engine table: a roll-up joins it without building a hash table (ADR 0017).

@@ -1,3 +1,4 @@
+import { BEGINNING, OPEN_END } from '@gpds/analytics';
 import { CAPABILITIES, CARBON_FOOTPRINTS, METRICS } from '@gpds/shared-reference-data';
 
 /** The levels of the organisation hierarchy, lowest first. */
@@ -38,7 +39,7 @@ export function isoDate(argument: string, value: string): string {
   if (!match || !date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
     throw new QueryArgumentError(argument, `'${value}' is not a calendar date: write YYYY-MM-DD, e.g. 2025-12-01`);
   }
-  if (value < '1970-01-01' || value > '2149-06-06') throw new QueryArgumentError(argument, `'${value}' is outside 1970-01-01..2149-06-06`);
+  if (value < BEGINNING || value > OPEN_END) throw new QueryArgumentError(argument, `'${value}' is outside ${BEGINNING}..${OPEN_END}`);
   return value;
 }
 

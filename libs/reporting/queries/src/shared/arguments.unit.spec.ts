@@ -1,5 +1,4 @@
 import { QueryArgumentError, capabilityCode, dateRange, encodeCursor, instant, isoDate, metricCode, page } from './arguments';
-import { groupExpression, parentFilter, periodExpression, utilisationSql } from './rollup-sql';
 
 function refusal(run: () => unknown): QueryArgumentError {
   try {
@@ -38,29 +37,5 @@ describe('query arguments', () => {
     expect(refusal(() => page(1_001, null)).argument).toBe('first');
     expect(refusal(() => page(0, null)).argument).toBe('first');
     expect(refusal(() => page(10, 'bogus')).argument).toBe('after');
-  });
-});
-
-describe('roll-up SQL', () => {
-  it('groups each level by its ancestor column and keeps everything for England', () => {
-    expect(groupExpression('NATIONAL')).toBe("'ENG'");
-    expect(groupExpression('REGION')).toBe('h.region_code');
-    expect(groupExpression('PRACTICE')).toContain("h.level = 'PRACTICE'");
-    expect(parentFilter(null)).toBe('1');
-    expect(parentFilter('ICB')).toBe('h.icb_code = {parent:String}');
-  });
-
-  it('starts financial years on 1 April and weeks on Monday', () => {
-    expect(periodExpression('FINANCIAL_YEAR', 'month')).toBe('addMonths(toStartOfYear(addMonths(month, -3)), 3)');
-    expect(periodExpression('WEEK', 'period_start')).toBe('toMonday(period_start)');
-    expect(periodExpression(null, 'month')).toBe('{from:Date}');
-  });
-
-  it('reads the monthly roll-up unless knownAt or a day or week needs the samples, and never splices values', () => {
-    const base = { database: 'gpds', hierarchy: 'gpds_reporting.hierarchy_x', level: 'REGION' as const, parentLevel: null, granularity: 'MONTH' as const };
-    expect(utilisationSql({ ...base, knownAt: false })).toContain('FROM gpds.utilisation_monthly');
-    expect(utilisationSql({ ...base, knownAt: true })).toContain('recorded_at <= {knownAt:DateTime64(3)}');
-    expect(utilisationSql({ ...base, knownAt: false, granularity: 'WEEK' })).toContain('FROM gpds.utilisation_samples');
-    expect(utilisationSql({ ...base, knownAt: false })).not.toMatch(/'20\d\d-/);
   });
 });

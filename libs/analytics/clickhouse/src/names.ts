@@ -1,0 +1,75 @@
+import { PROJECTED_TABLE_SHAPES } from '@gpds/analytics';
+
+/**
+ * The names of the databases, tables and views the analytics schema creates (schema.ts, and the
+ * migration ledger of migrations.ts), for the DDL and for every query that reads them. Renaming
+ * one here renames it in new SQL only: applied migrations are versioned by their text, so a
+ * rename needs a new migration as well.
+ */
+
+/** The default database names: the live projected tables, and the views analysts and BI tools read. */
+export const DATABASES = {
+  live: 'gpds',
+  bi: 'bi',
+} as const;
+
+/**
+ * Tables in the live database (and in every rebuild database alike). The first seven are the
+ * base tables the projector writes, one per kind of fact, named where their row mappings
+ * are declared (each fact kind's `<kind>.rows.ts`); the rest are kept by materialized views,
+ * the projector, the rebuild and the migrations.
+ */
+export const TABLES = {
+  organisationChanges: PROJECTED_TABLE_SHAPES.organisationChanges.name,
+  organisationRelationshipChanges: PROJECTED_TABLE_SHAPES.organisationRelationshipChanges.name,
+  practiceAgreements: PROJECTED_TABLE_SHAPES.practiceAgreements.name,
+  practiceBcpReviews: PROJECTED_TABLE_SHAPES.practiceBcpReviews.name,
+  practiceCapabilities: PROJECTED_TABLE_SHAPES.practiceCapabilities.name,
+  utilisationSamples: PROJECTED_TABLE_SHAPES.utilisationSamples.name,
+  carbonMetrics: PROJECTED_TABLE_SHAPES.carbonMetrics.name,
+  /** Roll-up, fed by MATERIALIZED_VIEWS.utilisationMonthly. */
+  utilisationMonthly: 'utilisation_monthly',
+  /** Roll-up, fed by MATERIALIZED_VIEWS.carbonMonthly. */
+  carbonMonthly: 'carbon_monthly',
+  /** The projector's range ledger. */
+  projectorState: 'projector_state',
+  /** Rows ClickHouse refused, with their event. */
+  projectionErrors: 'projection_errors',
+  /** The steps of a rebuild's swap. */
+  rebuildSwaps: 'rebuild_swaps',
+  /** The applied migrations (created by migrateAnalytics). */
+  schemaMigrations: 'schema_migrations',
+} as const;
+
+/** Materialized views in the live database, each feeding a roll-up table. */
+export const MATERIALIZED_VIEWS = {
+  utilisationMonthly: 'utilisation_monthly_mv',
+  carbonMonthly: 'carbon_monthly_mv',
+} as const;
+
+/** Views in the `bi` database. Names ending in `_at` are parameterised views (as_of, known_at). */
+export const BI_VIEWS = {
+  organisations: 'organisations',
+  organisationRelationships: 'organisation_relationships',
+  /** Parameterised: on_date. */
+  organisationHierarchy: 'organisation_hierarchy',
+  utilisationSamples: 'utilisation_samples',
+  utilisationMonthly: 'utilisation_monthly',
+  carbonMetrics: 'carbon_metrics',
+  carbonMonthly: 'carbon_monthly',
+  agreementEvents: 'agreement_events',
+  agreementsAt: 'agreements_at',
+  agreements: 'agreements',
+  bcpReviews: 'bcp_reviews',
+  bcpLatestReviewAt: 'bcp_latest_review_at',
+  bcpLatestReview: 'bcp_latest_review',
+  capabilityChanges: 'capability_changes',
+  capabilityStatusAt: 'capability_status_at',
+  capabilityStatus: 'capability_status',
+  projectionErrors: 'projection_errors',
+  projectionStatus: 'projection_status',
+} as const;
+
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+export type MaterializedViewName = (typeof MATERIALIZED_VIEWS)[keyof typeof MATERIALIZED_VIEWS];
+export type BiViewName = (typeof BI_VIEWS)[keyof typeof BI_VIEWS];
