@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { MappingImportError, importMappingFile, loadDirectory, type MappingImportReport } from '@gpds/organisations-importer';
 import { loadLegacySourceOwners, migrateApiKeys } from '@gpds/access-api-keys';
@@ -8,6 +6,7 @@ import { PublicationFormatError, planPublication, readPublication, sendPublicati
 import type { RebuildProgress, RebuildReport } from '@gpds/analytics-clickhouse';
 import { EventStoreUnavailableError, openPlatformEventStore, openPlatformProjections } from '@gpds/platform-bootstrap';
 import { ConfigError, readPlatformConfig } from '@gpds/shared-config';
+import { CliError, platformClient, platformOptions, refused, remoteOrLocal, type PlatformClient, type PlatformOptions, type PlatformRequest } from './platform-client';
 
 /**
  * The operators' command line: `npm run cli -- <command>`. Works on the embedded stores under
@@ -48,72 +47,77 @@ function progress(text: string, last: boolean): void {
   else process.stderr.write(`${text}\n`);
 }
 
-program
-  .command('import-publication')
-  .description('import a national publication (online consultation Table 2, cloud telephony Table 3, any month) as utilisation samples')
-  .argument('<file>', 'the published xlsx, e.g. ../shared/data/publications/cloud-based-telephony_2025-12.xlsx')
-  .option('--url <url>', 'a running platform (default http://127.0.0.1:$PORT); when none answers, the import runs on the stopped embedded platform')
-  .option('--key <key>', 'an admin key for the running platform (default: $DATA_DIR/admin.key)')
+platformOptions(
+  program
+    .command('import-publication')
+    .description('import a national publication (online consultation Table 2, cloud telephony Table 3, any month) as utilisation samples')
+    .argument('<file>', 'the published xlsx, e.g. ../shared/data/publications/cloud-based-telephony_2025-12.xlsx'),
+  'a running platform (default http://127.0.0.1:$PORT); when none answers, the import runs on the stopped embedded platform',
+  'an admin key for the running platform (default: $DATA_DIR/admin.key)',
+)
   .option('--json', 'print the report as JSON')
-  .action(async (file: string, options: { url?: string; key?: string; json?: boolean }) => {
-    const config = readPlatformConfig(process.env);
+  .action(async (file: string, options: PlatformOptions & { json?: boolean }) => {
+    const { config, client } = platformClient(options);
     const publication = await readPublication(file);
     const plan = planPublication(publication);
     process.stderr.write(`${publication.file}: ${publication.kind} ${publication.month.slice(0, 7)}, ${publication.rows.length} rows, ${plan.records.length} samples\n`);
     const onProgress = (done: number, total: number): void => progress(`${publication.file}: ${done}/${total} samples sent`, done === total);
-    const url = options.url ?? `http://127.0.0.1:${config.port}`;
-    let report: PublicationImportReport;
-    if (await reachable(url)) {
-      const key = options.key ?? readAdminKey(config.dataDir);
-      process.stderr.write(`sending to the running platform at ${url}\n`);
-      report = await sendPublication(publication, plan, (records) => postRecords(url, key, records), onProgress);
-    } else {
-      if (options.url) throw new CliError(`no platform answers at ${options.url}`);
-      process.stderr.write(`no platform answers at ${url}: importing into the stopped platform's store\n`);
-      const eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
-      try {
-        const { directory } = await loadDirectory(eventStore.opened.store);
-        const processor = new SubmissionProcessor({ store: eventStore.opened.store, directory: () => directory, legacySources: await loadLegacySourceOwners(eventStore.opened.store.db) });
-        const principal = { keyId: 'cli-import-publication', organisation: 'ENG', role: 'admin' as const };
-        report = await sendPublication(publication, plan, (records) => processor.process(records.map((value, index) => ({ index, value })), principal, `import-${publication.file}`), onProgress);
-      } finally {
-        await eventStore.close();
-      }
-    }
+    const report: PublicationImportReport = await remoteOrLocal(client, {
+      expected: 'platform',
+      remote: {
+        says: `sending to the running platform at ${client.url}`,
+        run: (remote) => sendPublication(publication, plan, (records) => postRecords(remote, records), onProgress),
+      },
+      local: {
+        says: "importing into the stopped platform's store",
+        async run() {
+          const eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
+          try {
+            const { directory } = await loadDirectory(eventStore.opened.store);
+            const processor = new SubmissionProcessor({ store: eventStore.opened.store, directory: () => directory, legacySources: await loadLegacySourceOwners(eventStore.opened.store.db) });
+            const principal = { keyId: 'cli-import-publication', organisation: 'ENG', role: 'admin' as const };
+            return await sendPublication(publication, plan, (records) => processor.process(records.map((value, index) => ({ index, value })), principal, `import-${publication.file}`), onProgress);
+          } finally {
+            await eventStore.close();
+          }
+        },
+      },
+    });
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : describePublication(report));
   });
 
-program
-  .command('rebuild-projections')
-  .description('rebuild every ClickHouse projection from the event store into fresh tables while the old ones serve, then swap them in')
-  .option('--url <url>', 'a running platform or projector (default http://127.0.0.1:$PORT); when none answers, the rebuild runs here on the stopped stores')
-  .option('--key <key>', 'an admin key for the running process (default: $DATA_DIR/admin.key)')
+platformOptions(
+  program
+    .command('rebuild-projections')
+    .description('rebuild every ClickHouse projection from the event store into fresh tables while the old ones serve, then swap them in'),
+  'a running platform or projector (default http://127.0.0.1:$PORT); when none answers, the rebuild runs here on the stopped stores',
+  'an admin key for the running process (default: $DATA_DIR/admin.key)',
+)
   .option('--json', 'print the report as JSON')
-  .action(async (options: { url?: string; key?: string; json?: boolean }) => {
-    const config = readPlatformConfig(process.env);
-    const url = options.url ?? `http://127.0.0.1:${config.port}`;
-    let report: RebuildReport;
-    if (await reachable(url)) {
+  .action(async (options: PlatformOptions & { json?: boolean }) => {
+    const { config, client } = platformClient(options);
+    const report: RebuildReport = await remoteOrLocal(client, {
+      expected: 'platform or projector',
       // The running process owns the live projector: it must pause it for the swap, so it runs the rebuild.
-      const key = options.key ?? readAdminKey(config.dataDir);
-      process.stderr.write(`asking the running process at ${url} to rebuild\n`);
-      report = await remoteRebuild(url, key);
-    } else {
-      if (options.url) throw new CliError(`no platform or projector answers at ${options.url}`);
-      process.stderr.write(`no platform answers at ${url}: rebuilding on the stopped stores\n`);
-      const eventStore = await openPlatformEventStore(config);
-      try {
-        const projections = await openPlatformProjections(config.dataDir, eventStore.opened.store, { start: false });
-        try {
-          await projections.service.migrate();
-          report = await projections.service.rebuild(showRebuild);
-        } finally {
-          await projections.close();
-        }
-      } finally {
-        await eventStore.close();
-      }
-    }
+      remote: { says: `asking the running process at ${client.url} to rebuild`, run: remoteRebuild },
+      local: {
+        says: 'rebuilding on the stopped stores',
+        async run() {
+          const eventStore = await openPlatformEventStore(config);
+          try {
+            const projections = await openPlatformProjections(config, eventStore.opened.store, { start: false });
+            try {
+              await projections.service.migrate();
+              return await projections.service.rebuild(showRebuild);
+            } finally {
+              await projections.close();
+            }
+          } finally {
+            await eventStore.close();
+          }
+        },
+      },
+    });
     process.stdout.write(
       options.json
         ? `${JSON.stringify(report, null, 2)}\n`
@@ -126,12 +130,9 @@ function showRebuild(p: RebuildProgress): void {
   progress(`rebuild ${p.phase}: ${p.events} events, ${p.eventsPerSecond} events/s, position ${p.position.globalPosition} of ${p.target.globalPosition}${eta}`, p.phase === 'done');
 }
 
-async function remoteRebuild(url: string, key: string): Promise<RebuildReport> {
-  const response = await fetch(`${url}/v1/admin/projections/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
-  if (!response.ok || !response.body) {
-    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
-    throw new CliError(`the platform refused the rebuild (${response.status}): ${body.error?.message ?? 'no reason given'}`);
-  }
+async function remoteRebuild(client: PlatformClient): Promise<RebuildReport> {
+  const response = await client.request('/v1/admin/projections/rebuild', { method: 'POST' }, 'the rebuild');
+  if (!response.body) throw refused('the rebuild', response.status, {});
   let buffered = '';
   const decoder = new TextDecoder();
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -148,23 +149,10 @@ async function remoteRebuild(url: string, key: string): Promise<RebuildReport> {
   throw new CliError('the platform closed the connection before the rebuild finished: see its log, and run the command again (an interrupted rebuild carries on)');
 }
 
-async function reachable(url: string): Promise<boolean> {
-  try {
-    await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function postRecords(url: string, key: string, records: Array<Record<string, unknown>>): Promise<RecordResult[]> {
-  const response = await fetch(`${url}/v1/submissions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
-    body: records.map((r) => JSON.stringify(r)).join('\n'),
-  });
-  const body = (await response.json().catch(() => ({}))) as { results?: RecordResult[]; error?: { message?: string } };
-  if (!response.ok || !body.results) throw new CliError(`the platform refused the batch (${response.status}): ${body.error?.message ?? 'no reason given'}`);
+async function postRecords(client: PlatformClient, records: Array<Record<string, unknown>>): Promise<RecordResult[]> {
+  const response = await client.request('/v1/submissions', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: records.map((r) => JSON.stringify(r)).join('\n') }, 'the batch');
+  const body = (await response.json().catch(() => ({}))) as { results?: RecordResult[] };
+  if (!body.results) throw refused('the batch', response.status, body);
   return body.results;
 }
 
@@ -190,23 +178,11 @@ function describePublication(r: PublicationImportReport): string {
 }
 
 const keys = program.command('keys').description('API keys (through the running platform)');
-const keyOptions = (command: Command): Command =>
-  command.option('--url <url>', 'the platform (default http://127.0.0.1:$PORT)').option('--key <key>', 'an admin key (default: the contents of $DATA_DIR/admin.key)');
+const keyOptions = (command: Command): Command => platformOptions(command, 'the platform (default http://127.0.0.1:$PORT)', 'an admin key (default: the contents of $DATA_DIR/admin.key)');
 
 /** Calls the running platform's admin key API; says what to do when it cannot be reached or refuses. */
-async function adminKeys(options: { url?: string; key?: string }, path: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
-  const config = readPlatformConfig(process.env);
-  const url = options.url ?? `http://127.0.0.1:${config.port}`;
-  const key = options.key ?? readAdminKey(config.dataDir);
-  let response: Response;
-  try {
-    response = await fetch(`${url}/v1/admin/keys${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
-  } catch (error) {
-    throw new CliError(`cannot reach the platform at ${url} (${(error as Error).message}): start it, or give --url`);
-  }
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown> & { error?: { message?: string } };
-  if (!response.ok) throw new CliError(`the platform refused (${response.status}): ${body.error?.message ?? 'no reason given'}`);
-  return body;
+function adminKeys(options: PlatformOptions, path: string, init: PlatformRequest = {}): Promise<Record<string, unknown>> {
+  return platformClient(options).client.json(`/v1/admin/keys${path}`, init, '');
 }
 
 keyOptions(
@@ -215,14 +191,14 @@ keyOptions(
     .description('create an API key bound to an organisation and a role; prints the key once')
     .requiredOption('--organisation <code>', 'organisation code, e.g. 16C (a commissioner) or ENG')
     .requiredOption('--role <role>', 'submitter, analyst or admin'),
-).action(async (options: { organisation: string; role: string; url?: string; key?: string }) => {
+).action(async (options: PlatformOptions & { organisation: string; role: string }) => {
   const body = await adminKeys(options, '', { method: 'POST', body: JSON.stringify({ organisation: options.organisation, role: options.role }) });
   if (typeof body['key'] !== 'string') throw new CliError('the platform answered without a key');
   process.stdout.write(`${body['key']}\n`);
 });
 
 keyOptions(keys.command('list').description('list the API keys (ids, organisations, roles, when made and revoked; never their secrets)').option('--json', 'print JSON')).action(
-  async (options: { url?: string; key?: string; json?: boolean }) => {
+  async (options: PlatformOptions & { json?: boolean }) => {
     const { keys: listed } = (await adminKeys(options, '')) as { keys: Array<{ keyId: string; organisation: string; role: string; createdAt: string; createdBy: string; revokedAt: string | null }> };
     if (options.json) {
       process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
@@ -233,24 +209,13 @@ keyOptions(keys.command('list').description('list the API keys (ids, organisatio
 );
 
 keyOptions(keys.command('revoke').description('revoke an API key by its id (the 16 characters after gpds_); other processes stop trusting it within 30 seconds').argument('<keyId>', 'the key id, or the whole key')).action(
-  async (given: string, options: { url?: string; key?: string }) => {
+  async (given: string, options: PlatformOptions) => {
     // A whole key names its id between the first two underscores.
     const keyId = /^gpds_([A-Za-z0-9]{16})_/.exec(given)?.[1] ?? given;
     await adminKeys(options, `/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
     process.stdout.write(`revoked ${keyId}\n`);
   },
 );
-
-class CliError extends Error {}
-
-function readAdminKey(dataDir: string): string {
-  const path = join(resolve(dataDir), 'admin.key');
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    throw new CliError(`no admin key at ${path}: give --key, or set DATA_DIR to the platform's data directory`);
-  }
-}
 
 function describe(r: MappingImportReport): string {
   const lines = [`${r.file}: snapshot ${r.snapshotDate} (${r.format}), ${r.practicesInFile} practices: ${r.outcome}`];

@@ -2,18 +2,19 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Registry } from 'prom-client';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
+import { AdminKeysModule } from '@gpds/access-http';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
-import { PROJECTIONS, ProjectionsModule } from '@gpds/analytics-http';
+import { ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import type { LiveDirectory } from '@gpds/organisations-importer';
+import { HealthModule, probeHealth, withTimeout, type HealthCheck, type HealthProbe } from '@gpds/platform-bootstrap';
 import type { PlatformConfig } from '@gpds/shared-config';
 import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
 import type { ReportingQueries } from '@gpds/reporting-queries';
 import type { SubmissionProcessor } from '@gpds/submissions';
 import { SubmissionsHttpModule } from '@gpds/submissions-http';
 import { EventStoreModule } from './event-store/event-store.module';
-import { HealthController, LIVE_DIRECTORY } from './health/health.controller';
-import { PLATFORM_INFO, type PlatformInfo } from './platform-info';
+import type { PlatformInfo } from './platform-info';
 
 export interface PlatformParts {
   readonly opened: OpenedEventStore;
@@ -44,21 +45,32 @@ export class AppModule {
           },
         }),
         EventStoreModule.forStore(parts.opened),
+        HealthModule.register({ checks: healthChecks(parts, info), about: () => ({ version: info.version, uptimeSeconds: Math.round(process.uptime()) }) }),
         ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys, registry: metrics })] : []),
         ...(parts.reporting ? [ReportingGraphqlModule.register({ queries: parts.reporting, keys: parts.keys, onInternalError: parts.onInternalError, metrics })] : []),
-        SubmissionsHttpModule.register({
-          processor: parts.processor,
-          keys: parts.keys,
-          limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 },
-          organisationLevel: (code) => parts.directory.current().organisation(code)?.level,
-        }),
-      ],
-      controllers: [HealthController],
-      providers: [
-        { provide: PLATFORM_INFO, useValue: info },
-        { provide: LIVE_DIRECTORY, useValue: parts.directory },
-        ...(parts.projections ? [] : [{ provide: PROJECTIONS, useValue: null }]),
+        SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
+        AdminKeysModule.register({ keys: parts.keys, organisationLevel: (code) => parts.directory.current().organisation(code)?.level }),
       ],
     };
   }
+}
+
+/** What the platform's /health checks: the event store, the organisation hierarchy, and the projector when it runs here. */
+function healthChecks(parts: PlatformParts, info: PlatformInfo): Record<string, HealthProbe> {
+  const projections = parts.projections;
+  return {
+    eventStore: probeHealth(() => parts.opened.store.head(), { timeoutMs: 2_000, details: { engine: info.eventStoreEngine }, up: (head) => ({ head }) }),
+    referenceData: () => referenceDataHealth(parts.directory),
+    ...(projections
+      ? { projections: () => withTimeout(projectionHealth(projections), 2_000).catch((error: unknown) => ({ status: 'down' as const, error: String(error) })) }
+      : {}),
+  };
+}
+
+/** Submissions are checked against the organisation hierarchy: without it every record would be refused. */
+function referenceDataHealth(directory: LiveDirectory): HealthCheck {
+  const practices = directory.current().all('PRACTICE').length;
+  return practices > 0
+    ? { status: 'up', organisations: directory.current().size, practices }
+    : { status: 'down', error: 'the organisation hierarchy is empty: import the ODS mapping files (npm run cli -- import-ods ...)' };
 }

@@ -15,7 +15,7 @@ import {
   listenOn,
   openPlatformEventStore,
   openPlatformProjections,
-  readConfigOrExit,
+  processLogAndConfig,
   stopOnSignals,
   type PlatformEventStore,
   type PlatformProjections,
@@ -30,8 +30,7 @@ import { AppModule } from './app.module';
  * DATA_DIR; with EVENT_STORE_URL the same code uses the PostgreSQL server.
  */
 async function main(): Promise<void> {
-  const boot = pino({ level: process.env['LOG_LEVEL'] ?? 'info', base: { component: 'platform' } });
-  const config = readConfigOrExit(boot);
+  const { log: boot, config } = processLogAndConfig('platform');
 
   boot.info(
     { eventStore: config.eventStoreUrl ? { engine: 'postgres', url: redactUrl(config.eventStoreUrl) } : { engine: 'pglite', dataDir: resolve(config.dataDir) } },
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
   let projections: PlatformProjections | null = null;
   if (config.projector) {
     try {
-      projections = await openPlatformProjections(config.dataDir, opened.store, {
+      projections = await openPlatformProjections(config, opened.store, {
         log: { info: (message, details) => projectionLog.info(details ?? {}, message), warn: (message, details) => projectionLog.warn(details ?? {}, message) },
       });
     } catch (error) {
@@ -82,7 +81,7 @@ async function main(): Promise<void> {
   }
   // The GraphQL API reads ClickHouse: the projector's, or with PROJECTOR=off a ClickHouse server (CLICKHOUSE_URL).
   let readOnlyAnalytics: AnalyticsStore | null = null;
-  if (!projections && process.env['CLICKHOUSE_URL']) readOnlyAnalytics = await connectAnalytics(config.dataDir, process.env);
+  if (!projections && config.clickhouseUrl) readOnlyAnalytics = await connectAnalytics(config);
   const analytics = projections?.analytics ?? readOnlyAnalytics;
   const reporting = analytics ? new ReportingQueries(analytics.client, { database: analyticsDatabase(analytics.connection), bi: 'bi' }) : null;
   if (!reporting) boot.info('no ClickHouse to read in this process (PROJECTOR=off on the embedded store): the GraphQL API is not served here');

@@ -1,5 +1,4 @@
-export const PLATFORM_INFO = Symbol('PLATFORM_INFO');
-
+/** What the platform's /health says about the process. */
 export interface PlatformInfo {
   readonly version: string;
   readonly eventStoreEngine: 'postgres' | 'pglite';

@@ -1,13 +1,21 @@
 import 'reflect-metadata';
-import { Controller, Get, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { Response } from 'express';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
-import { PROJECTIONS, ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
-import { listenOn, openPlatformEventStore, openPlatformProjections, readConfigOrExit, stopOnSignals, type PlatformEventStore, type PlatformProjections } from '@gpds/platform-bootstrap';
+import { ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
+import {
+  HealthModule,
+  listenOn,
+  openPlatformEventStore,
+  openPlatformProjections,
+  processLogAndConfig,
+  stopOnSignals,
+  type PlatformEventStore,
+  type PlatformProjections,
+} from '@gpds/platform-bootstrap';
 import { redactUrl, type PlatformConfig } from '@gpds/shared-config';
 
 /**
@@ -15,18 +23,6 @@ import { redactUrl, type PlatformConfig } from '@gpds/shared-config';
  * ClickHouse (CLICKHOUSE_URL), with /health, /metrics and the admin rebuild route on $PORT.
  * The all-in-one platform runs the same ProjectionService inside its own process.
  */
-@Controller('health')
-class ProjectorHealthController {
-  constructor(@Inject(PROJECTIONS) private readonly service: ProjectionService) {}
-
-  @Get()
-  async health(@Res() res: Response): Promise<void> {
-    const projections = await projectionHealth(this.service);
-    const ready = projections.status === 'up';
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'not-ready', live: true, ready, notReady: ready ? [] : ['projections'], checks: { projections } });
-  }
-}
-
 @Module({})
 class ProjectorModule {
   static compose(config: PlatformConfig, service: ProjectionService, keys: ApiKeyStore): DynamicModule {
@@ -41,21 +37,20 @@ class ProjectorModule {
           },
         }),
         ProjectionsModule.register({ service, keys }),
+        HealthModule.register({ checks: { projections: () => projectionHealth(service) } }),
       ],
-      controllers: [ProjectorHealthController],
     };
   }
 }
 
 async function main(): Promise<void> {
-  const log = pino({ level: process.env['LOG_LEVEL'] ?? 'info', base: { component: 'projector' } });
-  const config = readConfigOrExit(log);
+  const { log, config } = processLogAndConfig('projector');
   log.info({ eventStore: config.eventStoreUrl ? redactUrl(config.eventStoreUrl) : `embedded under ${config.dataDir}` }, 'opening the event store');
   let eventStore: PlatformEventStore;
   let projections: PlatformProjections;
   try {
     eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
-    projections = await openPlatformProjections(config.dataDir, eventStore.opened.store, {
+    projections = await openPlatformProjections(config, eventStore.opened.store, {
       log: { info: (message, details) => log.info(details ?? {}, message), warn: (message, details) => log.warn(details ?? {}, message) },
     });
   } catch (error) {

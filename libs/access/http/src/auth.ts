@@ -1,8 +1,9 @@
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpException, Inject, Injectable, SetMetadata, type Provider } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { ApiKeyStore, Role } from '@gpds/access-api-keys';
 import type { ApiKeyPrincipal as Principal } from '@gpds/access-api-keys';
+import { ApiKeyRefusal, authenticateApiKey } from './api-key-check';
 
 export const API_KEYS = Symbol('API_KEYS');
 const ROLES_KEY = 'gpds:roles';
@@ -18,7 +19,11 @@ export function httpError(status: number, code: string, message: string): HttpEx
   return new HttpException({ error: { code, message } }, status);
 }
 
-/** `Authorization: Bearer <api key>`: 401 without a valid key, 403 when its role may not call the route. */
+/**
+ * `Authorization: Bearer <api key>` on the handlers marked @Roles (authenticateApiKey): 401
+ * without a valid key, 403 when its role may not call the route, answered as
+ * `{"error": {"code", "message"}}`; the principal goes on the request.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -30,15 +35,17 @@ export class ApiKeyGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (!roles) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw httpError(HttpStatus.UNAUTHORIZED, 'NO_API_KEY', 'send an API key: Authorization: Bearer <key>');
-    const principal = await this.keys.verify(match[1]!);
-    if (!principal) throw httpError(HttpStatus.UNAUTHORIZED, 'INVALID_API_KEY', 'the API key is not valid (unknown, revoked or mistyped)');
-    if (!roles.includes(principal.role)) {
-      throw httpError(HttpStatus.FORBIDDEN, 'ROLE_NOT_ALLOWED', `the ${principal.role} role may not do this; it needs one of: ${roles.join(', ')}`);
+    try {
+      request.principal = await authenticateApiKey(this.keys, request.headers.authorization, roles);
+    } catch (error) {
+      if (error instanceof ApiKeyRefusal) throw httpError(error.status, error.code, error.message);
+      throw error;
     }
-    request.principal = principal;
     return true;
   }
+}
+
+/** What a module whose controllers use ApiKeyGuard provides: the key store, and the guard. */
+export function apiKeyProviders(keys: ApiKeyStore): Provider[] {
+  return [{ provide: API_KEYS, useValue: keys }, ApiKeyGuard];
 }

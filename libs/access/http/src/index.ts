@@ -1,1 +1,4 @@
+export * from './api-key-check';
 export * from './auth';
+export * from './admin-keys.controller';
+export * from './admin-keys.module';

@@ -4,3 +4,4 @@ export * from './admin-key';
 export * from './projections';
 export * from './process-lifecycle';
 export * from './demo-data';
+export * from './health';

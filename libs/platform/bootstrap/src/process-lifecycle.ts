@@ -1,3 +1,4 @@
+import pino, { type Logger } from 'pino';
 import { ConfigError, readPlatformConfig, type PlatformConfig } from '@gpds/shared-config';
 
 interface ProcessLog {
@@ -16,6 +17,17 @@ export function readConfigOrExit(log: ProcessLog, env: NodeJS.ProcessEnv = proce
     }
     throw error;
   }
+}
+
+/**
+ * A process's logger (pino, `component` in every line) and its configuration (readConfigOrExit):
+ * the logger logs at the configuration's LOG_LEVEL once it is read.
+ */
+export function processLogAndConfig(component: string, env: NodeJS.ProcessEnv = process.env): { log: Logger; config: PlatformConfig } {
+  const log = pino({ base: { component } });
+  const config = readConfigOrExit(log, env);
+  log.level = config.logLevel;
+  return { log, config };
 }
 
 /**

@@ -8,12 +8,22 @@ import {
   type AnalyticsStore,
   type ProjectionLogger,
 } from '@gpds/analytics-clickhouse';
+import type { PlatformConfig } from '@gpds/shared-config';
+
+/** Where the analytics store is, as the configuration says: DATA_DIR for chDB, or CLICKHOUSE_URL. */
+export type AnalyticsConfig = Pick<PlatformConfig, 'dataDir' | 'clickhouseUrl'>;
 
 export interface PlatformProjections {
   readonly analytics: AnalyticsStore;
   readonly service: ProjectionService;
   readonly connection: AnalyticsConnection;
   close(): Promise<void>;
+}
+
+/** The connection the configuration names: the ClickHouse server at CLICKHOUSE_URL, or chDB under DATA_DIR/analytics. */
+export function analyticsConnection(config: AnalyticsConfig): AnalyticsConnection {
+  // The URL was read and checked by the configuration; the analytics library turns it into a connection.
+  return analyticsConnectionFromEnv({ CLICKHOUSE_URL: config.clickhouseUrl ?? undefined }, config.dataDir);
 }
 
 /** The live analytics database: the one named in CLICKHOUSE_URL's path, else 'gpds'. */
@@ -26,11 +36,11 @@ export function analyticsDatabase(connection: AnalyticsConnection): string {
  * starts the projector: schema migrated, an interrupted swap finished, the store followed.
  */
 export async function openPlatformProjections(
-  dataDir: string,
+  config: AnalyticsConfig,
   store: EventStore,
-  options: { env?: Readonly<Record<string, string | undefined>>; log?: ProjectionLogger; start?: boolean } = {},
+  options: { log?: ProjectionLogger; start?: boolean } = {},
 ): Promise<PlatformProjections> {
-  const analytics = await connectAnalytics(dataDir, options.env ?? process.env);
+  const analytics = await connectAnalytics(config);
   const { connection } = analytics;
   const service = new ProjectionService({ store, analytics, database: analyticsDatabase(connection), log: options.log });
   if (options.start !== false) await service.start();
@@ -49,8 +59,8 @@ export async function openPlatformProjections(
  * Opens ClickHouse (chDB under DATA_DIR/analytics, or CLICKHOUSE_URL) and checks that it answers,
  * with a message that says what to do when it does not.
  */
-export async function connectAnalytics(dataDir: string, env: Readonly<Record<string, string | undefined>>): Promise<AnalyticsStore> {
-  const connection = analyticsConnectionFromEnv(env, dataDir);
+export async function connectAnalytics(config: AnalyticsConfig): Promise<AnalyticsStore> {
+  const connection = analyticsConnection(config);
   let analytics: AnalyticsStore | null = null;
   try {
     // chDB refuses a directory another process holds, when connecting or at the first query.

@@ -24,7 +24,8 @@ import {
 } from 'graphql';
 import { directiveEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { ApiKeyPrincipal, ApiKeyStore } from '@gpds/access-api-keys';
+import type { ApiKeyPrincipal, ApiKeyStore, Role } from '@gpds/access-api-keys';
+import { ApiKeyRefusal, authenticateApiKey } from '@gpds/access-http';
 import { QueryArgumentError, type ReportingQueries } from '@gpds/reporting-queries';
 import { OrganisationResolver, PracticeResolver, QueryResolver, REPORTING_QUERIES, UtilisationConnectionResolver } from './resolvers';
 import { DateScalar, DateTimeScalar } from './scalars';
@@ -65,16 +66,20 @@ function error(message: string, code: string, status: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status } } });
 }
 
-/** `Authorization: Bearer <key>` of an analyst or admin: 401 without a valid key, 403 for other roles. */
+/** The roles that may read the reporting API. */
+const READER_ROLES: readonly Role[] = ['analyst', 'admin'];
+
+/**
+ * `Authorization: Bearer <key>` of an analyst or admin, checked as on every route
+ * (authenticateApiKey): 401 UNAUTHENTICATED without a valid key, 403 FORBIDDEN for other roles.
+ */
 async function authenticate(keys: ApiKeyStore, header: string | undefined): Promise<ReportingContext> {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  if (!match) throw error('send an analyst or admin API key: Authorization: Bearer <key>', 'UNAUTHENTICATED', 401);
-  const principal = await keys.verify(match[1]!);
-  if (!principal) throw error('the API key is not valid (unknown, revoked or mistyped)', 'UNAUTHENTICATED', 401);
-  if (principal.role !== 'analyst' && principal.role !== 'admin') {
-    throw error(`the ${principal.role} role may not read the reporting API; it needs an analyst or admin key`, 'FORBIDDEN', 403);
+  try {
+    return { principal: await authenticateApiKey(keys, header, READER_ROLES) };
+  } catch (refusal) {
+    if (refusal instanceof ApiKeyRefusal) throw error(refusal.message, refusal.graphqlCode, refusal.status);
+    throw refusal;
   }
-  return { principal };
 }
 
 /**

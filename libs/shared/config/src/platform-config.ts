@@ -14,6 +14,11 @@ export interface PlatformConfig {
   readonly eventStoreUrl: string | null;
   /** Owner connection for migrations (EVENT_STORE_MIGRATION_URL), default EVENT_STORE_URL. */
   readonly eventStoreMigrationUrl: string | null;
+  /**
+   * ClickHouse server for the analytics store (CLICKHOUSE_URL, http(s)://user[:password]@host:8123[/database]);
+   * embedded chDB under DATA_DIR when absent.
+   */
+  readonly clickhouseUrl: string | null;
   /** Import the organisation reference data on start (REFERENCE_IMPORT, default on; 'off' skips it). */
   readonly referenceImport: boolean;
   /**
@@ -58,6 +63,7 @@ export function readPlatformConfig(env: Readonly<Record<string, string | undefin
     dataDir: nonEmpty(env['DATA_DIR']) ?? './data',
     eventStoreUrl: postgresUrl('EVENT_STORE_URL', env['EVENT_STORE_URL']),
     eventStoreMigrationUrl: postgresUrl('EVENT_STORE_MIGRATION_URL', env['EVENT_STORE_MIGRATION_URL']),
+    clickhouseUrl: clickhouseUrl('CLICKHOUSE_URL', env['CLICKHOUSE_URL']),
     referenceImport: onOff('REFERENCE_IMPORT', env['REFERENCE_IMPORT'], true),
     projector: onOff('PROJECTOR', env['PROJECTOR'], true),
     demoData: onOff('DEMO_DATA', env['DEMO_DATA'], true),
@@ -86,6 +92,21 @@ function postgresUrl(name: string, raw: string | undefined): string | null {
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new ConfigError(name, `has protocol '${url.protocol}': use postgres://user[:password]@host[:port]/database`);
+  }
+  return value;
+}
+
+function clickhouseUrl(name: string, raw: string | undefined): string | null {
+  const value = nonEmpty(raw);
+  if (value === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, 'is not a URL: use http://user[:password]@host:8123/database (or https://)');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `has protocol '${url.protocol}': use http://user[:password]@host:8123/database (or https://)`);
   }
   return value;
 }

@@ -8,6 +8,7 @@ describe('readPlatformConfig', () => {
       dataDir: './data',
       eventStoreUrl: null,
       eventStoreMigrationUrl: null,
+      clickhouseUrl: null,
       referenceImport: true,
       projector: true,
       demoData: true,
@@ -22,10 +23,19 @@ describe('readPlatformConfig', () => {
       HOST: '0.0.0.0',
       DATA_DIR: '/var/lib/gpds',
       EVENT_STORE_URL: 'postgres://gpds@db:5432/events',
+      CLICKHOUSE_URL: ' http://reader:s%40cret@ch.internal:8123/gpds ',
       LOG_LEVEL: 'DEBUG',
       DEMO_DATA: 'off',
     });
-    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/var/lib/gpds', eventStoreUrl: 'postgres://gpds@db:5432/events', logLevel: 'debug', demoData: false });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/gpds',
+      eventStoreUrl: 'postgres://gpds@db:5432/events',
+      clickhouseUrl: 'http://reader:s%40cret@ch.internal:8123/gpds',
+      logLevel: 'debug',
+      demoData: false,
+    });
   });
 
   it.each([
@@ -33,6 +43,9 @@ describe('readPlatformConfig', () => {
     [{ PORT: '70000' }, 'PORT', /from 0 to 65535/],
     [{ EVENT_STORE_URL: 'mysql://x@y/z' }, 'EVENT_STORE_URL', /has protocol 'mysql:'/],
     [{ EVENT_STORE_URL: 'not a url' }, 'EVENT_STORE_URL', /is not a URL/],
+    [{ CLICKHOUSE_URL: 'postgres://x@y/z' }, 'CLICKHOUSE_URL', /has protocol 'postgres:': use http:\/\//],
+    [{ CLICKHOUSE_URL: 'ch.internal:8123' }, 'CLICKHOUSE_URL', /has protocol 'ch.internal:'/],
+    [{ CLICKHOUSE_URL: 'not a url' }, 'CLICKHOUSE_URL', /is not a URL/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /'loud' is not a level/],
     [{ REFERENCE_IMPORT: 'maybe' }, 'REFERENCE_IMPORT', /'maybe' is not on or off/],
     [{ PROJECTOR: 'sometimes' }, 'PROJECTOR', /'sometimes' is not on or off/],

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpStatus, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { InvalidKeyRequestError, type ApiKeyStore } from '@gpds/access-api-keys';
-import { API_KEYS, ApiKeyGuard, Roles, type AuthenticatedRequest } from '@gpds/access-http';
+import { API_KEYS, ApiKeyGuard, Roles, type AuthenticatedRequest } from './auth';
 
 const MAX_ADMIN_BODY = 16 * 1024;
 const KEY_ID = /^[A-Za-z0-9]{16}$/;

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'access-http',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};

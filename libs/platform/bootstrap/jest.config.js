@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'platform-bootstrap',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};
