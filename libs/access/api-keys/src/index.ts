@@ -1,1 +1,1 @@
-export * from './api-keys';
+export { type ApiKeyPrincipal, ApiKeyStore, InvalidKeyRequestError, loadLegacySourceOwners, migrateApiKeys, type Role } from './api-keys';

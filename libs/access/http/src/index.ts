@@ -1,4 +1,3 @@
-export * from './api-key-check';
-export * from './auth';
-export * from './admin-keys.controller';
-export * from './admin-keys.module';
+export { AdminKeysModule } from './admin-keys.module';
+export { ApiKeyRefusal, authenticateApiKey } from './api-key-check';
+export { API_KEYS, ApiKeyGuard, apiKeyProviders, type AuthenticatedRequest, Roles } from './auth';

@@ -1,1 +1,1 @@
-export * from './projections.module';
+export { projectionHealth, ProjectionsModule } from './projections.module';

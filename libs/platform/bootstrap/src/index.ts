@@ -1,7 +1,8 @@
-export * from './open-platform-event-store';
-export * from './reference-import';
-export * from './admin-key';
-export * from './projections';
-export * from './process-lifecycle';
-export * from './demo-data';
-export * from './health';
+export { ensureAdminKey } from './admin-key';
+export { importDemoData } from './demo-data';
+export { type HealthCheck, type HealthProbe, probeHealth, withTimeout } from './health/health-checks';
+export { HealthModule } from './health/health.module';
+export { EventStoreUnavailableError, openPlatformEventStore, type PlatformEventStore } from './open-platform-event-store';
+export { listenOn, processLogAndConfig, stopOnSignals } from './process-lifecycle';
+export { analyticsDatabase, connectAnalytics, openPlatformProjections, type PlatformProjections } from './projections';
+export { importReferenceData } from './reference-import';

@@ -1,3 +1,1 @@
-export * from './reporting-graphql.module';
-export * from './resolvers';
-export * from './scalars';
+export { ReportingGraphqlModule } from './reporting-graphql.module';

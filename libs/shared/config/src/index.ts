@@ -1,1 +1,1 @@
-export * from './platform-config';
+export { ConfigError, type PlatformConfig, readPlatformConfig, redactUrl } from './platform-config';

@@ -1,6 +1,1 @@
-export * from './record-readers';
-export * from './submit-records.command';
-export * from './submissions.controller';
-export * from './openapi';
-export * from './submissions-http.module';
-export * from './result-spool';
+export { SubmissionsHttpModule } from './submissions-http.module';

@@ -1,2 +1,0 @@
-export * from './health-checks';
-export * from './health.module';
