@@ -3,6 +3,7 @@
 // matrix below says which layer may import which. Domain code may not import frameworks,
 // drivers or I/O modules at all.
 import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier/flat';
 import tseslint from 'typescript-eslint';
 
 const ioModules = [
@@ -56,6 +57,8 @@ export default [
   { ignores: ['**/node_modules', '**/dist', '**/tmp', '.tools', '.nx', '**/*.fixture.ts', 'data', 'libs/shared/contracts/src/gen'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
+  // Layout is Prettier's (.prettierrc.json, checked by the test run): no ESLint rule argues with it.
+  prettier,
   {
     files: ['**/*.ts'],
     rules: {

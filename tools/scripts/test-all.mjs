@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The README's test command: typecheck, lint (which enforces the module boundaries), then the
+// The README's test command: contracts, typecheck, format, lint (which enforces the module boundaries), then the
 // unit, integration and end-to-end tiers as Nx targets. Ends with one summary line
 // "tests: N passed, N failed" summed over every Jest run, and exits non-zero if anything failed.
 import { spawn } from 'node:child_process';
@@ -20,6 +20,8 @@ const env = {
 const steps = [
   ['contracts', [join(root, 'tools', 'scripts', 'check-contracts.mjs')]],
   ['typecheck', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.base.json', '--noEmit']],
+  // One format (Prettier, .prettierrc.json): `npm run format` rewrites, this only checks.
+  ['format', [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level=warn', '.']],
   // No Nx cache: a clean checkout must lint every file itself.
   ['lint', [nx, 'run-many', '-t', 'lint', '--outputStyle=static', '--skip-nx-cache']],
   ['unit tests', [nx, 'run-many', '-t', 'test-unit', '--outputStyle=static']],
