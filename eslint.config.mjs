@@ -6,10 +6,7 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier/flat';
 import tseslint from 'typescript-eslint';
 
-const ioModules = [
-  'pg', 'pg-*', '@electric-sql/*', '@nestjs/*', 'express', 'kafkajs', '@kurrent/*', '@clickhouse/*',
-  'chdb', 'pino', 'nestjs-pino',
-];
+const ioModules = ['pg', 'pg-*', '@electric-sql/*', '@nestjs/*', 'express', 'kafkajs', '@kurrent/*', '@clickhouse/*', 'chdb', 'pino', 'nestjs-pino'];
 const nodeIo = ['fs', 'fs/*', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'worker_threads', 'cluster', 'tls', 'dns'];
 
 const layers = {
@@ -30,8 +27,29 @@ const scopes = {
   'scope:analytics': ['scope:analytics', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:submissions': ['scope:submissions', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:reporting': ['scope:reporting', 'scope:analytics', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
-  'scope:platform': ['scope:platform', 'scope:reporting', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
-  'scope:tools': ['scope:tools', 'scope:platform', 'scope:reporting', 'scope:analytics', 'scope:access', 'scope:submissions', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:platform': [
+    'scope:platform',
+    'scope:reporting',
+    'scope:analytics',
+    'scope:access',
+    'scope:submissions',
+    'scope:governance',
+    'scope:organisations',
+    'scope:event-store',
+    'scope:shared',
+  ],
+  'scope:tools': [
+    'scope:tools',
+    'scope:platform',
+    'scope:reporting',
+    'scope:analytics',
+    'scope:access',
+    'scope:submissions',
+    'scope:governance',
+    'scope:organisations',
+    'scope:event-store',
+    'scope:shared',
+  ],
 };
 
 /** The matrix; specs may also use testing libraries (fixtures, harnesses), production code never. */

@@ -53,7 +53,10 @@ function run(args) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tally = (chunk) => {
-      for (const line of chunk.toString().replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
+      for (const line of chunk
+        .toString()
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .split('\n')) {
         const m = /^Tests:\s+(.*)$/.exec(line.trim());
         if (!m) continue;
         for (const part of m[1].split(',')) {

@@ -52,10 +52,16 @@ describe('the GraphQL API process (npm run api)', () => {
       const health = await fetch(`${api.url}/health`);
       expect(health.status).toBe(200);
       const client = new GraphQLClient(`${api.url}/graphql`, { headers: { authorization: `Bearer ${analystKey}` } });
-      const answer = await client.request<{ organisation: { name: string; children: { totalCount: number } } }>('{ organisation(code: "Y63") { name children { totalCount } } }');
+      const answer = await client.request<{ organisation: { name: string; children: { totalCount: number } } }>(
+        '{ organisation(code: "Y63") { name children { totalCount } } }',
+      );
       expect(answer.organisation.name).toBe('North East and Yorkshire');
       expect(answer.organisation.children.totalCount).toBeGreaterThan(0);
-      const anonymous = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ organisation(code: \\"ENG\\") { name } }"}' });
+      const anonymous = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ organisation(code: \\"ENG\\") { name } }"}',
+      });
       expect(anonymous.status).toBe(401);
     } finally {
       expect(await api.stop('SIGTERM')).toBe(0);

@@ -28,7 +28,13 @@ import { redactUrl, type PlatformConfig } from '@gpds/shared-config';
  */
 @Module({})
 class ApiModule {
-  static compose(config: PlatformConfig, stores: { analytics: AnalyticsStore; eventStore: EventStore }, reporting: ReportingQueries, keys: ApiKeyStore, onInternalError: (error: unknown) => void): DynamicModule {
+  static compose(
+    config: PlatformConfig,
+    stores: { analytics: AnalyticsStore; eventStore: EventStore },
+    reporting: ReportingQueries,
+    keys: ApiKeyStore,
+    onInternalError: (error: unknown) => void,
+  ): DynamicModule {
     return {
       module: ApiModule,
       imports: [
@@ -40,7 +46,9 @@ class ApiModule {
           },
         }),
         ReportingGraphqlModule.register({ queries: reporting, keys, onInternalError }),
-        HealthModule.register({ checks: { analytics: probeHealth(() => stores.analytics.version()), eventStore: probeHealth(() => stores.eventStore.head()) } }),
+        HealthModule.register({
+          checks: { analytics: probeHealth(() => stores.analytics.version()), eventStore: probeHealth(() => stores.eventStore.head()) },
+        }),
       ],
     };
   }
@@ -61,13 +69,18 @@ async function main(): Promise<void> {
   const reporting = new ReportingQueries(analytics.client, { database: analyticsDatabase(analytics.connection), bi: 'bi' });
   const keys = new ApiKeyStore(eventStore.opened.store.db);
   const app = await NestFactory.create(
-    ApiModule.compose(config, { analytics, eventStore: eventStore.opened.store }, reporting, keys, (error) => log.error({ err: error }, 'a GraphQL query failed inside the API')),
+    ApiModule.compose(config, { analytics, eventStore: eventStore.opened.store }, reporting, keys, (error) =>
+      log.error({ err: error }, 'a GraphQL query failed inside the API'),
+    ),
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const url = await listenOn(app, config);
-  log.info({ url, graphql: `${url}/graphql`, health: `${url}/health` }, `GraphQL API listening: ${url}/graphql (Apollo Sandbox in a browser), health at ${url}/health; Ctrl-C stops it`);
+  log.info(
+    { url, graphql: `${url}/graphql`, health: `${url}/health` },
+    `GraphQL API listening: ${url}/graphql (Apollo Sandbox in a browser), health at ${url}/health; Ctrl-C stops it`,
+  );
 
   stopOnSignals(log, async () => {
     await app.close(); // queries in flight finish first

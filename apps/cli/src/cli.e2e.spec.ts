@@ -43,7 +43,9 @@ describe('npm run cli -- import-ods', () => {
     const run = cli(['import-publication', join(publications, 'cloud-based-telephony_2025-12.xlsx')], { DATA_DIR: dataDir, PORT: '9' });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain("no platform answers at http://127.0.0.1:9: importing into the stopped platform's store");
-    expect(run.stdout).toContain('cloud-based-telephony_2025-12.xlsx: cloud-telephony 2025-12: 4849 rows, 29092 samples: 29092 accepted, 0 already stored, 0 rejected');
+    expect(run.stdout).toContain(
+      'cloud-based-telephony_2025-12.xlsx: cloud-telephony 2025-12: 4849 rows, 29092 samples: 29092 accepted, 0 already stored, 0 rejected',
+    );
     expect(run.stdout).toContain('totals read: INBOUND_CALLS 30063218');
     expect(run.stdout).toContain('1 row(s): unassigned practice with no PCN, sub-ICB location, ICB or region mapped: counted for England only');
     const again = cli(['import-publication', join(publications, 'cloud-based-telephony_2025-12.xlsx'), '--json'], { DATA_DIR: dataDir, PORT: '9' });

@@ -6,17 +6,23 @@ import { PublicationFormatError, planPublication, readPublication, sendPublicati
 import type { RebuildProgress, RebuildReport } from '@gpds/analytics-clickhouse';
 import { EventStoreUnavailableError, openPlatformEventStore, openPlatformProjections } from '@gpds/platform-bootstrap';
 import { ConfigError, readPlatformConfig } from '@gpds/shared-config';
-import { CliError, platformClient, platformOptions, refused, remoteOrLocal, type PlatformClient, type PlatformOptions, type PlatformRequest } from './platform-client';
+import {
+  CliError,
+  platformClient,
+  platformOptions,
+  refused,
+  remoteOrLocal,
+  type PlatformClient,
+  type PlatformOptions,
+  type PlatformRequest,
+} from './platform-client';
 
 /**
  * The operators' command line: `npm run cli -- <command>`. Works on the embedded stores under
  * DATA_DIR (the platform must be stopped: one process per data directory) or on the servers
  * named by EVENT_STORE_URL. Progress goes to stderr, results to stdout.
  */
-const program = new Command('gpds')
-  .description('GP digital services platform: operator commands')
-  .showHelpAfterError()
-  .exitOverride();
+const program = new Command('gpds').description('GP digital services platform: operator commands').showHelpAfterError().exitOverride();
 
 program
   .command('import-ods')
@@ -60,7 +66,9 @@ platformOptions(
     const { config, client } = platformClient(options);
     const publication = await readPublication(file);
     const plan = planPublication(publication);
-    process.stderr.write(`${publication.file}: ${publication.kind} ${publication.month.slice(0, 7)}, ${publication.rows.length} rows, ${plan.records.length} samples\n`);
+    process.stderr.write(
+      `${publication.file}: ${publication.kind} ${publication.month.slice(0, 7)}, ${publication.rows.length} rows, ${plan.records.length} samples\n`,
+    );
     const onProgress = (done: number, total: number): void => progress(`${publication.file}: ${done}/${total} samples sent`, done === total);
     const report: PublicationImportReport = await remoteOrLocal(client, {
       expected: 'platform',
@@ -74,9 +82,23 @@ platformOptions(
           const eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
           try {
             const { directory } = await loadDirectory(eventStore.opened.store);
-            const processor = new SubmissionProcessor({ store: eventStore.opened.store, directory: () => directory, legacySources: await loadLegacySourceOwners(eventStore.opened.store.db) });
+            const processor = new SubmissionProcessor({
+              store: eventStore.opened.store,
+              directory: () => directory,
+              legacySources: await loadLegacySourceOwners(eventStore.opened.store.db),
+            });
             const principal = { keyId: 'cli-import-publication', organisation: 'ENG', role: 'admin' as const };
-            return await sendPublication(publication, plan, (records) => processor.process(records.map((value, index) => ({ index, value })), principal, `import-${publication.file}`), onProgress);
+            return await sendPublication(
+              publication,
+              plan,
+              (records) =>
+                processor.process(
+                  records.map((value, index) => ({ index, value })),
+                  principal,
+                  `import-${publication.file}`,
+                ),
+              onProgress,
+            );
           } finally {
             await eventStore.close();
           }
@@ -127,7 +149,10 @@ platformOptions(
 
 function showRebuild(p: RebuildProgress): void {
   const eta = p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds} s`;
-  progress(`rebuild ${p.phase}: ${p.events} events, ${p.eventsPerSecond} events/s, position ${p.position.globalPosition} of ${p.target.globalPosition}${eta}`, p.phase === 'done');
+  progress(
+    `rebuild ${p.phase}: ${p.events} events, ${p.eventsPerSecond} events/s, position ${p.position.globalPosition} of ${p.target.globalPosition}${eta}`,
+    p.phase === 'done',
+  );
 }
 
 async function remoteRebuild(client: PlatformClient): Promise<RebuildReport> {
@@ -146,22 +171,33 @@ async function remoteRebuild(client: PlatformClient): Promise<RebuildReport> {
       if (line.done) return line.done;
     }
   }
-  throw new CliError('the platform closed the connection before the rebuild finished: see its log, and run the command again (an interrupted rebuild carries on)');
+  throw new CliError(
+    'the platform closed the connection before the rebuild finished: see its log, and run the command again (an interrupted rebuild carries on)',
+  );
 }
 
 async function postRecords(client: PlatformClient, records: Array<Record<string, unknown>>): Promise<RecordResult[]> {
-  const response = await client.request('/v1/submissions', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: records.map((r) => JSON.stringify(r)).join('\n') }, 'the batch');
+  const response = await client.request(
+    '/v1/submissions',
+    { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: records.map((r) => JSON.stringify(r)).join('\n') },
+    'the batch',
+  );
   const body = (await response.json().catch(() => ({}))) as { results?: RecordResult[] };
   if (!body.results) throw refused('the batch', response.status, body);
   return body.results;
 }
 
 function describePublication(r: PublicationImportReport): string {
-  const placed = Object.entries(r.placements).filter(([, n]) => n > 0).map(([level, n]) => `${n} ${level.toLowerCase()}`).join(', ');
+  const placed = Object.entries(r.placements)
+    .filter(([, n]) => n > 0)
+    .map(([level, n]) => `${n} ${level.toLowerCase()}`)
+    .join(', ');
   const lines = [
     `${r.file}: ${r.kind} ${r.month.slice(0, 7)}: ${r.rows} rows, ${r.samples} samples: ${r.accepted} accepted, ${r.duplicates} already stored, ${r.rejected} rejected`,
     `  rows placed at: ${placed}`,
-    `  totals read: ${Object.entries(r.totals).map(([metric, n]) => `${metric} ${n}`).join(', ')}`,
+    `  totals read: ${Object.entries(r.totals)
+      .map(([metric, n]) => `${metric} ${n}`)
+      .join(', ')}`,
   ];
   const byNote = new Map<string, number>();
   for (const n of r.notes) {
@@ -178,7 +214,8 @@ function describePublication(r: PublicationImportReport): string {
 }
 
 const keys = program.command('keys').description('API keys (through the running platform)');
-const keyOptions = (command: Command): Command => platformOptions(command, 'the platform (default http://127.0.0.1:$PORT)', 'an admin key (default: the contents of $DATA_DIR/admin.key)');
+const keyOptions = (command: Command): Command =>
+  platformOptions(command, 'the platform (default http://127.0.0.1:$PORT)', 'an admin key (default: the contents of $DATA_DIR/admin.key)');
 
 /** Calls the running platform's admin key API; says what to do when it cannot be reached or refuses. */
 function adminKeys(options: PlatformOptions, path: string, init: PlatformRequest = {}): Promise<Record<string, unknown>> {
@@ -197,25 +234,33 @@ keyOptions(
   process.stdout.write(`${body['key']}\n`);
 });
 
-keyOptions(keys.command('list').description('list the API keys (ids, organisations, roles, when made and revoked; never their secrets)').option('--json', 'print JSON')).action(
-  async (options: PlatformOptions & { json?: boolean }) => {
-    const { keys: listed } = (await adminKeys(options, '')) as { keys: Array<{ keyId: string; organisation: string; role: string; createdAt: string; createdBy: string; revokedAt: string | null }> };
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
-      return;
-    }
-    for (const k of listed) process.stdout.write(`${k.keyId}  ${k.organisation.padEnd(6)} ${k.role.padEnd(9)} created ${k.createdAt} by ${k.createdBy}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}\n`);
-  },
-);
+keyOptions(
+  keys.command('list').description('list the API keys (ids, organisations, roles, when made and revoked; never their secrets)').option('--json', 'print JSON'),
+).action(async (options: PlatformOptions & { json?: boolean }) => {
+  const { keys: listed } = (await adminKeys(options, '')) as {
+    keys: Array<{ keyId: string; organisation: string; role: string; createdAt: string; createdBy: string; revokedAt: string | null }>;
+  };
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+    return;
+  }
+  for (const k of listed)
+    process.stdout.write(
+      `${k.keyId}  ${k.organisation.padEnd(6)} ${k.role.padEnd(9)} created ${k.createdAt} by ${k.createdBy}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}\n`,
+    );
+});
 
-keyOptions(keys.command('revoke').description('revoke an API key by its id (the 16 characters after gpds_); other processes stop trusting it within 30 seconds').argument('<keyId>', 'the key id, or the whole key')).action(
-  async (given: string, options: PlatformOptions) => {
-    // A whole key names its id between the first two underscores.
-    const keyId = /^gpds_([A-Za-z0-9]{16})_/.exec(given)?.[1] ?? given;
-    await adminKeys(options, `/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
-    process.stdout.write(`revoked ${keyId}\n`);
-  },
-);
+keyOptions(
+  keys
+    .command('revoke')
+    .description('revoke an API key by its id (the 16 characters after gpds_); other processes stop trusting it within 30 seconds')
+    .argument('<keyId>', 'the key id, or the whole key'),
+).action(async (given: string, options: PlatformOptions) => {
+  // A whole key names its id between the first two underscores.
+  const keyId = /^gpds_([A-Za-z0-9]{16})_/.exec(given)?.[1] ?? given;
+  await adminKeys(options, `/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
+  process.stdout.write(`revoked ${keyId}\n`);
+});
 
 function describe(r: MappingImportReport): string {
   const lines = [`${r.file}: snapshot ${r.snapshotDate} (${r.format}), ${r.practicesInFile} practices: ${r.outcome}`];
@@ -223,8 +268,18 @@ function describe(r: MappingImportReport): string {
     const s = r.summary;
     lines.push(
       `  events appended ${r.eventsAppended}, already stored ${r.eventsDuplicate}`,
-      `  registered: ${Object.entries(s.registered).filter(([, n]) => n > 0).map(([level, n]) => `${n} ${level.toLowerCase()}`).join(', ') || 'none'}`,
-      `  renamed ${s.renamed}; closed: ${Object.entries(s.closed).filter(([, n]) => n > 0).map(([level, n]) => `${n} ${level.toLowerCase()}`).join(', ') || 'none'}`,
+      `  registered: ${
+        Object.entries(s.registered)
+          .filter(([, n]) => n > 0)
+          .map(([level, n]) => `${n} ${level.toLowerCase()}`)
+          .join(', ') || 'none'
+      }`,
+      `  renamed ${s.renamed}; closed: ${
+        Object.entries(s.closed)
+          .filter(([, n]) => n > 0)
+          .map(([level, n]) => `${n} ${level.toLowerCase()}`)
+          .join(', ') || 'none'
+      }`,
       `  practices: ${s.newPractices} new, ${s.closedPractices} closed, ${s.practicesReparented} moved commissioner, ${s.practicesChangingRegion} changed region`,
     );
   }
@@ -239,7 +294,12 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.stderr.write(`error: ${error.message}; ${stored} record(s) of that chunk were stored: run the import again (what was stored answers duplicate)\n`);
     process.exit(1);
   }
-  const known = error instanceof ConfigError || error instanceof MappingImportError || error instanceof EventStoreUnavailableError || error instanceof CliError || error instanceof PublicationFormatError;
+  const known =
+    error instanceof ConfigError ||
+    error instanceof MappingImportError ||
+    error instanceof EventStoreUnavailableError ||
+    error instanceof CliError ||
+    error instanceof PublicationFormatError;
   process.stderr.write(`error: ${error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
   process.exit(known ? 1 : 70);
 });

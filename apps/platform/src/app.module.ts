@@ -47,7 +47,9 @@ export class AppModule {
         EventStoreModule.forStore(parts.opened),
         HealthModule.register({ checks: healthChecks(parts, info), about: () => ({ version: info.version, uptimeSeconds: Math.round(process.uptime()) }) }),
         ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys, registry: metrics })] : []),
-        ...(parts.reporting ? [ReportingGraphqlModule.register({ queries: parts.reporting, keys: parts.keys, onInternalError: parts.onInternalError, metrics })] : []),
+        ...(parts.reporting
+          ? [ReportingGraphqlModule.register({ queries: parts.reporting, keys: parts.keys, onInternalError: parts.onInternalError, metrics })]
+          : []),
         SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
         AdminKeysModule.register({ keys: parts.keys, organisationLevel: (code) => parts.directory.current().organisation(code)?.level }),
       ],

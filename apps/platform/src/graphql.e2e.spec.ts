@@ -27,14 +27,58 @@ interface Page<T> {
 }
 
 const UTILISATION = /* GraphQL */ `
-  query Utilisation($capability: String!, $metric: String!, $from: Date!, $to: Date!, $level: Level!, $parent: String, $granularity: Granularity, $asOf: Date, $knownAt: DateTime, $first: Int, $after: String) {
-    utilisation(capability: $capability, metric: $metric, from: $from, to: $to, level: $level, parent: $parent, granularity: $granularity, asOf: $asOf, knownAt: $knownAt, first: $first, after: $after) {
-      nodes { organisation { code name level } period { start end } value practices registeredPatients ratePer1000 }
+  query Utilisation(
+    $capability: String!
+    $metric: String!
+    $from: Date!
+    $to: Date!
+    $level: Level!
+    $parent: String
+    $granularity: Granularity
+    $asOf: Date
+    $knownAt: DateTime
+    $first: Int
+    $after: String
+  ) {
+    utilisation(
+      capability: $capability
+      metric: $metric
+      from: $from
+      to: $to
+      level: $level
+      parent: $parent
+      granularity: $granularity
+      asOf: $asOf
+      knownAt: $knownAt
+      first: $first
+      after: $after
+    ) {
+      nodes {
+        organisation {
+          code
+          name
+          level
+        }
+        period {
+          start
+          end
+        }
+        value
+        practices
+        registeredPatients
+        ratePer1000
+      }
       totalCount
-      pageInfo { hasNextPage endCursor }
-      unattributed { value }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      unattributed {
+        value
+      }
     }
-  }`;
+  }
+`;
 
 /** Each practice's NHS England region in the October 2025 ODS mapping file (the hierarchy in force in December 2025). */
 function odsRegions(): Map<string, string> {
@@ -98,7 +142,8 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
   beforeAll(async () => {
     // Read first: parsing the workbooks blocks this process for seconds, long enough for the
     // platform to close an idle keep-alive connection a later fetch would then reuse.
-    for (const file of ['online-consultation-submissions_2025-12.xlsx', 'cloud-based-telephony_2025-12.xlsx']) publications.push(await readPublication(join(data, 'publications', file)));
+    for (const file of ['online-consultation-submissions_2025-12.xlsx', 'cloud-based-telephony_2025-12.xlsx'])
+      publications.push(await readPublication(join(data, 'publications', file)));
     dataDir = await seededDataDir();
     platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'on' }, 600_000);
     admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
@@ -121,12 +166,18 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
   it('says where to go next: the GraphQL URL and the admin key file', () => {
     expect(platform.output()).toContain(`GraphQL API and sandbox at ${platform.url}/graphql`);
     expect(platform.output()).toContain(join(dataDir, 'admin.key'));
-    expect(platform.output()).toMatch(/demo data imported: the December 2025 national publications \(real\) and \d+ synthetic facts \(source system 'synthetic-demo'\)/);
+    expect(platform.output()).toMatch(
+      /demo data imported: the December 2025 national publications \(real\) and \d+ synthetic facts \(source system 'synthetic-demo'\)/,
+    );
   });
 
   it('answers analyst and admin keys only', async () => {
     const query = '{ organisation(code: "ENG") { name } }';
-    const anonymous = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const anonymous = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
     const submitter = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${await createKey('16C', 'submitter')}` } });
@@ -153,7 +204,11 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     it('roll up to the published national total', async () => {
       const page = await utilisation({ ...month, level: 'NATIONAL', granularity: 'MONTH' });
       expect(page.nodes).toEqual([
-        expect.objectContaining({ organisation: { code: 'ENG', name: 'England', level: 'NATIONAL' }, period: { start: '2025-12-01', end: '2025-12-31' }, value: published }),
+        expect.objectContaining({
+          organisation: { code: 'ENG', name: 'England', level: 'NATIONAL' },
+          period: { start: '2025-12-01', end: '2025-12-31' },
+          value: published,
+        }),
       ]);
     });
 
@@ -187,7 +242,15 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
   });
 
   it('pages with first and after', async () => {
-    const variables = { capability: 'ADVANCED_TELEPHONY', metric: 'INBOUND_CALLS', from: '2025-12-01', to: '2025-12-31', level: 'PRACTICE', parent: 'Y56', first: 50 };
+    const variables = {
+      capability: 'ADVANCED_TELEPHONY',
+      metric: 'INBOUND_CALLS',
+      from: '2025-12-01',
+      to: '2025-12-31',
+      level: 'PRACTICE',
+      parent: 'Y56',
+      first: 50,
+    };
     const first = await utilisation(variables);
     expect(first.nodes).toHaveLength(50);
     expect(first.pageInfo.hasNextPage).toBe(true);
@@ -202,7 +265,15 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
       type: 'UtilisationSampleRecorded',
       source: { system: 'graphql-e2e', recordId: `video-${moved.code}-${month}` },
       occurredAt: `${month}-28T12:00:00Z`,
-      data: { organisationCode: moved.code, organisationLevel: 'PRACTICE', capability: 'VIDEO_CONSULTATION', metric: 'VIDEO_CONSULTATIONS', periodStart: `${month}-01`, periodEnd: `${month}-28`, value },
+      data: {
+        organisationCode: moved.code,
+        organisationLevel: 'PRACTICE',
+        capability: 'VIDEO_CONSULTATION',
+        metric: 'VIDEO_CONSULTATIONS',
+        periodStart: `${month}-01`,
+        periodEnd: `${month}-28`,
+        value,
+      },
     });
     expect(await submit([sample('2022-03', 40), sample('2024-03', 70)])).toMatchObject({ accepted: 2, rejected: 0 });
     const byCommissioner = (from: string, to: string) =>
@@ -216,7 +287,14 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     const after = await byCommissioner('2024-03-01', '2024-03-31');
     expect(after.nodes.map((n) => [n.organisation.code, n.value])).toEqual([[moved.after, 70]]);
     // asOf picks the hierarchy: March 2022's usage by the commissioners of 2025.
-    const regrouped = await utilisation({ capability: 'VIDEO_CONSULTATION', metric: 'VIDEO_CONSULTATIONS', from: '2022-03-01', to: '2022-03-31', level: 'COMMISSIONER', asOf: '2025-12-01' });
+    const regrouped = await utilisation({
+      capability: 'VIDEO_CONSULTATION',
+      metric: 'VIDEO_CONSULTATIONS',
+      from: '2022-03-01',
+      to: '2022-03-31',
+      level: 'COMMISSIONER',
+      asOf: '2025-12-01',
+    });
     expect(regrouped.nodes.map((n) => [n.organisation.code, n.value])).toEqual([[moved.after, 40]]);
   });
 
@@ -225,16 +303,42 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
       type: 'UtilisationSampleRecorded',
       source: { system: 'graphql-e2e', recordId },
       occurredAt: '2025-11-30T12:00:00Z',
-      data: { organisationCode: 'A81001', organisationLevel: 'PRACTICE', capability: 'APPOINTMENT_REQUEST', metric: 'APPOINTMENTS_BOOKED', periodStart: '2025-11-01', periodEnd: '2025-11-30', value },
+      data: {
+        organisationCode: 'A81001',
+        organisationLevel: 'PRACTICE',
+        capability: 'APPOINTMENT_REQUEST',
+        metric: 'APPOINTMENTS_BOOKED',
+        periodStart: '2025-11-01',
+        periodEnd: '2025-11-30',
+        value,
+      },
     });
-    const ask = (knownAt?: string) => utilisation({ capability: 'APPOINTMENT_REQUEST', metric: 'APPOINTMENTS_BOOKED', from: '2025-11-01', to: '2025-11-30', level: 'PRACTICE', ...(knownAt ? { knownAt } : {}) });
+    const ask = (knownAt?: string) =>
+      utilisation({
+        capability: 'APPOINTMENT_REQUEST',
+        metric: 'APPOINTMENTS_BOOKED',
+        from: '2025-11-01',
+        to: '2025-11-30',
+        level: 'PRACTICE',
+        ...(knownAt ? { knownAt } : {}),
+      });
     expect(await submit([record('appointments-first', 100)])).toMatchObject({ accepted: 1 });
-    await eventually(() => ask(), (page) => page.nodes[0]?.value === 100);
+    await eventually(
+      () => ask(),
+      (page) => page.nodes[0]?.value === 100,
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     const published = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await submit([record('appointments-late', 25)])).toMatchObject({ accepted: 1 });
-    expect((await eventually(() => ask(), (page) => page.nodes[0]?.value === 125)).nodes[0]!.value).toBe(125);
+    expect(
+      (
+        await eventually(
+          () => ask(),
+          (page) => page.nodes[0]?.value === 125,
+        )
+      ).nodes[0]!.value,
+    ).toBe(125);
     expect((await ask(published)).nodes[0]!.value).toBe(100);
   });
 
@@ -246,14 +350,40 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
       carbon: Page<{ organisation: { code: string }; period: { start: string }; category: string; value: number }>;
     }>(/* GraphQL */ `
       {
-        capabilityAdoption(capability: "ONLINE_CONSULTATION", level: NATIONAL, asOf: "2026-10-01") { nodes { covered inScope share } }
-        agreements(level: NATIONAL, asOf: "2026-10-01") { nodes { covered inScope } }
-        bcpReviews(level: NATIONAL, asOf: "2026-10-01") { nodes { covered inScope } }
+        capabilityAdoption(capability: "ONLINE_CONSULTATION", level: NATIONAL, asOf: "2026-10-01") {
+          nodes {
+            covered
+            inScope
+            share
+          }
+        }
+        agreements(level: NATIONAL, asOf: "2026-10-01") {
+          nodes {
+            covered
+            inScope
+          }
+        }
+        bcpReviews(level: NATIONAL, asOf: "2026-10-01") {
+          nodes {
+            covered
+            inScope
+          }
+        }
         carbon(level: REGION, from: "2024-04-01", to: "2025-03-31", granularity: FINANCIAL_YEAR, footprint: "NHS_CARBON_FOOTPRINT", first: 200) {
-          nodes { organisation { code } period { start } category value }
+          nodes {
+            organisation {
+              code
+            }
+            period {
+              start
+            }
+            category
+            value
+          }
           totalCount
         }
-      }`);
+      }
+    `);
     const [adoption] = result.capabilityAdoption.nodes;
     expect(adoption!.inScope).toBeGreaterThan(6_000);
     expect(adoption!.share).toBeGreaterThan(0.9);
@@ -274,12 +404,29 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     }>(/* GraphQL */ `
       {
         practice(code: "A81001") {
-          organisation { name level }
-          ancestors { level }
-          capabilities { capability }
-          timeline(first: 500) { nodes { kind eventId sourceSystem sourceRecord recordedAt } totalCount }
+          organisation {
+            name
+            level
+          }
+          ancestors {
+            level
+          }
+          capabilities {
+            capability
+          }
+          timeline(first: 500) {
+            nodes {
+              kind
+              eventId
+              sourceSystem
+              sourceRecord
+              recordedAt
+            }
+            totalCount
+          }
         }
-      }`);
+      }
+    `);
     expect(practice.organisation).toEqual({ name: 'THE DENSHAM SURGERY', level: 'PRACTICE' });
     expect(practice.ancestors.map((a) => a.level)).toEqual(['PCN', 'COMMISSIONER', 'ICB', 'REGION', 'NATIONAL']);
     const kinds = new Set(practice.timeline.nodes.map((n) => n.kind));
@@ -303,10 +450,33 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     }>(
       /* GraphQL */ `
         query ($moved: String!) {
-          organisation(code: "Y56") { level children(first: 10) { nodes { code level } totalCount } }
-          organisations(search: "densham") { nodes { code } }
-          moved: organisation(code: $moved) { ancestors2021: ancestors(asOf: "2022-03-01") { code level } ancestors2025: ancestors(asOf: "2025-12-01") { code level } }
-        }`,
+          organisation(code: "Y56") {
+            level
+            children(first: 10) {
+              nodes {
+                code
+                level
+              }
+              totalCount
+            }
+          }
+          organisations(search: "densham") {
+            nodes {
+              code
+            }
+          }
+          moved: organisation(code: $moved) {
+            ancestors2021: ancestors(asOf: "2022-03-01") {
+              code
+              level
+            }
+            ancestors2025: ancestors(asOf: "2025-12-01") {
+              code
+              level
+            }
+          }
+        }
+      `,
       { moved: movedPractice().code },
     );
     expect(result.organisation.level).toBe('REGION');
@@ -320,8 +490,14 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
   it('refuses what a national API must refuse, saying which argument is wrong', async () => {
     const month = { capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', from: '2025-12-01', to: '2025-12-31', level: 'REGION' };
     const refusal = async (variables: Record<string, unknown>) => graphqlErrors(await utilisation(variables).catch((error: unknown) => error))[0]!;
-    expect(await refusal({ ...month, capability: 'TELEPATHY' })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'capability' }, message: expect.stringContaining('TELEPATHY') });
-    expect(await refusal({ ...month, metric: 'INBOUND_CALLS' })).toMatchObject({ extensions: { argument: 'metric' }, message: expect.stringContaining('ADVANCED_TELEPHONY') });
+    expect(await refusal({ ...month, capability: 'TELEPATHY' })).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', argument: 'capability' },
+      message: expect.stringContaining('TELEPATHY'),
+    });
+    expect(await refusal({ ...month, metric: 'INBOUND_CALLS' })).toMatchObject({
+      extensions: { argument: 'metric' },
+      message: expect.stringContaining('ADVANCED_TELEPHONY'),
+    });
     expect(await refusal({ ...month, first: 1_001 })).toMatchObject({ extensions: { argument: 'first' }, message: expect.stringContaining('1 to 1000') });
     expect(await refusal({ ...month, from: '2026-01-01' })).toMatchObject({ extensions: { argument: 'to' } });
     expect(await refusal({ ...month, parent: 'A81001' })).toMatchObject({ extensions: { argument: 'parent' }, message: expect.stringContaining('PRACTICE') });
@@ -329,7 +505,10 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     expect((await refusal({ ...month, from: '2025-02-30' })).message).toMatch(/\$from.*not a calendar date/);
 
     const nested = `{ organisations(first: 1000) { nodes { children(first: 1000) { nodes { code } } } } }`;
-    expect(graphqlErrors(await analyst.request(nested).catch((e: unknown) => e))[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COSTLY' }, message: expect.stringMatching(/costs \d+, above the limit of 50000/) });
+    expect(graphqlErrors(await analyst.request(nested).catch((e: unknown) => e))[0]).toMatchObject({
+      extensions: { code: 'QUERY_TOO_COSTLY' },
+      message: expect.stringMatching(/costs \d+, above the limit of 50000/),
+    });
     const depth = `{ practice(code: "A81001") { organisation { ancestors { code } children { nodes { code } pageInfo { endCursor } } } timeline { nodes { kind } pageInfo { hasNextPage } } } }`;
     expect(await analyst.request(depth).then(() => 'ok')).toBe('ok');
     // The schema's own types nest at most six deep today; the limit guards what grows later. Introspection is not counted (the sandbox's is 21 deep).
@@ -347,7 +526,11 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     const post = async (body: unknown) =>
       (await (
-        await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        await fetch(`${platform.url}/graphql`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
       ).json()) as { data?: unknown; errors?: Array<{ extensions: { code: string } }> };
     const extensions = { persistedQuery: { version: 1, sha256Hash } };
     expect((await post({ extensions })).errors?.[0]?.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');

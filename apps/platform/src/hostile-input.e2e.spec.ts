@@ -26,7 +26,16 @@ const sample = (practice: string, value: unknown, over: { recordId?: string; sys
   schemaVersion: 1,
   source: { system: over.system ?? 'hostile-suite', recordId: over.recordId ?? id('oc') },
   occurredAt: over.occurredAt ?? OCCURRED,
-  data: { organisationCode: practice, organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', ...MONTH, value, supplier: 'Example OC Ltd', ...over.data },
+  data: {
+    organisationCode: practice,
+    organisationLevel: 'PRACTICE',
+    capability: 'ONLINE_CONSULTATION',
+    metric: 'SUBMISSIONS',
+    ...MONTH,
+    value,
+    supplier: 'Example OC Ltd',
+    ...over.data,
+  },
 });
 const bcp = (practice: string, reviewedBy: string, occurredAt: string, data: Record<string, unknown> = {}) => ({
   type: 'BusinessContinuityPlanReviewed',
@@ -39,7 +48,8 @@ const CSV_HEADER =
   'type,source.system,source.recordId,occurredAt,data.organisationCode,data.organisationLevel,data.capability,data.metric,data.periodStart,data.periodEnd,data.value,data.supplier';
 const csvRow = (practice: string, value: string, recordId = id('csv'), supplier = 'Example OC Ltd', occurredAt = OCCURRED): string =>
   `UtilisationSampleRecorded,hostile-suite,${recordId},${occurredAt},${practice},PRACTICE,ONLINE_CONSULTATION,SUBMISSIONS,${MONTH.periodStart},${MONTH.periodEnd},${value},${supplier}`;
-const outcomes = (answer: Answer): Array<[string, string | null, string | null]> => answer.results.map((r) => [r.status, r.errors?.[0]?.code ?? null, r.errors?.[0]?.path ?? null]);
+const outcomes = (answer: Answer): Array<[string, string | null, string | null]> =>
+  answer.results.map((r) => [r.status, r.errors?.[0]?.code ?? null, r.errors?.[0]?.path ?? null]);
 
 describe('hostile and careless input', () => {
   let platform: PlatformProcess;
@@ -50,7 +60,11 @@ describe('hostile and careless input', () => {
   const accepted = new Map<string, number>();
 
   const post = async (body: Body, contentType: string, key: string, headers: Record<string, string> = {}): Promise<{ status: number; answer: Answer }> => {
-    const response = await fetch(`${platform.url}/v1/submissions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType, ...headers }, body });
+    const response = await fetch(`${platform.url}/v1/submissions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': contentType, ...headers },
+      body,
+    });
     return { status: response.status, answer: (await response.json()) as Answer };
   };
   /** Counts what the answer accepted towards the expected totals (only records of the month and metric under test). */
@@ -60,9 +74,21 @@ describe('hostile and careless input', () => {
       if (r.status === 'accepted' && record) accepted.set(record.practice, (accepted.get(record.practice) ?? 0) + record.value);
     });
   };
-  const graphql = async <T>(query: string, variables: Record<string, unknown> = {}, key = admin, extra: Record<string, unknown> = {}): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }> => {
-    const response = await fetch(`${platform.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables, ...extra }) });
-    return { status: response.status, body: (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  const graphql = async <T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    key = admin,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }> => {
+    const response = await fetch(`${platform.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables, ...extra }),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+    };
   };
   const ready = async (): Promise<void> => {
     const health = await fetch(`${platform.url}/health`);
@@ -115,7 +141,21 @@ describe('hostile and careless input', () => {
       ];
       const { status, answer } = await post(ndjson(...lines), 'application/x-ndjson', keys['16C']!);
       // Counted first, so a wrong answer here fails this test, not the totals at the end as well.
-      tally(answer, [null, { practice: 'A81002', value: 120 }, null, null, null, null, null, null, null, null, null, { practice: 'A81001', value: 12 }, { practice: 'A81007', value: 7 }]);
+      tally(answer, [
+        null,
+        { practice: 'A81002', value: 120 },
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        { practice: 'A81001', value: 12 },
+        { practice: 'A81007', value: 7 },
+      ]);
       expect(status).toBe(200);
       expect(outcomes(answer)).toEqual([
         ['rejected', 'VALUE_TOO_LARGE', 'data.value'],
@@ -136,7 +176,14 @@ describe('hostile and careless input', () => {
     });
 
     it('takes the largest accepted values and sums them exactly, in CSV too', async () => {
-      const rows = [csvRow('A81004', String(PRACTICE_CEILING)), csvRow('A81005', String(PRACTICE_CEILING)), csvRow('A81006', '1.7e308'), csvRow('A81006', '2.5'), csvRow('A81006', '-3'), csvRow('A81006', String(PRACTICE_CEILING))];
+      const rows = [
+        csvRow('A81004', String(PRACTICE_CEILING)),
+        csvRow('A81005', String(PRACTICE_CEILING)),
+        csvRow('A81006', '1.7e308'),
+        csvRow('A81006', '2.5'),
+        csvRow('A81006', '-3'),
+        csvRow('A81006', String(PRACTICE_CEILING)),
+      ];
       const { status, answer } = await post([CSV_HEADER, ...rows].join('\r\n'), 'text/csv', keys['16C']!);
       expect(status).toBe(200);
       expect(outcomes(answer)).toEqual([
@@ -147,7 +194,14 @@ describe('hostile and careless input', () => {
         ['rejected', 'INVALID_VALUE', 'data.value'],
         ['accepted', null, null],
       ]);
-      tally(answer, [{ practice: 'A81004', value: PRACTICE_CEILING }, { practice: 'A81005', value: PRACTICE_CEILING }, null, null, null, { practice: 'A81006', value: PRACTICE_CEILING }]);
+      tally(answer, [
+        { practice: 'A81004', value: PRACTICE_CEILING },
+        { practice: 'A81005', value: PRACTICE_CEILING },
+        null,
+        null,
+        null,
+        { practice: 'A81006', value: PRACTICE_CEILING },
+      ]);
     });
 
     it('refuses carbon figures past their ceiling or of the wrong sign, and periods that break the roll-ups', async () => {
@@ -155,7 +209,16 @@ describe('hostile and careless input', () => {
         type: 'CarbonMetricRecorded',
         source: { system: 'hostile-suite', recordId: id('carbon') },
         occurredAt: OCCURRED,
-        data: { organisationCode: '16C', organisationLevel: 'COMMISSIONER', ...MONTH, footprint: category === 'TRAVEL_AVOIDED' ? 'NHS_CARBON_FOOTPRINT_PLUS' : 'NHS_CARBON_FOOTPRINT', category, kgCo2e, method: 'metered', ...data },
+        data: {
+          organisationCode: '16C',
+          organisationLevel: 'COMMISSIONER',
+          ...MONTH,
+          footprint: category === 'TRAVEL_AVOIDED' ? 'NHS_CARBON_FOOTPRINT_PLUS' : 'NHS_CARBON_FOOTPRINT',
+          category,
+          kgCo2e,
+          method: 'metered',
+          ...data,
+        },
       });
       const { answer } = await post(
         ndjson(
@@ -184,10 +247,21 @@ describe('hostile and careless input', () => {
     });
 
     it('names every missing field without empty quotes', async () => {
-      const bare = { type: 'UtilisationSampleRecorded', source: { system: 'hostile-suite', recordId: id('bare') }, occurredAt: OCCURRED, data: { organisationCode: 'A81001', value: 3 } };
+      const bare = {
+        type: 'UtilisationSampleRecorded',
+        source: { system: 'hostile-suite', recordId: id('bare') },
+        occurredAt: OCCURRED,
+        data: { organisationCode: 'A81001', value: 3 },
+      };
       const blank = sample('A81001', 3, { data: { metric: '', organisationLevel: '' } });
       const { answer } = await post(JSON.stringify([bare, blank]), 'application/json', keys['16C']!);
-      expect(answer.results[0]!.errors!.map((e) => e.path)).toEqual(['data.organisationLevel', 'data.capability', 'data.metric', 'data.periodStart', 'data.periodEnd']);
+      expect(answer.results[0]!.errors!.map((e) => e.path)).toEqual([
+        'data.organisationLevel',
+        'data.capability',
+        'data.metric',
+        'data.periodStart',
+        'data.periodEnd',
+      ]);
       expect(answer.results[1]!.errors!.map((e) => [e.code, e.path])).toEqual([
         ['MISSING_FIELD', 'data.organisationLevel'],
         ['MISSING_FIELD', 'data.metric'],
@@ -199,7 +273,9 @@ describe('hostile and careless input', () => {
   describe('2. dates a fact is about, not only occurredAt', () => {
     it('judges a sample by its period: back-dating occurredAt into the years 03Q commissioned B82002 does not make November 2025 03Q-s', async () => {
       const ancestors = async (asOf: string): Promise<string[]> =>
-        (await graphql<{ organisation: { ancestors: Array<{ code: string }> } }>(`{ organisation(code: "B82002") { ancestors(asOf: "${asOf}") { code } } }`)).body.data!.organisation.ancestors.map((a) => a.code);
+        (
+          await graphql<{ organisation: { ancestors: Array<{ code: string }> } }>(`{ organisation(code: "B82002") { ancestors(asOf: "${asOf}") { code } } }`)
+        ).body.data!.organisation.ancestors.map((a) => a.code);
       expect(await ancestors('2022-03-01')).toContain('03Q');
       expect(await ancestors('2025-11-15')).toContain('42D');
       const { answer } = await post(
@@ -233,7 +309,11 @@ describe('hostile and careless input', () => {
       ]);
       expect(answer.results[1]!.errors![0]!.message).toBe('practice B82002 was commissioned by 42D from 2025-11-01 to 2025-11-30, not by 03Q');
       // 42D's own record of the same month is accepted, and then counts where it belongs.
-      const own = await post(ndjson(sample('B82002', 900, { occurredAt: '2022-03-01T00:00:00Z' }), sample('B82002', 900)), 'application/x-ndjson', keys['42D']!);
+      const own = await post(
+        ndjson(sample('B82002', 900, { occurredAt: '2022-03-01T00:00:00Z' }), sample('B82002', 900)),
+        'application/x-ndjson',
+        keys['42D']!,
+      );
       expect(outcomes(own.answer)).toEqual([
         ['rejected', 'OCCURRED_BEFORE_PERIOD', 'occurredAt'],
         ['accepted', null, null],
@@ -244,7 +324,15 @@ describe('hostile and careless input', () => {
     it('refuses instants that do not exist and dates no fact has', async () => {
       const at = (occurredAt: string) => sample('A81001', 1, { occurredAt });
       const { answer } = await post(
-        ndjson(at('2022-02-30T00:00:00Z'), at('2025-12-01T24:00:00Z'), at('2025-12-01T10:61:00Z'), at('2025-12-01T10:00:00+25:00'), at('2025-12-01'), sample('A81001', 1, { data: { periodStart: '1900-01-01', periodEnd: '1900-01-31' } }), at('2025-12-01T01:00:00+01:00')),
+        ndjson(
+          at('2022-02-30T00:00:00Z'),
+          at('2025-12-01T24:00:00Z'),
+          at('2025-12-01T10:61:00Z'),
+          at('2025-12-01T10:00:00+25:00'),
+          at('2025-12-01'),
+          sample('A81001', 1, { data: { periodStart: '1900-01-01', periodEnd: '1900-01-31' } }),
+          at('2025-12-01T01:00:00+01:00'),
+        ),
         'application/x-ndjson',
         keys['16C']!,
       );
@@ -297,7 +385,11 @@ describe('hostile and careless input', () => {
       expect(outcomes(array.answer)).toEqual(expected);
       tally(array.answer, [null, { practice: 'A81002', value: 11 }, null, null, null, null, null, null, { practice: 'A81002', value: 12 }]);
       // A raw NUL byte in a CSV cell.
-      const csv = Buffer.concat([Buffer.from(`${CSV_HEADER}\n${csvRow('A81007', '5')}\n`), Buffer.from(csvRow('A81007', '6', id('csv'), 'raw\u0000nul')), Buffer.from(`\n${csvRow('A81007', '8')}\n`)]);
+      const csv = Buffer.concat([
+        Buffer.from(`${CSV_HEADER}\n${csvRow('A81007', '5')}\n`),
+        Buffer.from(csvRow('A81007', '6', id('csv'), 'raw\u0000nul')),
+        Buffer.from(`\n${csvRow('A81007', '8')}\n`),
+      ]);
       const table = await post(csv, 'text/csv', keys['16C']!);
       expect(table.status).toBe(200);
       expect(outcomes(table.answer)).toEqual([
@@ -322,8 +414,12 @@ describe('hostile and careless input', () => {
       tally(owner.answer, [{ practice: 'A81005', value: 55 }]);
       expect(owner.answer.results[0]!.eventId).not.toBe(squatter.answer.results[0]!.eventId);
       // Each resends its own as a duplicate; a changed resend is refused only within its own namespace.
-      expect(outcomes((await post(JSON.stringify(sample('A81005', 55, claimed)), 'application/json', keys['16C']!)).answer)).toEqual([['duplicate', null, null]]);
-      expect(outcomes((await post(JSON.stringify(sample('C81640', 45, claimed)), 'application/json', keys['15M']!)).answer)).toEqual([['rejected', 'RECORD_CHANGED', 'source.recordId']]);
+      expect(outcomes((await post(JSON.stringify(sample('A81005', 55, claimed)), 'application/json', keys['16C']!)).answer)).toEqual([
+        ['duplicate', null, null],
+      ]);
+      expect(outcomes((await post(JSON.stringify(sample('C81640', 45, claimed)), 'application/json', keys['15M']!)).answer)).toEqual([
+        ['rejected', 'RECORD_CHANGED', 'source.recordId'],
+      ]);
       // A probe gives nothing away: an id 16C has used is, to 15M, just a record of its own to make.
       const used = { system: 'nhs-tees-valley-gpit', recordId: 'oc-2025-11-16c-only' };
       const mine = await post(JSON.stringify(sample('A81005', 2, used)), 'application/json', keys['16C']!);
@@ -342,7 +438,11 @@ describe('hostile and careless input', () => {
       const good = Array.from({ length: 2_500 }, (_, i) => sample('A81006', 1, { recordId: `deep-good-${i}` }));
       const deep = `{"type":"UtilisationSampleRecorded","source":{"system":"hostile-suite","recordId":"deep-1"},"occurredAt":"2025-12-01T08:00:00Z","data":{"supplier":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
       const deepObject = `{"type":"UtilisationSampleRecorded","source":{"system":"hostile-suite","recordId":"deep-2"},"occurredAt":"2025-12-01T08:00:00Z","data":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
-      const { status, answer } = await post(ndjson(...good, deep, deepObject, sample('A81006', 2, { recordId: 'deep-after' })), 'application/x-ndjson', keys['16C']!);
+      const { status, answer } = await post(
+        ndjson(...good, deep, deepObject, sample('A81006', 2, { recordId: 'deep-after' })),
+        'application/x-ndjson',
+        keys['16C']!,
+      );
       expect(status).toBe(200);
       expect(answer.results).toHaveLength(2_503);
       expect(answer.accepted).toBe(2_501);
@@ -370,7 +470,10 @@ describe('hostile and careless input', () => {
         ['accepted', null, null],
         ['accepted', null, null],
       ]);
-      tally(zipped.answer, [{ practice: 'A81004', value: 21 }, { practice: 'A81004', value: 22 }]);
+      tally(zipped.answer, [
+        { practice: 'A81004', value: 21 },
+        { practice: 'A81004', value: 22 },
+      ]);
       expect((await post(gzipSync(ndjson(...records)), 'application/x-ndjson', keys['16C']!, { 'content-encoding': 'gzip' })).answer.duplicates).toBe(2);
       expect((await post(deflateSync(ndjson(...records)), 'application/x-ndjson', keys['16C']!, { 'content-encoding': 'deflate' })).answer.duplicates).toBe(2);
       const csv = `${CSV_HEADER}\n${csvRow('A81004', '23')}`;
@@ -388,7 +491,12 @@ describe('hostile and careless input', () => {
     }, 120_000);
 
     it('refuses the hierarchy itself even from an admin, and a fact too large to be one, beside good records; reads past a byte order mark', async () => {
-      const forged = { type: 'OrganisationRegistered', source: { system: 'hostile-suite', recordId: id('org') }, occurredAt: OCCURRED, data: { code: 'ZZ999', name: 'Forged', level: 'PRACTICE' } };
+      const forged = {
+        type: 'OrganisationRegistered',
+        source: { system: 'hostile-suite', recordId: id('org') },
+        occurredAt: OCCURRED,
+        data: { code: 'ZZ999', name: 'Forged', level: 'PRACTICE' },
+      };
       const flood = bcp('A81001', '16C', '2024-01-05T10:00:00Z', { covers: Array.from({ length: 300_000 }, () => 'CYBER') });
       const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ndjson(sample('A81002', 31), forged, flood, sample('A81002', 32)))]);
       const { status, answer } = await post(body, 'application/x-ndjson', admin);
@@ -414,7 +522,9 @@ describe('hostile and careless input', () => {
       const badDate = await graphql('query($d: Date) { practice(code: "A81001", asOf: $d) { organisation { name } } }', { d: '2022-13-45' });
       expect(badDate).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] } });
       const query = '{ organisation(code: "ENG") { name } }';
-      const mismatch = await graphql(query, {}, admin, { extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update('another query').digest('hex') } } });
+      const mismatch = await graphql(query, {}, admin, {
+        extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update('another query').digest('hex') } },
+      });
       expect(mismatch).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }] } });
     });
 
@@ -425,7 +535,9 @@ describe('hostile and careless input', () => {
       const many = await graphql(aliases);
       expect(many.status).toBe(400);
       expect(many.body.errors?.[0]?.message).toMatch(/20000 tokens/);
-      const hundred = await graphql(`{ ${Array.from({ length: 100 }, (_, i) => `t${i}: practice(code: "A81001") { timeline(first: 1) { nodes { kind } } }`).join(' ')} }`);
+      const hundred = await graphql(
+        `{ ${Array.from({ length: 100 }, (_, i) => `t${i}: practice(code: "A81001") { timeline(first: 1) { nodes { kind } } }`).join(' ')} }`,
+      );
       expect(hundred.status).toBe(400);
       expect(hundred.body.errors?.[0]?.message).toMatch(/more than 20 aliases/);
       // Twenty aliases are allowed, but each practice here runs four queries: eighty in all.
@@ -436,19 +548,28 @@ describe('hostile and careless input', () => {
       expect(perRow).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'QUERY_TOO_COSTLY', queries: 1_001 } }] } });
       // Refused before anything ran.
       expect(Date.now() - started).toBeLessThan(10_000);
-      const fine = await graphql('{ a: practice(code: "A81001") { timeline(first: 1) { totalCount } } b: practice(code: "A81002") { timeline(first: 1) { totalCount } } }');
+      const fine = await graphql(
+        '{ a: practice(code: "A81001") { timeline(first: 1) { totalCount } } b: practice(code: "A81002") { timeline(first: 1) { totalCount } } }',
+      );
       expect(fine.status).toBe(200);
       // A document nested too deep to parse safely is refused before the parser sees it.
       const nested = await graphql(`{ __schema { types { fields { type { ${'ofType { '.repeat(5_000)}name${' }'.repeat(5_000)} } } } } }`);
       expect(nested.status).toBe(400);
-      expect(nested.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/levels of braces, brackets or parentheses: at most 64/), extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+      expect(nested.body.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/levels of braces, brackets or parentheses: at most 64/),
+        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+      });
       const quoted = await graphql(`{ organisations(search: "${'{'.repeat(500)}") { totalCount } }`);
       expect(quoted.status).toBe(200); // braces in a string are text, not nesting
     });
 
     it('issues keys only for organisations that exist, and revokes them through the API and the CLI', async () => {
       const create = (organisation: string, role: string) =>
-        fetch(`${platform.url}/v1/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ organisation, role }) });
+        fetch(`${platform.url}/v1/admin/keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ organisation, role }),
+        });
       for (const [organisation, role] of [
         ['ZZZZ', 'submitter'],
         ['X99999', 'analyst'],
@@ -468,7 +589,9 @@ describe('hostile and careless input', () => {
       const revoke = await fetch(`${platform.url}/v1/admin/keys/${made.keyId}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
       expect(revoke.status).toBe(200);
       expect((await post(JSON.stringify(sample('C81640', 1)), 'application/json', made.key)).status).toBe(401);
-      expect((await fetch(`${platform.url}/v1/admin/keys/${made.keyId}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } })).status).toBe(404);
+      expect((await fetch(`${platform.url}/v1/admin/keys/${made.keyId}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } })).status).toBe(
+        404,
+      );
       // The CLI lists keys without secrets and revokes by id or by the whole key.
       const listed = await runCli(['keys', 'list', '--url', platform.url], { DATA_DIR: dataDir });
       expect(listed.status).toBe(0);
@@ -486,7 +609,9 @@ describe('hostile and careless input', () => {
     // Each practice's region in November 2025, from the hierarchy the platform holds.
     const regions = new Map<string, number>();
     for (const [practice, value] of accepted) {
-      const { body } = await graphql<{ organisation: { ancestors: Array<{ code: string; level: string }> } }>(`{ organisation(code: "${practice}") { ancestors(asOf: "2025-11-30") { code level } } }`);
+      const { body } = await graphql<{ organisation: { ancestors: Array<{ code: string; level: string }> } }>(
+        `{ organisation(code: "${practice}") { ancestors(asOf: "2025-11-30") { code level } } }`,
+      );
       const region = body.data!.organisation.ancestors.find((a) => a.level === 'REGION')!.code;
       regions.set(region, (regions.get(region) ?? 0) + value);
     }
@@ -524,7 +649,8 @@ describe('a store that fails mid-upload', () => {
   let admin: string;
   const name = (): string => new URL(database.connection.kind === 'postgres' ? database.connection.url : '').pathname.slice(1);
   const server = (): PgDatabase => new PgDatabase({ connectionString: TEST_SERVER_URL, max: 1 });
-  const stored = async (): Promise<number> => database.asOwner(async (db) => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events'))[0]!.n));
+  const stored = async (): Promise<number> =>
+    database.asOwner(async (db) => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events'))[0]!.n));
 
   beforeAll(async () => {
     database = await postgresServer.create('outage');
@@ -576,7 +702,10 @@ describe('a store that fails mid-upload', () => {
     const answer = (await response.json()) as Answer;
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
-    expect(answer.error).toMatchObject({ code: 'SUBMISSION_INCOMPLETE', message: expect.stringMatching(/which records were stored .* and which were not \(NOT_STORED\)/) });
+    expect(answer.error).toMatchObject({
+      code: 'SUBMISSION_INCOMPLETE',
+      message: expect.stringMatching(/which records were stored .* and which were not \(NOT_STORED\)/),
+    });
     // Every record read is answered, in order: the first two chunks stored, everything after not.
     expect(answer.results.map((r) => r.index)).toEqual(answer.results.map((_, i) => i));
     expect(answer.results.length).toBeGreaterThanOrEqual(3_000);
@@ -598,7 +727,11 @@ describe('a store that fails mid-upload', () => {
     }
     expect(last.notReady).toEqual(healthy.notReady);
     expect(await stored()).toBe(before + 2_000);
-    const again = await fetch(`${platform.url}/v1/submissions`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' }, body: lines.join('') });
+    const again = await fetch(`${platform.url}/v1/submissions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' },
+      body: lines.join(''),
+    });
     expect(again.status).toBe(200);
     expect((await again.json()) as Answer).toMatchObject({ accepted: 3_000, duplicates: 2_000, rejected: 0 });
     expect(await stored()).toBe(before + 5_000);

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const { log: boot, config } = processLogAndConfig('platform');
 
   boot.info(
-    { eventStore: config.eventStoreUrl ? { engine: 'postgres', url: redactUrl(config.eventStoreUrl) } : { engine: 'pglite', dataDir: resolve(config.dataDir) } },
+    {
+      eventStore: config.eventStoreUrl ? { engine: 'postgres', url: redactUrl(config.eventStoreUrl) } : { engine: 'pglite', dataDir: resolve(config.dataDir) },
+    },
     'opening the event store',
   );
   let eventStore: PlatformEventStore;
@@ -71,7 +73,10 @@ async function main(): Promise<void> {
     }
     boot.info(
       {
-        analytics: projections.connection.kind === 'chdb' ? { engine: 'chdb', path: projections.connection.path } : { engine: 'clickhouse', url: projections.connection.url },
+        analytics:
+          projections.connection.kind === 'chdb'
+            ? { engine: 'chdb', path: projections.connection.path }
+            : { engine: 'clickhouse', url: projections.connection.url },
         database: projections.service.database,
       },
       'projector following the event store into ClickHouse',
@@ -96,12 +101,15 @@ async function main(): Promise<void> {
         { publications: report.publications, synthetic: { ...report.synthetic, source: 'synthetic-demo' }, seconds: report.seconds },
         `demo data imported: the December 2025 national publications (real) and ${report.synthetic.accepted} synthetic facts (source system 'synthetic-demo'); DEMO_DATA=off skips this`,
       );
-      if (report.synthetic.rejected > 0) boot.warn({ firstRejections: report.synthetic.firstRejections }, `${report.synthetic.rejected} synthetic demo facts were refused`);
+      if (report.synthetic.rejected > 0)
+        boot.warn({ firstRejections: report.synthetic.firstRejections }, `${report.synthetic.rejected} synthetic demo facts were refused`);
     }
   }
 
   const app = await NestFactory.create(
-    AppModule.compose(config, {
+    AppModule.compose(
+      config,
+      {
         opened,
         keys,
         directory,
@@ -109,7 +117,9 @@ async function main(): Promise<void> {
         projections: projections?.service ?? null,
         reporting,
         onInternalError: (error) => boot.error({ err: error }, 'a GraphQL query failed inside the platform'),
-      }, { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind }),
+      },
+      { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind },
+    ),
     // Submission bodies stream through their own readers; nothing buffers them first.
     { bufferLogs: true, bodyParser: false },
   );

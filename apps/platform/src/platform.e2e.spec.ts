@@ -8,7 +8,10 @@ interface Health {
   status: string;
   ready: boolean;
   notReady: string[];
-  checks: { eventStore: { status: string; engine: string; head?: unknown; error?: string }; referenceData: { status: string; practices?: number; error?: string } };
+  checks: {
+    eventStore: { status: string; engine: string; head?: unknown; error?: string };
+    referenceData: { status: string; practices?: number; error?: string };
+  };
 }
 
 async function getHealth(url: string): Promise<{ status: number; body: Health }> {
@@ -28,7 +31,12 @@ describe('the platform process on embedded stores', () => {
     try {
       const health = await getHealth(first.url);
       expect(health.status).toBe(200);
-      expect(health.body).toMatchObject({ status: 'ok', ready: true, notReady: [], checks: { eventStore: { status: 'up', engine: 'pglite' }, referenceData: { status: 'up', practices: 6543 } } });
+      expect(health.body).toMatchObject({
+        status: 'ok',
+        ready: true,
+        notReady: [],
+        checks: { eventStore: { status: 'up', engine: 'pglite' }, referenceData: { status: 'up', practices: 6543 } },
+      });
       expect(first.output()).toContain('created the first admin API key');
       expect(statSync(join(dataDir, 'admin.key')).mode & 0o777).toBe(0o600);
       expect(statSync(join(dataDir, 'platform.lock')).mode & 0o777).toBe(0o600);
@@ -119,7 +127,12 @@ describe('the platform process against the PostgreSQL server', () => {
       const down = await getHealth(platform.url);
       expect(down.status).toBe(503);
       // The projector cannot tell its lag without the store either.
-      expect(down.body).toMatchObject({ status: 'not-ready', ready: false, notReady: ['eventStore', 'referenceData', 'projections'], checks: { eventStore: { status: 'down' } } });
+      expect(down.body).toMatchObject({
+        status: 'not-ready',
+        ready: false,
+        notReady: ['eventStore', 'referenceData', 'projections'],
+        checks: { eventStore: { status: 'down' } },
+      });
       expect(down.body.checks.eventStore.error).toMatch(/database .* does not exist|terminat/i);
       expect(platform.child.exitCode).toBeNull(); // still serving
     } finally {

@@ -2,7 +2,6 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, seededDataDir, startPlatform } from '@gpds/platform-testing';
 
-
 interface ProjectionsCheck {
   status: string;
   behind: number;
@@ -47,7 +46,10 @@ describe('projections in the platform process', () => {
     const platform = await startPlatform({ DATA_DIR: dataDir });
     let stopped: number | null = -1;
     try {
-      const first = await eventually(() => projectionsHealth(platform.url), (p) => p.caughtUp);
+      const first = await eventually(
+        () => projectionsHealth(platform.url),
+        (p) => p.caughtUp,
+      );
       expect(first).toMatchObject({ status: 'up', caughtUp: true, behind: 0 });
       expect(first.position.globalPosition).toBe(first.head.globalPosition);
       const before = await metric(platform.url, 'gpds_projector_events_total');
@@ -58,7 +60,16 @@ describe('projections in the platform process', () => {
         type: 'UtilisationSampleRecorded',
         source: { system: 'projection-e2e', recordId: `p-${n}` },
         occurredAt: '2025-12-31T00:00:00Z',
-        data: { organisationCode: 'A81001', organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart: '2025-12-01', periodEnd: '2025-12-31', value: n, supplier: 'X' },
+        data: {
+          organisationCode: 'A81001',
+          organisationLevel: 'PRACTICE',
+          capability: 'ONLINE_CONSULTATION',
+          metric: 'SUBMISSIONS',
+          periodStart: '2025-12-01',
+          periodEnd: '2025-12-31',
+          value: n,
+          supplier: 'X',
+        },
       }));
       const submitted = await fetch(`${platform.url}/v1/submissions`, {
         method: 'POST',
@@ -66,7 +77,11 @@ describe('projections in the platform process', () => {
         body: records.map((r) => JSON.stringify(r)).join('\n'),
       });
       expect(((await submitted.json()) as { accepted: number }).accepted).toBe(3);
-      const after = await eventually(() => metric(platform.url, 'gpds_projector_events_total'), (v) => v >= before + 3, 5_000);
+      const after = await eventually(
+        () => metric(platform.url, 'gpds_projector_events_total'),
+        (v) => v >= before + 3,
+        5_000,
+      );
       expect(after).toBe(before + 3);
       expect(await metric(platform.url, 'gpds_projector_lag_positions')).toBe(0);
       expect(await metric(platform.url, 'gpds_event_store_head_position')).toBeGreaterThan(first.head.globalPosition);
@@ -78,7 +93,10 @@ describe('projections in the platform process', () => {
       expect(rebuilt.stderr).toMatch(/rebuild done: \d+ events, \d+ events\/s/);
       expect(rebuilt.stdout).toMatch(/^rebuilt every projection: \d+ events/);
       expect(rebuilt.status).toBe(0);
-      const resumed = await eventually(() => projectionsHealth(platform.url), (p) => p.caughtUp);
+      const resumed = await eventually(
+        () => projectionsHealth(platform.url),
+        (p) => p.caughtUp,
+      );
       expect(resumed).toMatchObject({ status: 'up', caughtUp: true });
       expect(await metric(platform.url, 'gpds_projection_rebuild_running')).toBe(0);
     } finally {

@@ -32,7 +32,11 @@ beforeAll(async () => {
     const publication = await readPublication(join(data, 'publications', file));
     publications.push(publication);
     await sendPublication(publication, planPublication(publication), (records) =>
-      processor.process(records.map((value, index) => ({ index, value })), admin, 'real-data-test'),
+      processor.process(
+        records.map((value, index) => ({ index, value })),
+        admin,
+        'real-data-test',
+      ),
     );
   }
   chdb = mkdtempSync(join(tmpdir(), 'gpds-realdata-'));

@@ -5,7 +5,6 @@ import { runCli, seededDataDir, startPlatform, type PlatformProcess, type Submis
 
 type Body = NonNullable<RequestInit['body']>;
 
-
 let seq = 0;
 const bcp = (practiceCode: string, occurredAt = '2022-07-12T10:00:00Z', reviewedBy = '16C', recordId = `e2e-bcp-${++seq}`) => ({
   type: 'BusinessContinuityPlanReviewed',
@@ -18,7 +17,16 @@ const sample = (practice: string, value: number, recordId = `e2e-oc-${++seq}`, s
   type: 'UtilisationSampleRecorded',
   source: { system: 'nhs-tees-valley-gpit', recordId },
   occurredAt: '2025-12-01T00:00:00Z',
-  data: { organisationCode: practice, organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart: '2025-11-01', periodEnd: '2025-11-30', value, supplier },
+  data: {
+    organisationCode: practice,
+    organisationLevel: 'PRACTICE',
+    capability: 'ONLINE_CONSULTATION',
+    metric: 'SUBMISSIONS',
+    periodStart: '2025-11-01',
+    periodEnd: '2025-11-30',
+    value,
+    supplier,
+  },
 });
 const ndjson = (...records: unknown[]): string => records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n');
 
@@ -29,11 +37,20 @@ describe('POST /v1/submissions over HTTP', () => {
   let submitter: string;
 
   const post = async (body: Body, contentType: string, key = submitter, extra: RequestInit = {}): Promise<{ status: number; answer: Answer }> => {
-    const response = await fetch(`${platform.url}/v1/submissions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body, ...extra });
+    const response = await fetch(`${platform.url}/v1/submissions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
+      body,
+      ...extra,
+    });
     return { status: response.status, answer: (await response.json()) as Answer };
   };
   const createKey = async (organisation: string, role: string, key = admin): Promise<Response> =>
-    fetch(`${platform.url}/v1/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ organisation, role }) });
+    fetch(`${platform.url}/v1/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ organisation, role }),
+    });
 
   beforeAll(async () => {
     dataDir = await seededDataDir();
@@ -73,7 +90,11 @@ describe('POST /v1/submissions over HTTP', () => {
       `UtilisationSampleRecorded,csv-feed,row-${++seq},2025-12-01T00:00:00Z,A81001,PRACTICE,ONLINE_CONSULTATION,SUBMISSIONS,2025-11-01,2025-11-30,forty`,
     ].join('\r\n');
     const table = await post(csv, 'text/csv');
-    expect(table.answer).toMatchObject({ accepted: 1, rejected: 1, results: [{ status: 'accepted' }, { status: 'rejected', errors: [{ path: 'data.value', code: 'INVALID_DATA' }] }] });
+    expect(table.answer).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      results: [{ status: 'accepted' }, { status: 'rejected', errors: [{ path: 'data.value', code: 'INVALID_DATA' }] }],
+    });
     const unsupported = await post('x', 'text/plain');
     expect(unsupported.status).toBe(415);
   });
@@ -122,7 +143,11 @@ describe('POST /v1/submissions over HTTP', () => {
 
   it('refuses strings of 1 MB in a known field and invalid UTF-8, record by record', async () => {
     const long = { ...sample('A81001', 5), data: { ...sample('A81001', 5).data, supplier: 's'.repeat(1_048_576) } };
-    const body = Buffer.concat([Buffer.from(`${JSON.stringify(long)}\n`), Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d, 0x0a]), Buffer.from(JSON.stringify(sample('A81001', 6)))]);
+    const body = Buffer.concat([
+      Buffer.from(`${JSON.stringify(long)}\n`),
+      Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d, 0x0a]),
+      Buffer.from(JSON.stringify(sample('A81001', 6))),
+    ]);
     const { status, answer } = await post(body, 'application/x-ndjson');
     expect(status).toBe(200);
     expect(answer.results.map((r) => r.errors?.[0]?.code ?? r.status)).toEqual(['TOO_LONG', 'INVALID_UTF8', 'accepted']);
@@ -204,7 +229,12 @@ describe('POST /v1/submissions over HTTP', () => {
 
   it('imports a national publication through the running platform with the CLI', async () => {
     const workspace = join(__dirname, '..', '..', '..');
-    const run = await cli(['import-publication', join(workspace, '..', 'shared', 'data', 'publications', 'online-consultation-submissions_2025-12.xlsx'), '--url', platform.url]);
+    const run = await cli([
+      'import-publication',
+      join(workspace, '..', 'shared', 'data', 'publications', 'online-consultation-submissions_2025-12.xlsx'),
+      '--url',
+      platform.url,
+    ]);
     expect(run.status).toBe(0);
     expect(run.stderr).toContain(`sending to the running platform at ${platform.url}`);
     expect(run.stdout).toContain('6173 rows, 30865 samples: 30865 accepted, 0 already stored, 0 rejected');
@@ -227,7 +257,11 @@ describe('a body over the configured limit', () => {
       const records = Array.from({ length: 400 }, (_, i) => sample('A81001', i, `limit-${i}`));
       const body = ndjson(...records);
       expect(body.length).toBeGreaterThan(64 * 1024);
-      const response = await fetch(`${platform.url}/v1/submissions`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' }, body });
+      const response = await fetch(`${platform.url}/v1/submissions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/x-ndjson' },
+        body,
+      });
       expect(response.status).toBe(413);
       const answer = (await response.json()) as Answer;
       expect(answer.error?.code).toBe('BODY_TOO_LARGE');

@@ -60,7 +60,10 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(ProjectorModule.compose(config, projections.service, new ApiKeyStore(eventStore.opened.store.db)), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const url = await listenOn(app, config);
-  log.info({ url, database: projections.service.database }, `projector following the event store; health at ${url}/health, metrics at ${url}/metrics; Ctrl-C stops it`);
+  log.info(
+    { url, database: projections.service.database },
+    `projector following the event store; health at ${url}/health, metrics at ${url}/metrics; Ctrl-C stops it`,
+  );
 
   stopOnSignals(log, async () => {
     await projections.close();

@@ -5,7 +5,6 @@ import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import { postgresServer, type TestDatabase } from '@gpds/event-store-testing';
 import { startProcess, type PlatformProcess } from '@gpds/platform-testing';
 
-
 /** Starts apps/projector as an operator would (npm run projector), on the servers named by the environment. */
 function startProjector(env: Record<string, string>): Promise<PlatformProcess> {
   return startProcess('apps/projector/src/main.ts', 'projector following the event store', env);
@@ -13,7 +12,12 @@ function startProjector(env: Record<string, string>): Promise<PlatformProcess> {
 
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN);
+  return Number(
+    text
+      .split('\n')
+      .find((l) => l.startsWith(`${name} `))
+      ?.split(' ')[1] ?? NaN,
+  );
 }
 
 async function until(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -27,7 +31,16 @@ async function until(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise
 const sample = (n: number) => ({
   type: 'UtilisationSampleRecorded',
   schemaVersion: 1,
-  data: { organisationCode: 'A81001', organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart: '2025-12-01', periodEnd: '2025-12-31', value: n, supplier: 'X' },
+  data: {
+    organisationCode: 'A81001',
+    organisationLevel: 'PRACTICE',
+    capability: 'ONLINE_CONSULTATION',
+    metric: 'SUBMISSIONS',
+    periodStart: '2025-12-01',
+    periodEnd: '2025-12-31',
+    value: n,
+    supplier: 'X',
+  },
   metadata: { occurredAt: '2025-12-31T00:00:00Z', source: { system: 'projector-e2e', recordId: `s-${n}` } },
 });
 
@@ -68,7 +81,11 @@ describe('the projector as a process of its own (PostgreSQL server, chDB)', () =
   });
 
   it('stops at start-up with what to check when ClickHouse cannot be reached', async () => {
-    const env = { EVENT_STORE_URL: database.connection.kind === 'postgres' ? database.connection.url : '', DATA_DIR: dataDir, CLICKHOUSE_URL: 'http://127.0.0.1:1/gpds' };
+    const env = {
+      EVENT_STORE_URL: database.connection.kind === 'postgres' ? database.connection.url : '',
+      DATA_DIR: dataDir,
+      CLICKHOUSE_URL: 'http://127.0.0.1:1/gpds',
+    };
     await expect(startProjector(env)).rejects.toThrow(/ClickHouse is not reachable .*check CLICKHOUSE_URL/);
   });
 });

@@ -232,11 +232,14 @@ function markdown(rows: Row[], eventBytes: number): string {
     '',
     `Machine: ${machine()}. Run on ${new Date().toISOString().slice(0, 10)}.`,
     `Median of ${RUNS} runs each; one writer; events of about ${eventBytes} bytes of JSON (synthetic utilisation samples).`,
-    'Append baseline: a raw multi-row INSERT of the same rows into a table of the same shape and indexes (`LIKE event_store.events INCLUDING ALL`), without the store\'s checks. Read baseline: a raw keyset scan of those rows by position, 1,000 at a time, without the snapshot bound.',
+    "Append baseline: a raw multi-row INSERT of the same rows into a table of the same shape and indexes (`LIKE event_store.events INCLUDING ALL`), without the store's checks. Read baseline: a raw keyset scan of those rows by position, 1,000 at a time, without the snapshot bound.",
     '',
     '| adapter | operation | batch | events/s | baseline events/s | ratio |',
     '|---|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.adapter} | ${r.operation} | ${r.batch.toLocaleString('en-GB')} | ${r.eventsPerSecond.toLocaleString('en-GB')} | ${r.baselineEventsPerSecond.toLocaleString('en-GB')} | ${r.ratio} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.adapter} | ${r.operation} | ${r.batch.toLocaleString('en-GB')} | ${r.eventsPerSecond.toLocaleString('en-GB')} | ${r.baselineEventsPerSecond.toLocaleString('en-GB')} | ${r.ratio} |`,
+    ),
     '',
     'Target (issue 2): server adapter, batch 1,000: at least 30,000 events/s and a ratio of at least 0.5.',
   ];

@@ -122,7 +122,14 @@ export async function runGraphqlBench(): Promise<void> {
         return row;
       }),
     );
-    const fresh = { bench: 'graphql', measure: 'freshness', samples: freshness.length, p50Ms: round(pct(freshness, 50)), p95Ms: round(pct(freshness, 95)), maxMs: round(Math.max(...freshness)) };
+    const fresh = {
+      bench: 'graphql',
+      measure: 'freshness',
+      samples: freshness.length,
+      p50Ms: round(pct(freshness, 50)),
+      p95Ms: round(pct(freshness, 95)),
+      maxMs: round(Math.max(...freshness)),
+    };
     emit(fresh);
     const rss = { bench: 'graphql', measure: 'resident-memory', events: EVENTS, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb };
     emit(rss);
@@ -216,7 +223,15 @@ async function measureFreshness(url: string, admin: string, key: string, run: nu
         type: 'UtilisationSampleRecorded',
         source: { system: 'bench-freshness', recordId: `run-${run}-${i}-${Date.now()}` },
         occurredAt: '2026-10-31T12:00:00Z',
-        data: { organisationCode: 'A81001', organisationLevel: 'PRACTICE', capability: 'VIDEO_CONSULTATION', metric: 'VIDEO_CONSULTATIONS', periodStart: '2026-10-01', periodEnd: '2026-10-31', value },
+        data: {
+          organisationCode: 'A81001',
+          organisationLevel: 'PRACTICE',
+          capability: 'VIDEO_CONSULTATION',
+          metric: 'VIDEO_CONSULTATIONS',
+          periodStart: '2026-10-01',
+          periodEnd: '2026-10-31',
+          value,
+        },
       }),
     });
     const acknowledged = process.hrtime.bigint();

@@ -15,7 +15,9 @@ export async function createBenchDatabase(prefix: string): Promise<BenchDatabase
   try {
     await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`);
   } catch (error) {
-    throw new Error(`Cannot create a benchmark database on ${SERVER_URL} (${(error as Error).message}): is PostgreSQL running? Set BENCH_POSTGRES_URL to use another server.`);
+    throw new Error(
+      `Cannot create a benchmark database on ${SERVER_URL} (${(error as Error).message}): is PostgreSQL running? Set BENCH_POSTGRES_URL to use another server.`,
+    );
   } finally {
     await admin.close();
   }

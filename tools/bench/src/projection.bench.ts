@@ -47,7 +47,14 @@ export class Generator {
     if (!data) throw new Error('The shared data directory (../shared/data) was not found beside the project: the benchmark uses its real practice list');
     const csv = readFileSync(join(data, 'ods', 'gp-reg-pat-prac-map_2025-10.csv'), 'utf8').split(/\r?\n/);
     const column = csv[0]!.split(',').indexOf('PRACTICE_CODE');
-    const practices = [...new Set(csv.slice(1).filter(Boolean).map((line) => line.split(',')[column]!))];
+    const practices = [
+      ...new Set(
+        csv
+          .slice(1)
+          .filter(Boolean)
+          .map((line) => line.split(',')[column]!),
+      ),
+    ];
     const g = new Generator(practices);
     for (const file of ['online-consultation-submissions_2025-12.xlsx', 'cloud-based-telephony_2025-12.xlsx']) {
       const publication = await readPublication(join(data, 'publications', file));
@@ -84,7 +91,16 @@ export class Generator {
       event: {
         type: 'UtilisationSampleRecorded',
         schemaVersion: 1,
-        data: { organisationCode: practice, organisationLevel: 'PRACTICE', capability, metric, periodStart: start, periodEnd: end, value, supplier: 'BENCH SUPPLIER' },
+        data: {
+          organisationCode: practice,
+          organisationLevel: 'PRACTICE',
+          capability,
+          metric,
+          periodStart: start,
+          periodEnd: end,
+          value,
+          supplier: 'BENCH SUPPLIER',
+        },
         metadata: { occurredAt: `${end}T23:59:59Z`, source: { system: 'bench-synthetic', recordId: `bench-${i}` } },
       },
     };
@@ -99,7 +115,10 @@ function fraction(i: number): number {
 }
 
 export async function runProjectionBench(): Promise<void> {
-  const sizes = (process.env['BENCH_EVENTS'] ?? '1000000,10000000').split(',').map(Number).sort((a, b) => a - b);
+  const sizes = (process.env['BENCH_EVENTS'] ?? '1000000,10000000')
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
   const runs = Number(process.env['BENCH_RUNS'] ?? 3);
   const generator = await Generator.load();
   progress(`${generator.practices.length} practices, ${METRICS.length} metrics a month; sizes ${sizes.join(', ')}; ${runs} run(s) each`);
@@ -249,7 +268,9 @@ async function project(
         global.gc?.();
         liveHeapMax = Math.max(liveHeapMax, process.memoryUsage().heapUsed);
         const rate = events / (Number(process.hrtime.bigint() - started) / 1e9);
-        progress(`projecting, run ${run}: ${events}/${size} events (${Math.round(rate)} events/s, ETA ${Math.round((size - events) / rate)} s, rss ${mb(process.memoryUsage().rss)} MB)`);
+        progress(
+          `projecting, run ${run}: ${events}/${size} events (${Math.round(rate)} events/s, ETA ${Math.round((size - events) / rate)} s, rss ${mb(process.memoryUsage().rss)} MB)`,
+        );
       }
     },
   });
@@ -258,11 +279,16 @@ async function project(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await projector.stop();
   clearInterval(sampler);
-  const [count] = await (await analytics.client.query({ query: `SELECT count() AS n FROM ${db}.utilisation_samples`, format: 'JSONEachRow' })).json<{ n: string }>();
+  const [count] = await (
+    await analytics.client.query({ query: `SELECT count() AS n FROM ${db}.utilisation_samples`, format: 'JSONEachRow' })
+  ).json<{ n: string }>();
   if (Number(count?.n) !== size) throw new Error(`projected ${count?.n} rows, expected ${size}`);
   await analytics.client.command({ query: `DROP DATABASE IF EXISTS ${db} SYNC` });
   progress(`projection of ${size} events, run ${run}: ${Math.round(size / seconds)} events/s, rss ${mb(rssStart)} -> max ${mb(rssMax)} MB`);
-  return { eventsPerSecond: size / seconds, memory: { rssStartMb: mb(rssStart), rssMaxMb: mb(rssMax), heapMaxMb: mb(heapMax), liveHeapMaxMb: mb(liveHeapMax) } };
+  return {
+    eventsPerSecond: size / seconds,
+    memory: { rssStartMb: mb(rssStart), rssMaxMb: mb(rssMax), heapMaxMb: mb(heapMax), liveHeapMaxMb: mb(liveHeapMax) },
+  };
 }
 
 function markdown(rows: Row[], practices: number): string {

@@ -74,12 +74,20 @@ export async function runSubmissionsBench(): Promise<void> {
       const raw: number[] = [];
       const latencies: number[] = [];
       for (let run = 1; run <= RUNS; run++) {
-        const bodies = Array.from({ length: batchesPerRun }, () => samples(batch, `http-${batch}-${run}`).map((r) => JSON.stringify(r)).join('\n'));
+        const bodies = Array.from({ length: batchesPerRun }, () =>
+          samples(batch, `http-${batch}-${run}`)
+            .map((r) => JSON.stringify(r))
+            .join('\n'),
+        );
         const rawBatches = Array.from({ length: batchesPerRun }, () => toAppends(samples(batch, `raw-${batch}-${run}`)));
         let t0 = process.hrtime.bigint();
         for (const body of bodies) {
           const started = process.hrtime.bigint();
-          const response = await fetch(`${platform.url}/v1/submissions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, body });
+          const response = await fetch(`${platform.url}/v1/submissions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+            body,
+          });
           const answer = (await response.json()) as { accepted: number };
           if (answer.accepted !== batch) throw new Error(`expected ${batch} accepted, got ${JSON.stringify(answer).slice(0, 400)}`);
           latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -93,7 +101,10 @@ export async function runSubmissionsBench(): Promise<void> {
       if (batch === 10_000) {
         // A second platform on the same database with its heap capped below the body's size:
         // the upload succeeding proves the body is never held in memory.
-        const capped = await startPlatform({ EVENT_STORE_URL: url.toString(), DATA_DIR: dataDir, PROJECTOR: 'off', NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` }, 180_000);
+        const capped = await startPlatform(
+          { EVENT_STORE_URL: url.toString(), DATA_DIR: dataDir, PROJECTOR: 'off', NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` },
+          180_000,
+        );
         try {
           memory = await measureLargeUpload(capped, key, practices);
         } finally {
@@ -117,7 +128,8 @@ export async function runSubmissionsBench(): Promise<void> {
     }
   }
   for (const r of rows) emit({ bench: 'submissions', adapter: 'postgres', ...r, runs: RUNS });
-  if (memory) emit({ bench: 'submissions', operation: '200 MB upload', heapCapMb: HEAP_CAP_MB, ...memory, peakGrowthMb: memory.peakRssMb - memory.baselineRssMb });
+  if (memory)
+    emit({ bench: 'submissions', operation: '200 MB upload', heapCapMb: HEAP_CAP_MB, ...memory, peakGrowthMb: memory.peakRssMb - memory.baselineRssMb });
   writeSection(
     'submissions',
     [
@@ -128,7 +140,10 @@ export async function runSubmissionsBench(): Promise<void> {
       '',
       '| batch (records) | records/s over HTTP | raw append events/s | ratio | request p50 ms | request p95 ms |',
       '|---:|---:|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.batch.toLocaleString('en-GB')} | ${r.recordsPerSecond.toLocaleString('en-GB')} | ${r.baselineRecordsPerSecond.toLocaleString('en-GB')} | ${r.ratio} | ${r.p50Ms} | ${r.p95Ms} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.batch.toLocaleString('en-GB')} | ${r.recordsPerSecond.toLocaleString('en-GB')} | ${r.baselineRecordsPerSecond.toLocaleString('en-GB')} | ${r.ratio} | ${r.p50Ms} | ${r.p95Ms} |`,
+      ),
       '',
       'Target (issue 3): at least 15,000 records/s and a ratio of at least 0.4.',
       ...(memory
@@ -203,7 +218,13 @@ function toAppends(records: Array<Record<string, unknown>>): StreamAppend[] {
     const source = { ...(r['source'] as { system: string; recordId: string }), owner: 'ENG' };
     const streamId = measurementStreamId(command);
     const events = byStream.get(streamId) ?? [];
-    events.push({ type: 'UtilisationSampleRecorded', schemaVersion: 1, data: r['data'], eventId: eventIdForOwner('ENG', source), metadata: { occurredAt: r['occurredAt'] as string, source, actor: { type: 'api-key', id: 'bench' } } });
+    events.push({
+      type: 'UtilisationSampleRecorded',
+      schemaVersion: 1,
+      data: r['data'],
+      eventId: eventIdForOwner('ENG', source),
+      metadata: { occurredAt: r['occurredAt'] as string, source, actor: { type: 'api-key', id: 'bench' } },
+    });
     byStream.set(streamId, events);
   }
   return [...byStream].map(([streamId, events]) => ({ streamId, events, expectedVersion: 'any' as const }));

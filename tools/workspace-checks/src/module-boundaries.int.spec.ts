@@ -18,12 +18,16 @@ interface LintMessage {
 
 /** Lints `text` as the file at `path` with the workspace's ESLint CLI, in its own process. */
 async function lintAs(path: string, text: string): Promise<LintMessage[]> {
-  const run = spawnSync(process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', join(root, path)], {
-    cwd: root,
-    input: text,
-    env: { ...process.env, NX_DAEMON: 'false' },
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', join(root, path)],
+    {
+      cwd: root,
+      input: text,
+      env: { ...process.env, NX_DAEMON: 'false' },
+      encoding: 'utf8',
+    },
+  );
   if (!run.stdout) throw new Error(`ESLint produced no report (exit ${run.status}): ${run.stderr}`);
   const [result] = JSON.parse(run.stdout) as Array<{ messages: LintMessage[] }>;
   return result?.messages ?? [];
@@ -64,9 +68,14 @@ describe('module boundaries', () => {
       expect.stringMatching(/tagged with "scope:access" can only depend on libs tagged with "scope:access", "scope:event-store", "scope:shared"$/),
     ]);
     const feature = await lintAs('libs/analytics/http/src/violation.ts', fixture('feature-imports-other-scope.fixture.ts'));
-    expect(feature.filter((m) => m.ruleId === rule).map((m) => m.message)).toEqual([expect.stringMatching(/tagged with "scope:analytics" can only depend on libs tagged with/)]);
+    expect(feature.filter((m) => m.ruleId === rule).map((m) => m.message)).toEqual([
+      expect.stringMatching(/tagged with "scope:analytics" can only depend on libs tagged with/),
+    ]);
     // The read side may follow the write side's events: analytics importing governance is allowed.
-    const allowed = await lintAs('libs/analytics/domain/src/allowed.ts', "import { GOVERNANCE_ROW_MAPPINGS } from '@gpds/governance';\n\nexport const mappings = GOVERNANCE_ROW_MAPPINGS;\n");
+    const allowed = await lintAs(
+      'libs/analytics/domain/src/allowed.ts',
+      "import { GOVERNANCE_ROW_MAPPINGS } from '@gpds/governance';\n\nexport const mappings = GOVERNANCE_ROW_MAPPINGS;\n",
+    );
     expect(allowed.filter((m) => m.ruleId === rule)).toEqual([]);
   });
 
@@ -82,7 +91,12 @@ describe('module boundaries', () => {
 
   it('rejects a library importing an application', async () => {
     const messages = await lintAs('libs/event-store/postgres/src/violation.ts', fixture('lib-imports-app.fixture.ts'));
-    expect(messages.filter((m) => m.ruleId === rule).map((m) => m.message).join('\n')).toMatch(/Imports of apps are forbidden|Projects cannot be imported by a relative or absolute path/);
+    expect(
+      messages
+        .filter((m) => m.ruleId === rule)
+        .map((m) => m.message)
+        .join('\n'),
+    ).toMatch(/Imports of apps are forbidden|Projects cannot be imported by a relative or absolute path/);
   });
 
   it('rejects Node I/O modules in domain code', async () => {

@@ -43,7 +43,12 @@ describe.each<[string, TestDatabaseFactory]>([
     expect(await keys.verify(key)).toBeNull();
     expect(await keys.revoke(principal.keyId)).toBe(false);
     const listed = await keys.list();
-    expect(listed.find((k) => k.keyId === principal.keyId)).toMatchObject({ organisation: 'ENG', role: 'admin', createdBy: 'test', revokedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(listed.find((k) => k.keyId === principal.keyId)).toMatchObject({
+      organisation: 'ENG',
+      role: 'admin',
+      createdBy: 'test',
+      revokedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(JSON.stringify(listed)).not.toContain(key.slice(-20));
   });
 });
@@ -63,7 +68,19 @@ describe.each<[string, TestDatabaseFactory]>([
       const append = (system: string, recordId: string, actor: string, owner?: string) =>
         opened.store.appendToStream(
           `test-${recordId}`,
-          [{ type: 'SomethingRecorded', schemaVersion: 1, data: {}, eventId: eventIdFromSource({ system, recordId }), metadata: { occurredAt: '2025-01-01T00:00:00Z', source: { system, recordId, ...(owner ? { owner } : {}) }, actor: { type: 'api-key', id: actor } } }],
+          [
+            {
+              type: 'SomethingRecorded',
+              schemaVersion: 1,
+              data: {},
+              eventId: eventIdFromSource({ system, recordId }),
+              metadata: {
+                occurredAt: '2025-01-01T00:00:00Z',
+                source: { system, recordId, ...(owner ? { owner } : {}) },
+                actor: { type: 'api-key', id: actor },
+              },
+            },
+          ],
           { expectedVersion: 'any' },
         );
       await append('tees-feed', 'a', teesValley.keyId);
@@ -72,13 +89,26 @@ describe.each<[string, TestDatabaseFactory]>([
       await append('shared-name', 'd', derby.keyId);
       await append('synthetic-demo', 'e', 'demo-data');
       await append('owned-feed', 'f', derby.keyId, '15M');
-      await opened.store.appendToStream('organisation-X', [{ type: 'OrganisationRegistered', schemaVersion: 1, data: {}, metadata: { occurredAt: '2025-01-01T00:00:00Z', source: { system: 'ods', recordId: 'x' }, actor: { type: 'importer', id: 'ods' } } }], { expectedVersion: 'any' });
+      await opened.store.appendToStream(
+        'organisation-X',
+        [
+          {
+            type: 'OrganisationRegistered',
+            schemaVersion: 1,
+            data: {},
+            metadata: { occurredAt: '2025-01-01T00:00:00Z', source: { system: 'ods', recordId: 'x' }, actor: { type: 'importer', id: 'ods' } },
+          },
+        ],
+        { expectedVersion: 'any' },
+      );
     } finally {
       await opened.close();
     }
     const upgraded = await database.open({ asOwner: migrateApiKeys });
     try {
-      const rows = await upgraded.store.db.query<{ system: string; organisation: string; events: string | number }>('SELECT system, organisation, events FROM auth.legacy_source_owners ORDER BY system, organisation');
+      const rows = await upgraded.store.db.query<{ system: string; organisation: string; events: string | number }>(
+        'SELECT system, organisation, events FROM auth.legacy_source_owners ORDER BY system, organisation',
+      );
       expect(rows.map((r) => [r.system, r.organisation, Number(r.events)])).toEqual([
         ['shared-name', '15M', 1],
         ['shared-name', '16C', 1],
@@ -86,7 +116,13 @@ describe.each<[string, TestDatabaseFactory]>([
         ['tees-feed', '16C', 2],
       ]);
       const legacy = await loadLegacySourceOwners(upgraded.store.db);
-      expect([legacy.has('16C', 'tees-feed'), legacy.has('15M', 'tees-feed'), legacy.has('ENG', 'synthetic-demo'), legacy.has('15M', 'owned-feed'), legacy.size]).toEqual([true, false, true, false, 4]);
+      expect([
+        legacy.has('16C', 'tees-feed'),
+        legacy.has('15M', 'tees-feed'),
+        legacy.has('ENG', 'synthetic-demo'),
+        legacy.has('15M', 'owned-feed'),
+        legacy.size,
+      ]).toEqual([true, false, true, false, 4]);
     } finally {
       await upgraded.close();
       await database.dispose();

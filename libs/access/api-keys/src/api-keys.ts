@@ -162,7 +162,14 @@ export class ApiKeyStore {
               to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS revoked_at
          FROM auth.api_keys ORDER BY auth.api_keys.created_at DESC, key_id`,
     );
-    return rows.map((r) => ({ keyId: r.key_id, organisation: r.organisation, role: r.role, createdAt: r.created_at, createdBy: r.created_by, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({
+      keyId: r.key_id,
+      organisation: r.organisation,
+      role: r.role,
+      createdAt: r.created_at,
+      createdBy: r.created_by,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   /** Revokes a key: false when there is no such key or it was revoked already. Other processes stop trusting it within their cache time (30 s). */

@@ -32,7 +32,12 @@ export class AdminKeysController {
       body = JSON.parse(await readSmallBody(req)) as typeof body;
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
     } catch (error) {
-      res.status(HttpStatus.BAD_REQUEST).json({ error: { code: 'MALFORMED_JSON', message: `the body must be a JSON object {"organisation": "16C", "role": "submitter"}: ${(error as Error).message}` } });
+      res.status(HttpStatus.BAD_REQUEST).json({
+        error: {
+          code: 'MALFORMED_JSON',
+          message: `the body must be a JSON object {"organisation": "16C", "role": "submitter"}: ${(error as Error).message}`,
+        },
+      });
       return;
     }
     const invalid = (path: string, message: string): void => void res.status(HttpStatus.BAD_REQUEST).json({ error: { code: 'INVALID_FIELD', path, message } });
@@ -40,15 +45,24 @@ export class AdminKeysController {
       const organisation = typeof body.organisation === 'string' ? body.organisation.trim().toUpperCase() : body.organisation;
       if (typeof organisation === 'string' && organisation !== 'ENG' && /^[A-Z0-9]{2,10}$/.test(organisation)) {
         const level = this.levelOf(organisation);
-        if (level === undefined) return invalid('organisation', `'${organisation}' is not an organisation in the reference data (ODS): use a commissioner's code such as 16C, or ENG for England`);
+        if (level === undefined)
+          return invalid(
+            'organisation',
+            `'${organisation}' is not an organisation in the reference data (ODS): use a commissioner's code such as 16C, or ENG for England`,
+          );
         if (body.role === 'submitter' && level !== 'COMMISSIONER') {
-          return invalid('organisation', `${organisation} is a ${level}: submitter keys are for commissioners (sub-ICB locations, CCGs before July 2022), who state facts about their practices`);
+          return invalid(
+            'organisation',
+            `${organisation} is a ${level}: submitter keys are for commissioners (sub-ICB locations, CCGs before July 2022), who state facts about their practices`,
+          );
         }
       } else if (organisation === 'ENG' && body.role === 'submitter') {
-        return invalid('organisation', "submitter keys are for commissioners, who state facts about their practices; national feeds use an admin key");
+        return invalid('organisation', 'submitter keys are for commissioners, who state facts about their practices; national feeds use an admin key');
       }
       const created = await this.keys.create(organisation as string, body.role as string, req.principal!.keyId);
-      res.status(HttpStatus.CREATED).json({ key: created.key, keyId: created.principal.keyId, organisation: created.principal.organisation, role: created.principal.role });
+      res
+        .status(HttpStatus.CREATED)
+        .json({ key: created.key, keyId: created.principal.keyId, organisation: created.principal.organisation, role: created.principal.role });
     } catch (error) {
       if (error instanceof InvalidKeyRequestError) return invalid(error.field, error.message);
       throw error;
@@ -65,11 +79,19 @@ export class AdminKeysController {
   @Roles('admin')
   async revoke(@Req() req: AuthenticatedRequest, @Param('keyId') keyId: string, @Res() res: Response): Promise<void> {
     if (!KEY_ID.test(keyId)) {
-      res.status(HttpStatus.BAD_REQUEST).json({ error: { code: 'INVALID_FIELD', path: 'keyId', message: `'${keyId.slice(0, 40)}' is not a key id: the 16 letters and digits after gpds_ in a key (keys list shows them)` } });
+      res.status(HttpStatus.BAD_REQUEST).json({
+        error: {
+          code: 'INVALID_FIELD',
+          path: 'keyId',
+          message: `'${keyId.slice(0, 40)}' is not a key id: the 16 letters and digits after gpds_ in a key (keys list shows them)`,
+        },
+      });
       return;
     }
     if (keyId === req.principal!.keyId) {
-      res.status(HttpStatus.CONFLICT).json({ error: { code: 'OWN_KEY', message: 'a key cannot revoke itself: use another admin key, so that one always remains' } });
+      res
+        .status(HttpStatus.CONFLICT)
+        .json({ error: { code: 'OWN_KEY', message: 'a key cannot revoke itself: use another admin key, so that one always remains' } });
       return;
     }
     if (!(await this.keys.revoke(keyId))) {

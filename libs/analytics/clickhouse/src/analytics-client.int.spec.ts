@@ -25,9 +25,20 @@ describe('the analytics store on embedded chDB', () => {
     const db = freshDatabase();
     await store.client.command({ query: `CREATE DATABASE ${db}` });
     await store.client.command({ query: `CREATE TABLE ${db}.samples (code String, value Float64) ENGINE = MergeTree ORDER BY code` });
-    await store.client.insert({ table: `${db}.samples`, values: [{ code: 'A81001', value: 3 }, { code: "x'); DROP TABLE samples; --", value: 4 }], format: 'JSONEachRow' });
+    await store.client.insert({
+      table: `${db}.samples`,
+      values: [
+        { code: 'A81001', value: 3 },
+        { code: "x'); DROP TABLE samples; --", value: 4 },
+      ],
+      format: 'JSONEachRow',
+    });
     const rows = await (
-      await store.client.query({ query: `SELECT code, value FROM ${db}.samples WHERE code = {code:String}`, query_params: { code: "x'); DROP TABLE samples; --" }, format: 'JSONEachRow' })
+      await store.client.query({
+        query: `SELECT code, value FROM ${db}.samples WHERE code = {code:String}`,
+        query_params: { code: "x'); DROP TABLE samples; --" },
+        format: 'JSONEachRow',
+      })
     ).json<{ code: string; value: number }>();
     expect(rows).toEqual([{ code: "x'); DROP TABLE samples; --", value: 4 }]);
   });
@@ -50,9 +61,18 @@ describe('the analytics store on embedded chDB', () => {
     await store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], []);
     // The token was this insert's setting, not the session's: a later plain insert is not deduplicated against it.
     await store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], [['C', 1, [], null]]);
-    const stored = await (await store.client.query({ query: `SELECT code, value, tags, note FROM ${db}.samples ORDER BY code, value`, format: 'JSONCompactEachRow' })).json<unknown[]>();
-    expect(stored).toEqual([['A81001', 3, ['a', 'b'], null], ['B\t"quoted"\n😀', 4.5, [], 'é'], ['C', 1, [], null], ['C', 1, [], null]]);
-    await expect(store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], [['D', 'not a number', [], null]])).rejects.toMatchObject({ code: expect.stringMatching(/^\d+$/) });
+    const stored = await (
+      await store.client.query({ query: `SELECT code, value, tags, note FROM ${db}.samples ORDER BY code, value`, format: 'JSONCompactEachRow' })
+    ).json<unknown[]>();
+    expect(stored).toEqual([
+      ['A81001', 3, ['a', 'b'], null],
+      ['B\t"quoted"\n😀', 4.5, [], 'é'],
+      ['C', 1, [], null],
+      ['C', 1, [], null],
+    ]);
+    await expect(store.insertCompactRows(`${db}.samples`, ['code', 'value', 'tags', 'note'], [['D', 'not a number', [], null]])).rejects.toMatchObject({
+      code: expect.stringMatching(/^\d+$/),
+    });
   });
 
   it('migrates once, skips what is applied, and refuses a changed migration', async () => {

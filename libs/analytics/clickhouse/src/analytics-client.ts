@@ -45,7 +45,13 @@ export function openAnalyticsStore(connection: AnalyticsConnection): AnalyticsSt
       let body = '';
       for (const row of rows) body += `${JSON.stringify(row)}\n`;
       try {
-        await chdb.chdb.rawInsert({ table, columns: [...columns], values: Buffer.from(body), format: 'JSONCompactEachRow', settings: settings ? { ...settings } : undefined });
+        await chdb.chdb.rawInsert({
+          table,
+          columns: [...columns],
+          values: Buffer.from(body),
+          format: 'JSONCompactEachRow',
+          settings: settings ? { ...settings } : undefined,
+        });
       } catch (error) {
         // chDB says 'Code: N. DB::Exception: ...'; as a ClickHouseError it carries the code, as from a server.
         throw parseError(error instanceof Error ? error.message : String(error));
@@ -62,7 +68,13 @@ export function openAnalyticsStore(connection: AnalyticsConnection): AnalyticsSt
     const server = client;
     insertCompactRows = async (table, columns, rows, settings) => {
       if (rows.length === 0) return;
-      await server.insert({ table, columns: [...columns] as [string, ...string[]], values: [...rows], format: 'JSONCompactEachRow', clickhouse_settings: settings });
+      await server.insert({
+        table,
+        columns: [...columns] as [string, ...string[]],
+        values: [...rows],
+        format: 'JSONCompactEachRow',
+        clickhouse_settings: settings,
+      });
     };
   }
   return {

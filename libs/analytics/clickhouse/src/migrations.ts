@@ -19,7 +19,11 @@ export interface AnalyticsMigrationReport {
  * migration cut short is run again from its first statement on the next start. A recorded
  * migration whose statements changed is refused.
  */
-export async function migrateAnalytics(client: ClickHouseClient, database: string, migrations: readonly AnalyticsMigration[]): Promise<AnalyticsMigrationReport> {
+export async function migrateAnalytics(
+  client: ClickHouseClient,
+  database: string,
+  migrations: readonly AnalyticsMigration[],
+): Promise<AnalyticsMigrationReport> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Database name '${database}' must be a lower-case identifier`);
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
   await client.command({
@@ -28,7 +32,10 @@ export async function migrateAnalytics(client: ClickHouseClient, database: strin
             ENGINE = ReplacingMergeTree ORDER BY version`,
   });
   const appliedRows = await (
-    await client.query({ query: `SELECT version, argMax(checksum, applied_at) AS checksum FROM ${database}.schema_migrations GROUP BY version`, format: 'JSONEachRow' })
+    await client.query({
+      query: `SELECT version, argMax(checksum, applied_at) AS checksum FROM ${database}.schema_migrations GROUP BY version`,
+      format: 'JSONEachRow',
+    })
   ).json<{ version: number; checksum: string }>();
   const applied = new Map(appliedRows.map((r) => [Number(r.version), r.checksum]));
   const done: number[] = [];

@@ -144,6 +144,8 @@ export class ProjectionService {
     });
     await live.start();
     this.live = live;
-    live.done.catch((error: unknown) => this.options.log?.warn('projector stopped on an error', { error: error instanceof Error ? error.message : String(error) }));
+    live.done.catch((error: unknown) =>
+      this.options.log?.warn('projector stopped on an error', { error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 }

@@ -58,17 +58,47 @@ async function appendGovernanceAndMeasurements(s: EventStore): Promise<void> {
   await append(
     s,
     'practice-P00001',
-    fact('CcgPracticeAgreementSigned', { agreementId: 'AG-1', practiceCode: 'P00001', commissionerCode: '00A', termStart: '2023-04-01', termEnd: '2026-03-31' }, '2023-03-15T10:00:00Z', 'ag-1'),
-    fact('BusinessContinuityPlanReviewed', { practiceCode: 'P00001', reviewedBy: '00A', outcome: 'APPROVED', covers: ['CYBER', 'LOSS_OF_TELEPHONY'] }, '2024-05-02T09:00:00Z', 'bcp-1'),
-    fact('CapabilityDeployed', { practiceCode: 'P00001', capability: 'ONLINE_CONSULTATION', solution: 'Askmy', supplier: 'SUPPLIER A', route: 'DCS_CATALOGUE' }, '2022-01-10T00:00:00Z', 'cap-1'),
+    fact(
+      'CcgPracticeAgreementSigned',
+      { agreementId: 'AG-1', practiceCode: 'P00001', commissionerCode: '00A', termStart: '2023-04-01', termEnd: '2026-03-31' },
+      '2023-03-15T10:00:00Z',
+      'ag-1',
+    ),
+    fact(
+      'BusinessContinuityPlanReviewed',
+      { practiceCode: 'P00001', reviewedBy: '00A', outcome: 'APPROVED', covers: ['CYBER', 'LOSS_OF_TELEPHONY'] },
+      '2024-05-02T09:00:00Z',
+      'bcp-1',
+    ),
+    fact(
+      'CapabilityDeployed',
+      { practiceCode: 'P00001', capability: 'ONLINE_CONSULTATION', solution: 'Askmy', supplier: 'SUPPLIER A', route: 'DCS_CATALOGUE' },
+      '2022-01-10T00:00:00Z',
+      'cap-1',
+    ),
     fact('CapabilityWithdrawn', { practiceCode: 'P00001', capability: 'ONLINE_CONSULTATION', reason: 'contract ended' }, '2024-02-01T00:00:00Z', 'cap-2'),
   );
   await append(
     s,
     'practice-P00002',
-    fact('CcgPracticeAgreementSigned', { agreementId: 'AG-2', practiceCode: 'P00002', commissionerCode: '00B', termStart: '2023-04-01', termEnd: '2026-03-31' }, '2023-04-01T10:00:00Z', 'ag-2'),
-    fact('CcgPracticeAgreementTerminated', { agreementId: 'AG-2', practiceCode: 'P00002', commissionerCode: '00B', terminatedOn: '2025-01-01', reason: 'merger' }, '2025-01-01T10:00:00Z', 'ag-2-end'),
-    fact('CapabilityDeployed', { practiceCode: 'P00002', capability: 'ONLINE_CONSULTATION', solution: 'Engage', supplier: 'SUPPLIER B', route: 'GP_IT_FUTURES' }, '2022-06-01T00:00:00Z', 'cap-3'),
+    fact(
+      'CcgPracticeAgreementSigned',
+      { agreementId: 'AG-2', practiceCode: 'P00002', commissionerCode: '00B', termStart: '2023-04-01', termEnd: '2026-03-31' },
+      '2023-04-01T10:00:00Z',
+      'ag-2',
+    ),
+    fact(
+      'CcgPracticeAgreementTerminated',
+      { agreementId: 'AG-2', practiceCode: 'P00002', commissionerCode: '00B', terminatedOn: '2025-01-01', reason: 'merger' },
+      '2025-01-01T10:00:00Z',
+      'ag-2-end',
+    ),
+    fact(
+      'CapabilityDeployed',
+      { practiceCode: 'P00002', capability: 'ONLINE_CONSULTATION', solution: 'Engage', supplier: 'SUPPLIER B', route: 'GP_IT_FUTURES' },
+      '2022-06-01T00:00:00Z',
+      'cap-3',
+    ),
   );
   // Usage attributed to a practice (before and after its move), to a PCN only, to a commissioner, and to England only.
   await appendSample(s, 'P00001', 'PRACTICE', '2022-12', 100, 'u-1');
@@ -83,13 +113,31 @@ async function appendGovernanceAndMeasurements(s: EventStore): Promise<void> {
     'carbon-P00001-2025',
     fact(
       'CarbonMetricRecorded',
-      { organisationCode: 'P00001', organisationLevel: 'PRACTICE', periodStart: '2025-04-01', periodEnd: '2025-04-30', footprint: 'NHS_CARBON_FOOTPRINT', category: 'ELECTRICITY', kgCo2e: 812.5, method: 'metered' },
+      {
+        organisationCode: 'P00001',
+        organisationLevel: 'PRACTICE',
+        periodStart: '2025-04-01',
+        periodEnd: '2025-04-30',
+        footprint: 'NHS_CARBON_FOOTPRINT',
+        category: 'ELECTRICITY',
+        kgCo2e: 812.5,
+        method: 'metered',
+      },
       '2025-05-01T00:00:00Z',
       'c-1',
     ),
     fact(
       'CarbonMetricRecorded',
-      { organisationCode: 'P00001', organisationLevel: 'PRACTICE', periodStart: '2025-04-01', periodEnd: '2025-04-30', footprint: 'NHS_CARBON_FOOTPRINT_PLUS', category: 'TRAVEL_AVOIDED', kgCo2e: -120, method: 'estimated' },
+      {
+        organisationCode: 'P00001',
+        organisationLevel: 'PRACTICE',
+        periodStart: '2025-04-01',
+        periodEnd: '2025-04-30',
+        footprint: 'NHS_CARBON_FOOTPRINT_PLUS',
+        category: 'TRAVEL_AVOIDED',
+        kgCo2e: -120,
+        method: 'estimated',
+      },
       '2025-05-01T00:00:00Z',
       'c-2',
     ),
@@ -295,7 +343,19 @@ describe('projections into ClickHouse (chDB, PostgreSQL event store)', () => {
     const token = `${from.transactionId}.${from.globalPosition}-${to.transactionId}.${to.globalPosition}`;
     await analytics.client.insert({
       table: `${db}.projector_state`,
-      values: [{ projector: 'clickhouse', seq: 1, status: 'pending', from_tx: 0, from_pos: 0, to_tx: to.transactionId, to_pos: to.globalPosition, events: batch.events.length, rows: 0 }],
+      values: [
+        {
+          projector: 'clickhouse',
+          seq: 1,
+          status: 'pending',
+          from_tx: 0,
+          from_pos: 0,
+          to_tx: to.transactionId,
+          to_pos: to.globalPosition,
+          events: batch.events.length,
+          rows: 0,
+        },
+      ],
       format: 'JSONEachRow',
     });
     await insertRows(analytics, db, 'utilisation_samples', rows.get('utilisation_samples')!, `${token}:utilisation_samples`);
@@ -352,13 +412,29 @@ describe('projections into ClickHouse (chDB, PostgreSQL event store)', () => {
     await append(
       store,
       'utilisation-P00001-ONLINE_CONSULTATION-2026-04',
-      fact('UtilisationSampleRecorded', { organisationCode: 'P00001', organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart: 'April 2026', periodEnd: '2026-04-30', value: 5, supplier: 'S' }, '2026-04-30T00:00:00Z', 'bad-date'),
+      fact(
+        'UtilisationSampleRecorded',
+        {
+          organisationCode: 'P00001',
+          organisationLevel: 'PRACTICE',
+          capability: 'ONLINE_CONSULTATION',
+          metric: 'SUBMISSIONS',
+          periodStart: 'April 2026',
+          periodEnd: '2026-04-30',
+          value: 5,
+          supplier: 'S',
+        },
+        '2026-04-30T00:00:00Z',
+        'bad-date',
+      ),
     );
     await appendSample(store, 'P00001', 'PRACTICE', '2026-04', 8, 'good-after-bad');
     const s = await service();
     try {
       expect(s.status()?.rowsRefused).toBe(1);
-      const errors = await query<{ table_name: string; error_code: string; row: string }>(`SELECT table_name, error_code, row FROM ${s.biDatabase}.projection_errors`);
+      const errors = await query<{ table_name: string; error_code: string; row: string }>(
+        `SELECT table_name, error_code, row FROM ${s.biDatabase}.projection_errors`,
+      );
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ table_name: 'utilisation_samples' });
       expect(errors[0]!.row).toContain('April 2026');
@@ -388,8 +464,12 @@ describe('projections into ClickHouse (chDB, PostgreSQL event store)', () => {
         `SELECT toString(sum(value)) AS total, toTypeName(sum(value)) AS type FROM ${s.biDatabase}.utilisation_monthly WHERE month = '2026-06-01'`,
       );
       expect(june).toEqual([{ total: '15000000', type: 'UInt128' }]);
-      const refused = await query<{ row: string }>(`SELECT row FROM ${s.biDatabase}.projection_errors WHERE table_name = 'utilisation_samples' ORDER BY event_position`);
-      expect(refused.map((r) => /not a whole count: ([^"]+)/.exec(r.row)?.[1])).toEqual(expect.arrayContaining(['1.7e+308', '1.5', '-1', '20000000000000000000']));
+      const refused = await query<{ row: string }>(
+        `SELECT row FROM ${s.biDatabase}.projection_errors WHERE table_name = 'utilisation_samples' ORDER BY event_position`,
+      );
+      expect(refused.map((r) => /not a whole count: ([^"]+)/.exec(r.row)?.[1])).toEqual(
+        expect.arrayContaining(['1.7e+308', '1.5', '-1', '20000000000000000000']),
+      );
       // The roll-up never wraps: two samples of the largest 64-bit count add up past 2^64, exactly.
       const max = '18446744073709551615';
       await analytics.client.command({

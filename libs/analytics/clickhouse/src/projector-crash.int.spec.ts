@@ -22,9 +22,15 @@ beforeAll(async () => {
       const appends = PRACTICES.map((practice, p) => ({
         streamId: `utilisation-${practice}-ONLINE_CONSULTATION-2023-01`,
         expectedVersion: 'any' as const,
-        events: Array.from({ length: 1_000 / 4 }, (_, k) => sample(practice, 'PRACTICE', `2023-0${1 + ((i / 1_000 + k) % 9)}`, (k % 17) + p, `crash-${i}-${p}-${k}`)),
+        events: Array.from({ length: 1_000 / 4 }, (_, k) =>
+          sample(practice, 'PRACTICE', `2023-0${1 + ((i / 1_000 + k) % 9)}`, (k % 17) + p, `crash-${i}-${p}-${k}`),
+        ),
       }));
-      appends.push({ streamId: 'utilisation-U00001-ONLINE_CONSULTATION-2023-01', expectedVersion: 'any', events: Array.from({ length: 250 }, (_, k) => sample('U00001', 'PCN', '2023-02', 1, `crash-pcn-${i}-${k}`)) });
+      appends.push({
+        streamId: 'utilisation-U00001-ONLINE_CONSULTATION-2023-01',
+        expectedVersion: 'any',
+        events: Array.from({ length: 250 }, (_, k) => sample('U00001', 'PCN', '2023-02', 1, `crash-pcn-${i}-${k}`)),
+      });
       await opened.store.appendToStreams(appends);
     }
   } finally {
@@ -58,11 +64,19 @@ describe('a projector killed with SIGKILL', () => {
     const second = await runProjectorProcess({ mode: 'project', chdbPath, databases: ['live'], connection }, (line) => batchSeq(line) >= killedAt + 4, 6);
     expect(second.signal).toBe('SIGKILL');
     let seen = 0;
-    const third = await runProjectorProcess({ mode: 'project', chdbPath, databases: ['live'], connection }, (line) => line.startsWith('batch') && ++seen === 2, 2);
+    const third = await runProjectorProcess(
+      { mode: 'project', chdbPath, databases: ['live'], connection },
+      (line) => line.startsWith('batch') && ++seen === 2,
+      2,
+    );
     expect(third.signal).toBe('SIGKILL');
     // Killed as soon as a write has begun: the range is pending, some tables may have their rows.
     seen = 0;
-    const fourth = await runProjectorProcess({ mode: 'project', chdbPath, databases: ['live'], connection }, (line) => line.startsWith('writing') && ++seen === 3, 15);
+    const fourth = await runProjectorProcess(
+      { mode: 'project', chdbPath, databases: ['live'], connection },
+      (line) => line.startsWith('writing') && ++seen === 3,
+      15,
+    );
     expect(fourth.signal).toBe('SIGKILL');
     const finished = await runProjectorProcess({ mode: 'project', chdbPath, databases: ['live'], connection });
     expect(finished.signal).toBeNull();
@@ -74,7 +88,10 @@ describe('a projector killed with SIGKILL', () => {
     expect((sums['live'] as Record<string, { rows: number }>)['utilisation_samples']!.rows).toBe(EVENTS);
 
     // A rebuild killed part-way, then run again: it carries on and swaps in the same tables.
-    const rebuildKilled = await runProjectorProcess({ mode: 'rebuild', chdbPath, databases: ['live'], connection }, (line) => Number(/^progress (\d+)/.exec(line)?.[1] ?? 0) >= 3_000);
+    const rebuildKilled = await runProjectorProcess(
+      { mode: 'rebuild', chdbPath, databases: ['live'], connection },
+      (line) => Number(/^progress (\d+)/.exec(line)?.[1] ?? 0) >= 3_000,
+    );
     expect(rebuildKilled.signal).toBe('SIGKILL');
     const rebuilt = await runProjectorProcess({ mode: 'rebuild', chdbPath, databases: ['live'], connection });
     expect(rebuilt.lines.some((l) => l.endsWith(' done'))).toBe(true);

@@ -160,9 +160,12 @@ export class Projector {
       },
       onError: (error, attempt) => this.failed(error, attempt),
     });
-    this.timer = setInterval(() => {
-      if (this.bufferEvents > 0 && Date.now() - this.bufferSince >= this.maxDelayMs) void this.flush().catch(() => undefined);
-    }, Math.max(10, Math.floor(this.maxDelayMs / 4)));
+    this.timer = setInterval(
+      () => {
+        if (this.bufferEvents > 0 && Date.now() - this.bufferSince >= this.maxDelayMs) void this.flush().catch(() => undefined);
+      },
+      Math.max(10, Math.floor(this.maxDelayMs / 4)),
+    );
     this.timer.unref();
   }
 

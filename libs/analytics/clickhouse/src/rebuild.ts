@@ -75,10 +75,17 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   let position = startedPosition;
   let goal = await store.head();
   let phase: RebuildProgress['phase'] = 'building';
-  const projector = new Projector({ store, analytics, database: target, projectorId: 'clickhouse', maxRows: options.maxRows, onBatch: (b) => {
-    events += b.events;
-    position = b.to;
-  } });
+  const projector = new Projector({
+    store,
+    analytics,
+    database: target,
+    projectorId: 'clickhouse',
+    maxRows: options.maxRows,
+    onBatch: (b) => {
+      events += b.events;
+      position = b.to;
+    },
+  });
   const report = (): void => {
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? events / seconds : 0;
@@ -139,7 +146,11 @@ async function swapIn(client: ClickHouseClient, live: string, rebuilt: string): 
     format: 'JSONEachRow',
   });
   await exchangeAll(client, live, rebuilt, uuids);
-  await client.insert({ table: `${live}.rebuild_swaps`, values: [{ swap_id: swapId, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }], format: 'JSONEachRow' });
+  await client.insert({
+    table: `${live}.rebuild_swaps`,
+    values: [{ swap_id: swapId, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }],
+    format: 'JSONEachRow',
+  });
 }
 
 async function exchangeAll(client: ClickHouseClient, live: string, rebuilt: string, rebuiltUuids: ReadonlyMap<string, string | undefined>): Promise<void> {
@@ -165,7 +176,11 @@ export async function completeInterruptedSwap(client: ClickHouseClient, live: st
   ).json<{ swap_id: string; tables: [string, string][] }>();
   for (const swap of pending) {
     await exchangeAll(client, live, rebuildDatabaseOf(live), new Map(swap.tables));
-    await client.insert({ table: `${live}.rebuild_swaps`, values: [{ swap_id: swap.swap_id, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }], format: 'JSONEachRow' });
+    await client.insert({
+      table: `${live}.rebuild_swaps`,
+      values: [{ swap_id: swap.swap_id, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }],
+      format: 'JSONEachRow',
+    });
     await client.command({ query: `DROP DATABASE IF EXISTS ${rebuildDatabaseOf(live)} SYNC` });
   }
   return pending.length > 0;
@@ -173,7 +188,11 @@ export async function completeInterruptedSwap(client: ClickHouseClient, live: st
 
 async function tableUuids(client: ClickHouseClient, database: string): Promise<Map<string, string>> {
   const rows = await (
-    await client.query({ query: `SELECT name, toString(uuid) AS uuid FROM system.tables WHERE database = {db:String}`, query_params: { db: database }, format: 'JSONEachRow' })
+    await client.query({
+      query: `SELECT name, toString(uuid) AS uuid FROM system.tables WHERE database = {db:String}`,
+      query_params: { db: database },
+      format: 'JSONEachRow',
+    })
   ).json<{ name: string; uuid: string }>();
   return new Map(rows.map((r) => [r.name, r.uuid]));
 }

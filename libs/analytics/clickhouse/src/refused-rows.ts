@@ -32,7 +32,15 @@ export async function insertOrIsolate(target: IsolationTarget, table: ProjectedT
     const position = Number(row[TABLE_COLUMNS[table].indexOf('event_position')] ?? 0);
     await target.analytics.client.insert({
       table: `${target.database}.${TABLES.projectionErrors}`,
-      values: [{ table_name: table, event_position: position, error_code: (error as { code?: string }).code ?? '', error: (error as Error).message.slice(0, 2_000), row: JSON.stringify(row) }],
+      values: [
+        {
+          table_name: table,
+          event_position: position,
+          error_code: (error as { code?: string }).code ?? '',
+          error: (error as Error).message.slice(0, 2_000),
+          row: JSON.stringify(row),
+        },
+      ],
       format: 'JSONEachRow',
     });
     target.refused(new Error(`ClickHouse refused the ${table} row of event ${position}: ${(error as Error).message}`));

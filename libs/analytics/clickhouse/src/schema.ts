@@ -132,8 +132,7 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
 
 /** `bi` views read the live database; they run as their definer, so a reader needs SELECT on `bi` only. */
 export function biMigrations(db: string, bi: string = DATABASES.bi): AnalyticsMigration[] {
-  const view = (name: BiViewName, body: string): string =>
-    `CREATE OR REPLACE VIEW ${bi}.${name} DEFINER = CURRENT_USER SQL SECURITY DEFINER AS ${body}`;
+  const view = (name: BiViewName, body: string): string => `CREATE OR REPLACE VIEW ${bi}.${name} DEFINER = CURRENT_USER SQL SECURITY DEFINER AS ${body}`;
   return [
     {
       version: 101,

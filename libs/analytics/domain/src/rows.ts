@@ -1,5 +1,12 @@
 import type { RecordedEvent } from '@gpds/event-store';
-import { CARBON_METRICS, GOVERNANCE_ROW_MAPPINGS, PRACTICE_AGREEMENTS, PRACTICE_BCP_REVIEWS, PRACTICE_CAPABILITIES, UTILISATION_SAMPLES } from '@gpds/governance';
+import {
+  CARBON_METRICS,
+  GOVERNANCE_ROW_MAPPINGS,
+  PRACTICE_AGREEMENTS,
+  PRACTICE_BCP_REVIEWS,
+  PRACTICE_CAPABILITIES,
+  UTILISATION_SAMPLES,
+} from '@gpds/governance';
 import { ORGANISATION_CHANGES, ORGANISATION_RELATIONSHIP_CHANGES, ORGANISATION_ROWS } from '@gpds/organisations';
 import { BEGINNING, OPEN_END, storedFact, type Row, type RowMapping, type TableShape } from '@gpds/shared-contracts';
 
@@ -24,7 +31,10 @@ export const PROJECTED_TABLES = TABLES.map((t) => t.name) as readonly ProjectedT
 export type ProjectedTable = (typeof ORGANISATION_ROWS)[number]['table']['name'] | (typeof GOVERNANCE_ROW_MAPPINGS)[number]['table']['name'];
 
 /** Each table's columns in ingestion order, provenance last. */
-export const TABLE_COLUMNS: Readonly<Record<ProjectedTable, readonly string[]>> = Object.fromEntries(TABLES.map((t) => [t.name, t.allColumns])) as Record<ProjectedTable, readonly string[]>;
+export const TABLE_COLUMNS: Readonly<Record<ProjectedTable, readonly string[]>> = Object.fromEntries(TABLES.map((t) => [t.name, t.allColumns])) as Record<
+  ProjectedTable,
+  readonly string[]
+>;
 
 export type { Row };
 
@@ -62,7 +72,12 @@ export function projectEvent(event: RecordedEvent, out: RowsByTable): number {
 export function dateTime(iso: string): string {
   // The shapes the platform writes (UTC with seconds, milliseconds or the event store's
   // microseconds, cut to milliseconds) by slicing: this runs twice per projected event.
-  if ((iso.length === 24 || iso.length === 27) && iso.charCodeAt(iso.length - 1) === 90 /* Z */ && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(19) === 46 /* . */) {
+  if (
+    (iso.length === 24 || iso.length === 27) &&
+    iso.charCodeAt(iso.length - 1) === 90 /* Z */ &&
+    iso.charCodeAt(10) === 84 /* T */ &&
+    iso.charCodeAt(19) === 46 /* . */
+  ) {
     return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
   }
   if (iso.length === 20 && iso.charCodeAt(19) === 90 && iso.charCodeAt(10) === 84) return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.000`;

@@ -63,8 +63,20 @@ describe('rows of the analytics tables', () => {
 
   it('maps open-ended dates to the table sentinels and skips types no table needs', () => {
     const rows: RowsByTable = new Map();
-    projectEvent(recorded('OrganisationRelationshipChanged', { childCode: 'P1', parentCode: '00A', relationship: 'COMMISSIONED_BY', effectiveFrom: '', effectiveTo: '' }), rows);
-    projectEvent(recorded('CcgPracticeAgreementTerminated', { agreementId: 'A', practiceCode: 'P1', commissionerCode: '00A', terminatedOn: '2025-01-01', reason: 'merger' }), rows);
+    projectEvent(
+      recorded('OrganisationRelationshipChanged', { childCode: 'P1', parentCode: '00A', relationship: 'COMMISSIONED_BY', effectiveFrom: '', effectiveTo: '' }),
+      rows,
+    );
+    projectEvent(
+      recorded('CcgPracticeAgreementTerminated', {
+        agreementId: 'A',
+        practiceCode: 'P1',
+        commissionerCode: '00A',
+        terminatedOn: '2025-01-01',
+        reason: 'merger',
+      }),
+      rows,
+    );
     expect(projectEvent(recorded('SomethingElse', {}), rows)).toBe(0);
     expect(rows.get('organisation_relationship_changes')![0]!.slice(0, 5)).toEqual(['P1', 'COMMISSIONED_BY', '00A', '1970-01-01', null]);
     expect(rows.get('practice_agreements')![0]!.slice(0, 8)).toEqual(['P1', 'A', 'TERMINATED', '00A', null, null, '2025-01-01', 'merger']);
@@ -76,32 +88,53 @@ describe('rows of the analytics tables', () => {
       expect([...EVENT_CATALOGUE.keys()].filter((type) => !ROW_MAPPINGS.has(type))).toEqual([]);
     });
 
-    it.each([...EVENT_CATALOGUE.values()].map((entry) => [entry.type, entry] as const))('%s: each field of its contract has a column or a reason it has none', (type, entry) => {
-      const mapping = ROW_MAPPINGS.get(type)!;
-      const contractFields = entry.schema.fields.map((f) => f.jsonName);
-      const unknown = contractFields.filter((f) => !mapping.fieldsRead.has(f) && !(f in mapping.notProjected));
-      // A field added to the .proto without a line in the fact kind's <kind>.rows.ts lands here.
-      expect(unknown).toEqual([]);
-      // And a mapping reads only fields its contract has.
-      expect([...mapping.fieldsRead].filter((f) => !contractFields.includes(f))).toEqual([]);
-    });
+    it.each([...EVENT_CATALOGUE.values()].map((entry) => [entry.type, entry] as const))(
+      '%s: each field of its contract has a column or a reason it has none',
+      (type, entry) => {
+        const mapping = ROW_MAPPINGS.get(type)!;
+        const contractFields = entry.schema.fields.map((f) => f.jsonName);
+        const unknown = contractFields.filter((f) => !mapping.fieldsRead.has(f) && !(f in mapping.notProjected));
+        // A field added to the .proto without a line in the fact kind's <kind>.rows.ts lands here.
+        expect(unknown).toEqual([]);
+        // And a mapping reads only fields its contract has.
+        expect([...mapping.fieldsRead].filter((f) => !contractFields.includes(f))).toEqual([]);
+      },
+    );
 
-    it.each([...EVENT_CATALOGUE.values()].map((entry) => [entry.type, entry] as const))('%s: each field read lands, as sent, in the column that names it', (type, entry) => {
-      // A distinct value per field, of the field's kind, so a value in the wrong column shows.
-      const data: Record<string, unknown> = {};
-      entry.schema.fields.forEach((f, i) => {
-        const value = f.fieldKind === 'enum' ? f.enum.values[1]!.name : f.fieldKind === 'scalar' && f.scalar !== 9 /* STRING */ ? 1000 + i : `${f.jsonName}-${i}`;
-        data[f.jsonName] = f.fieldKind === 'list' ? [f.enum ? f.enum.values[1]!.name : `${f.jsonName}-${i}`] : value;
-      });
-      const rows: RowsByTable = new Map();
-      expect(projectEvent(recorded(type, data), rows)).toBe(1);
-      const mapping = ROW_MAPPINGS.get(type)!;
-      const row = rows.get(mapping.table.name as never)![0]!;
-      for (const [column, source] of mapping.sources) {
-        const field = 'text' in source ? source.text : 'date' in source ? source.date : 'count' in source ? source.count : 'number' in source ? source.number : 'list' in source ? source.list : undefined;
-        if (field) expect({ column, value: row[TABLE_COLUMNS[mapping.table.name as keyof typeof TABLE_COLUMNS].indexOf(column)] }).toEqual({ column, value: data[field] });
-      }
-    });
+    it.each([...EVENT_CATALOGUE.values()].map((entry) => [entry.type, entry] as const))(
+      '%s: each field read lands, as sent, in the column that names it',
+      (type, entry) => {
+        // A distinct value per field, of the field's kind, so a value in the wrong column shows.
+        const data: Record<string, unknown> = {};
+        entry.schema.fields.forEach((f, i) => {
+          const value =
+            f.fieldKind === 'enum' ? f.enum.values[1]!.name : f.fieldKind === 'scalar' && f.scalar !== 9 /* STRING */ ? 1000 + i : `${f.jsonName}-${i}`;
+          data[f.jsonName] = f.fieldKind === 'list' ? [f.enum ? f.enum.values[1]!.name : `${f.jsonName}-${i}`] : value;
+        });
+        const rows: RowsByTable = new Map();
+        expect(projectEvent(recorded(type, data), rows)).toBe(1);
+        const mapping = ROW_MAPPINGS.get(type)!;
+        const row = rows.get(mapping.table.name as never)![0]!;
+        for (const [column, source] of mapping.sources) {
+          const field =
+            'text' in source
+              ? source.text
+              : 'date' in source
+                ? source.date
+                : 'count' in source
+                  ? source.count
+                  : 'number' in source
+                    ? source.number
+                    : 'list' in source
+                      ? source.list
+                      : undefined;
+          if (field)
+            expect({ column, value: row[TABLE_COLUMNS[mapping.table.name as keyof typeof TABLE_COLUMNS].indexOf(column)] }).toEqual({
+              column,
+              value: data[field],
+            });
+        }
+      },
+    );
   });
 });
-

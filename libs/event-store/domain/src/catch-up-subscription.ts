@@ -171,8 +171,7 @@ export class CatchUpSubscription implements Subscription {
       const waiter = this.waiters[i];
       if (!waiter) continue;
       const reached = compareCheckpoints(this.current, waiter.target) >= 0;
-      const provenByRead =
-        shortRead !== null && shortRead.id > waiter.requestedAt && shortRead.visibleBelow > waiter.target.transactionId;
+      const provenByRead = shortRead !== null && shortRead.id > waiter.requestedAt && shortRead.visibleBelow > waiter.target.transactionId;
       if (reached || provenByRead) {
         this.waiters.splice(i, 1);
         waiter.resolve();
@@ -197,5 +196,3 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
-
-

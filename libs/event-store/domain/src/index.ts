@@ -2,14 +2,7 @@ export { CatchUpSubscription } from './catch-up-subscription';
 export { compareCheckpoints } from './checkpoint';
 export { EventIdConflictError, InvalidAppendError, WrongExpectedVersionError } from './errors';
 export { canonicalJson, contentHash, contentHashOf, eventIdForOwner, eventIdFromSource, streamCategory } from './identity';
-export {
-  type CheckpointStore,
-  type EventStore,
-  type StoreLock,
-  type Subscription,
-  type SubscriptionOptions,
-  type SubscriptionSource,
-} from './ports';
+export { type CheckpointStore, type EventStore, type StoreLock, type Subscription, type SubscriptionOptions, type SubscriptionSource } from './ports';
 export {
   type AppendedEventStatus,
   type AppendOptions,

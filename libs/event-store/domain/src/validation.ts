@@ -19,9 +19,7 @@ export function assertValidStreamId(streamId: string): void {
 export function assertValidExpectedVersion(expected: ExpectedVersion): void {
   if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
   if (typeof expected !== 'number' || !Number.isSafeInteger(expected) || expected < 0) {
-    throw new InvalidAppendError(
-      `Expected version ${String(expected)} is not valid: use 'any', 'no_stream', 'stream_exists' or a whole number >= 0`,
-    );
+    throw new InvalidAppendError(`Expected version ${String(expected)} is not valid: use 'any', 'no_stream', 'stream_exists' or a whole number >= 0`);
   }
 }
 
@@ -47,10 +45,7 @@ export function assertValidEvent(event: EventToAppend, index: number): void {
     throw new InvalidAppendError(`${where}: metadata.occurredAt must be an ISO 8601 date-time`, index);
   }
   if (!m.source || !nonEmpty(m.source.system, 200) || !nonEmpty(m.source.recordId, 500)) {
-    throw new InvalidAppendError(
-      `${where}: metadata.source needs a non-empty system (at most 200 characters) and recordId (at most 500)`,
-      index,
-    );
+    throw new InvalidAppendError(`${where}: metadata.source needs a non-empty system (at most 200 characters) and recordId (at most 500)`, index);
   }
   if (event.eventId !== undefined && (typeof event.eventId !== 'string' || !UUID.test(event.eventId))) {
     throw new InvalidAppendError(`${where}: eventId '${String(event.eventId)}' is not a lower-case UUID`, index);

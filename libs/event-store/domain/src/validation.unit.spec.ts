@@ -25,7 +25,11 @@ describe('append validation', () => {
     ['a missing schema version', () => assertValidEvent({ ...valid, schemaVersion: undefined as never }, 0), /schemaVersion undefined/],
     ['array data', () => assertValidEvent({ ...valid, data: [] }, 0), /data must be a JSON object/],
     ['a bad occurredAt', () => assertValidEvent({ ...valid, metadata: { ...valid.metadata, occurredAt: 'yesterday' } }, 0), /occurredAt must be an ISO 8601/],
-    ['an empty source record id', () => assertValidEvent({ ...valid, metadata: { ...valid.metadata, source: { system: 's', recordId: '' } } }, 0), /metadata.source needs/],
+    [
+      'an empty source record id',
+      () => assertValidEvent({ ...valid, metadata: { ...valid.metadata, source: { system: 's', recordId: '' } } }, 0),
+      /metadata.source needs/,
+    ],
     ['an upper-case event id', () => assertValidEvent({ ...valid, eventId: 'ABCDEF00-0000-5000-8000-000000000000' }, 0), /eventId .* is not a lower-case UUID/],
   ])('rejects %s with a specific reason', (_label, run, message) => {
     expect(run).toThrow(InvalidAppendError);

@@ -11,14 +11,7 @@ import {
   type RecordedEvent,
   type SubscriptionSource,
 } from '@gpds/event-store';
-import {
-  EVENT_STORE_MIGRATIONS,
-  PostgresCheckpointStore,
-  PostgresEventStore,
-  migrate,
-  sqlState,
-  type OpenedEventStore,
-} from '@gpds/event-store-postgres';
+import { EVENT_STORE_MIGRATIONS, PostgresCheckpointStore, PostgresEventStore, migrate, sqlState, type OpenedEventStore } from '@gpds/event-store-postgres';
 import { Gate, eventually, holdingCommitAt, positions, sampleEvent, uniqueCategory } from './fixtures';
 import type { TestDatabase, TestDatabaseFactory } from './harness';
 import { runSubscriberProcess } from './subscriber-process-runner';
@@ -55,11 +48,7 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
 
       it('is append-only by grant: the application role cannot update, delete or truncate events', async () => {
         await store.appendToStream(`${uniqueCategory('grant')}-s`, [sampleEvent(`grant-${Date.now()}`)], { expectedVersion: 'any' });
-        for (const statement of [
-          `UPDATE event_store.events SET data = '{}'::jsonb`,
-          'DELETE FROM event_store.events',
-          'TRUNCATE event_store.events',
-        ]) {
+        for (const statement of [`UPDATE event_store.events SET data = '{}'::jsonb`, 'DELETE FROM event_store.events', 'TRUNCATE event_store.events']) {
           const error = await store.db.query(statement).then(
             () => null,
             (e: unknown) => e,
@@ -131,11 +120,23 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
           ['stream id without category', () => store.appendToStream('nocategory', [sampleEvent('b1')], { expectedVersion: 'any' }), /Stream id 'nocategory'/],
           ['no events', () => store.appendToStream(stream, [], { expectedVersion: 'any' }), /Nothing to append/],
           ['negative version', () => store.appendToStream(stream, [sampleEvent('b2')], { expectedVersion: -3 }), /Expected version -3/],
-          ['lower-case type', () => store.appendToStream(stream, [sampleEvent('b3', { type: 'sampleRecorded' })], { expectedVersion: 'any' }), /type 'sampleRecorded'/],
+          [
+            'lower-case type',
+            () => store.appendToStream(stream, [sampleEvent('b3', { type: 'sampleRecorded' })], { expectedVersion: 'any' }),
+            /type 'sampleRecorded'/,
+          ],
           ['schema version 0', () => store.appendToStream(stream, [sampleEvent('b4', { schemaVersion: 0 })], { expectedVersion: 'any' }), /schemaVersion 0/],
           ['NUL in data', () => store.appendToStream(stream, [sampleEvent('b5', { data: { text: 'a\u0000b' } })], { expectedVersion: 'any' }), /NUL character/],
-          ['lone surrogate', () => store.appendToStream(stream, [sampleEvent('b6', { data: { text: 'a\ud800b' } })], { expectedVersion: 'any' }), /unpaired UTF-16 surrogate/],
-          ['1 MiB of data', () => store.appendToStream(stream, [sampleEvent('b7', { data: { text: 'x'.repeat(1_048_576) } })], { expectedVersion: 'any' }), /at most 1048576/],
+          [
+            'lone surrogate',
+            () => store.appendToStream(stream, [sampleEvent('b6', { data: { text: 'a\ud800b' } })], { expectedVersion: 'any' }),
+            /unpaired UTF-16 surrogate/,
+          ],
+          [
+            '1 MiB of data',
+            () => store.appendToStream(stream, [sampleEvent('b7', { data: { text: 'x'.repeat(1_048_576) } })], { expectedVersion: 'any' }),
+            /at most 1048576/,
+          ],
         ];
         for (const [label, run, message] of cases) {
           const error = await run().catch((e: unknown) => e);
@@ -187,9 +188,12 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
             { streamId: `${cat}-x`, events: [sampleEvent(`${cat}-x-0`, { value: 2 })], expectedVersion: 'any' },
           ]),
         ).rejects.toMatchObject({ code: 'EVENT_ID_CONFLICT' });
-        await expect(store.appendToStreams([{ streamId: `${cat}-a`, events: [sampleEvent('x')], expectedVersion: 'any' }, { streamId: `${cat}-a`, events: [sampleEvent('y')], expectedVersion: 'any' }])).rejects.toThrow(
-          /appears twice in one append/,
-        );
+        await expect(
+          store.appendToStreams([
+            { streamId: `${cat}-a`, events: [sampleEvent('x')], expectedVersion: 'any' },
+            { streamId: `${cat}-a`, events: [sampleEvent('y')], expectedVersion: 'any' },
+          ]),
+        ).rejects.toThrow(/appears twice in one append/);
         expect(await store.head()).toEqual(head);
         expect(await store.streamVersion(`${cat}-a`)).toBe(0);
       });
@@ -212,7 +216,12 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
                 const r = await store.appendToStream(stream, [sampleEvent(recordId, { value: i })], { expectedVersion: expected });
                 won.set(eventIdFromSource({ system: 'contract-tests', recordId }), r.nextExpectedVersion);
               } catch (error) {
-                if (error instanceof WrongExpectedVersionError && error.streamId === stream && error.expectedVersion === expected && error.actualVersion > expected) {
+                if (
+                  error instanceof WrongExpectedVersionError &&
+                  error.streamId === stream &&
+                  error.expectedVersion === expected &&
+                  error.actualVersion > expected
+                ) {
                   conflicts++;
                 } else unexpected.push(error);
               }
@@ -251,7 +260,12 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
         const [stored] = await store.readStream(stream);
         const error = await store.appendToStream(stream, [sampleEvent(`${stream}-1`, { value: 2 })], { expectedVersion: 'any' }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(EventIdConflictError);
-        expect(error).toMatchObject({ code: 'EVENT_ID_CONFLICT', eventId: stored?.eventId, storedStreamId: stream, storedGlobalPosition: stored?.globalPosition });
+        expect(error).toMatchObject({
+          code: 'EVENT_ID_CONFLICT',
+          eventId: stored?.eventId,
+          storedStreamId: stream,
+          storedGlobalPosition: stored?.globalPosition,
+        });
       });
 
       it('holds across streams: the same source record sent to another stream is detected', async () => {
@@ -288,7 +302,11 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
     describe('reads', () => {
       it('reads a stream forwards and backwards, from a version, with a count', async () => {
         const stream = `${uniqueCategory('read')}-1`;
-        await store.appendToStream(stream, Array.from({ length: 5 }, (_, i) => sampleEvent(`${stream}-${i}`, { value: i })), { expectedVersion: 'no_stream' });
+        await store.appendToStream(
+          stream,
+          Array.from({ length: 5 }, (_, i) => sampleEvent(`${stream}-${i}`, { value: i })),
+          { expectedVersion: 'no_stream' },
+        );
         expect((await store.readStream(stream)).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
         expect((await store.readStream(stream, { direction: 'backwards' })).map((e) => e.streamVersion)).toEqual([5, 4, 3, 2, 1]);
         expect((await store.readStream(stream, { fromVersion: 2, maxCount: 2 })).map((e) => e.streamVersion)).toEqual([2, 3]);
@@ -327,7 +345,11 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
         const cat = uniqueCategory('all');
         const other = uniqueCategory('other');
         for (let s = 0; s < 3; s++) {
-          await store.appendToStream(`${cat}-${s}`, Array.from({ length: 7 }, (_, i) => sampleEvent(`${cat}-${s}-${i}`)), { expectedVersion: 'any' });
+          await store.appendToStream(
+            `${cat}-${s}`,
+            Array.from({ length: 7 }, (_, i) => sampleEvent(`${cat}-${s}-${i}`)),
+            { expectedVersion: 'any' },
+          );
           await store.appendToStream(`${other}-${s}`, [sampleEvent(`${other}-${s}`, { type: 'CarbonMetricRecorded' })], { expectedVersion: 'any' });
         }
         const seen: RecordedEvent[] = [];
@@ -352,7 +374,11 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
     describe('catch-up subscriptions', () => {
       it('catches up from the start, then tails new appends live, saving its checkpoint', async () => {
         const cat = uniqueCategory('tail');
-        await store.appendToStream(`${cat}-1`, Array.from({ length: 30 }, (_, i) => sampleEvent(`${cat}-a${i}`)), { expectedVersion: 'any' });
+        await store.appendToStream(
+          `${cat}-1`,
+          Array.from({ length: 30 }, (_, i) => sampleEvent(`${cat}-a${i}`)),
+          { expectedVersion: 'any' },
+        );
         const delivered: RecordedEvent[] = [];
         const sub = store.subscribe({ subscriberId: `${cat}-sub`, categories: [cat], batchSize: 8, handler: async (events) => void delivered.push(...events) });
         await sub.waitUntilCaughtUp();
@@ -372,7 +398,11 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
         const cat = uniqueCategory('skip');
         const noise = uniqueCategory('noise');
         await store.appendToStream(`${cat}-1`, [sampleEvent(`${cat}-a`)], { expectedVersion: 'any' });
-        await store.appendToStream(`${noise}-1`, Array.from({ length: 20 }, (_, i) => sampleEvent(`${noise}-${i}`)), { expectedVersion: 'any' });
+        await store.appendToStream(
+          `${noise}-1`,
+          Array.from({ length: 20 }, (_, i) => sampleEvent(`${noise}-${i}`)),
+          { expectedVersion: 'any' },
+        );
         const first = await store.readAll({ categories: [cat], limit: 10 });
         expect(first.events).toHaveLength(1);
         expect(first.checkpoint.transactionId).toBeGreaterThanOrEqual(first.events[0]!.transactionId);
@@ -384,12 +414,20 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
 
       it('a restarted subscriber resumes from its checkpoint without redelivering', async () => {
         const cat = uniqueCategory('resume');
-        await store.appendToStream(`${cat}-1`, Array.from({ length: 10 }, (_, i) => sampleEvent(`${cat}-${i}`)), { expectedVersion: 'any' });
+        await store.appendToStream(
+          `${cat}-1`,
+          Array.from({ length: 10 }, (_, i) => sampleEvent(`${cat}-${i}`)),
+          { expectedVersion: 'any' },
+        );
         const first: number[] = [];
         const sub1 = store.subscribe({ subscriberId: `${cat}-sub`, categories: [cat], handler: async (events) => void first.push(...positions(events)) });
         await sub1.waitUntilCaughtUp();
         await sub1.stop();
-        await store.appendToStream(`${cat}-1`, Array.from({ length: 5 }, (_, i) => sampleEvent(`${cat}-later-${i}`)), { expectedVersion: 'any' });
+        await store.appendToStream(
+          `${cat}-1`,
+          Array.from({ length: 5 }, (_, i) => sampleEvent(`${cat}-later-${i}`)),
+          { expectedVersion: 'any' },
+        );
         const second: number[] = [];
         const sub2 = store.subscribe({ subscriberId: `${cat}-sub`, categories: [cat], handler: async (events) => void second.push(...positions(events)) });
         await sub2.waitUntilCaughtUp();
@@ -401,7 +439,11 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
 
       it('keeps at most two batches in memory while a slow handler works (back-pressure)', async () => {
         const cat = uniqueCategory('pressure');
-        await store.appendToStream(`${cat}-1`, Array.from({ length: 200 }, (_, i) => sampleEvent(`${cat}-${i}`)), { expectedVersion: 'any' });
+        await store.appendToStream(
+          `${cat}-1`,
+          Array.from({ length: 200 }, (_, i) => sampleEvent(`${cat}-${i}`)),
+          { expectedVersion: 'any' },
+        );
         let inFlightReads = 0;
         let maxHeld = 0;
         let handled = 0;
@@ -433,7 +475,11 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
 
       it('keeps going when reads fail (the store briefly unreachable), skipping nothing', async () => {
         const cat = uniqueCategory('flaky');
-        await store.appendToStream(`${cat}-1`, Array.from({ length: 25 }, (_, i) => sampleEvent(`${cat}-${i}`)), { expectedVersion: 'any' });
+        await store.appendToStream(
+          `${cat}-1`,
+          Array.from({ length: 25 }, (_, i) => sampleEvent(`${cat}-${i}`)),
+          { expectedVersion: 'any' },
+        );
         let reads = 0;
         const flaky: SubscriptionSource = {
           readAll: async (options: ReadAllOptions) => {
@@ -483,7 +529,12 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
         it('delivers an event whose transaction took a lower position but committed after a later one, in (transaction, position) order', async () => {
           const cat = uniqueCategory('gap');
           const delivered: RecordedEvent[] = [];
-          const sub = store.subscribe({ subscriberId: `${cat}-sub`, categories: [cat], pollIntervalMs: 50, handler: async (events) => void delivered.push(...events) });
+          const sub = store.subscribe({
+            subscriberId: `${cat}-sub`,
+            categories: [cat],
+            pollIntervalMs: 50,
+            handler: async (events) => void delivered.push(...events),
+          });
           const gate = new Gate();
           const slowWriter = new PostgresEventStore(holdingCommitAt(store.db, gate));
           const slow = slowWriter.appendToStream(`${cat}-slow`, [sampleEvent(`${cat}-slow`)], { expectedVersion: 'any' });
@@ -491,10 +542,7 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
           const fast = await store.appendToStream(`${cat}-fast`, [sampleEvent(`${cat}-fast`)], { expectedVersion: 'any' });
           // The later event is committed and visible, yet the subscriber must hold it back:
           // delivering it now would move the checkpoint past the slow transaction's position.
-          const visible = await store.db.query<{ n: string | number }>(
-            'SELECT count(*) AS n FROM event_store.events WHERE category = $1',
-            [cat],
-          );
+          const visible = await store.db.query<{ n: string | number }>('SELECT count(*) AS n FROM event_store.events WHERE category = $1', [cat]);
           expect(Number(visible[0]?.n)).toBe(1);
           await new Promise((r) => setTimeout(r, 400));
           expect(delivered).toEqual([]);
@@ -510,7 +558,12 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
         it('serialises transactions, so no transaction can commit around an open one and leave a gap', async () => {
           const cat = uniqueCategory('gap');
           const delivered: RecordedEvent[] = [];
-          const sub = store.subscribe({ subscriberId: `${cat}-sub`, categories: [cat], pollIntervalMs: 50, handler: async (events) => void delivered.push(...events) });
+          const sub = store.subscribe({
+            subscriberId: `${cat}-sub`,
+            categories: [cat],
+            pollIntervalMs: 50,
+            handler: async (events) => void delivered.push(...events),
+          });
           const gate = new Gate();
           const slowWriter = new PostgresEventStore(holdingCommitAt(store.db, gate));
           const slow = slowWriter.appendToStream(`${cat}-slow`, [sampleEvent(`${cat}-slow`)], { expectedVersion: 'any' });
@@ -654,7 +707,11 @@ export function describeEventStoreContract(factory: TestDatabaseFactory): void {
       const total = 2_000;
       const opened = await database.open();
       for (let s = 0; s < 20; s++) {
-        await opened.store.appendToStream(`killtest-${s}`, Array.from({ length: total / 20 }, (_, i) => sampleEvent(`kill-${s}-${i}`)), { expectedVersion: 'no_stream' });
+        await opened.store.appendToStream(
+          `killtest-${s}`,
+          Array.from({ length: total / 20 }, (_, i) => sampleEvent(`kill-${s}-${i}`)),
+          { expectedVersion: 'no_stream' },
+        );
       }
       const head = await opened.store.head();
       await opened.close(); // PGlite: one process at a time owns the directory

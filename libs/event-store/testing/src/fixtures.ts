@@ -9,7 +9,10 @@ export function uniqueCategory(prefix: string): string {
 }
 
 /** A utilisation-sample-shaped event of about 500 bytes, from a source record of its own. */
-export function sampleEvent(recordId: string, overrides: Partial<{ value: number; type: string; schemaVersion: number; data: Record<string, unknown>; system: string }> = {}): EventToAppend {
+export function sampleEvent(
+  recordId: string,
+  overrides: Partial<{ value: number; type: string; schemaVersion: number; data: Record<string, unknown>; system: string }> = {},
+): EventToAppend {
   return {
     type: overrides.type ?? 'UtilisationSampleRecorded',
     schemaVersion: overrides.schemaVersion ?? 1,

@@ -40,10 +40,10 @@ async function main(): Promise<void> {
     handler: async (events) => {
       const positions = events.map((e) => e.globalPosition);
       await store.db.query('INSERT INTO public.test_deliveries (global_position) SELECT unnest($1::bigint[])', [positions]);
-      await store.db.query(
-        'INSERT INTO public.test_sink (global_position, event_id) SELECT * FROM unnest($1::bigint[], $2::uuid[]) ON CONFLICT DO NOTHING',
-        [positions, events.map((e) => e.eventId)],
-      );
+      await store.db.query('INSERT INTO public.test_sink (global_position, event_id) SELECT * FROM unnest($1::bigint[], $2::uuid[]) ON CONFLICT DO NOTHING', [
+        positions,
+        events.map((e) => e.eventId),
+      ]);
       if (config.handlerDelayMs > 0) await new Promise((r) => setTimeout(r, config.handlerDelayMs));
     },
   });

@@ -55,11 +55,19 @@ export function assertOccurredAt(occurredAt: string, context: DecisionContext, p
     throw new Rejection('INVALID_DATE', path, `${path} '${String(occurredAt)}' is not an ISO 8601 date-time`);
   }
   if (dateOf(occurredAt) < EARLIEST_FACT_DATE) {
-    throw new Rejection('DATE_OUT_OF_RANGE', path, `${path} ${occurredAt} is before ${EARLIEST_FACT_DATE}: no fact the platform records happened then; check the year`);
+    throw new Rejection(
+      'DATE_OUT_OF_RANGE',
+      path,
+      `${path} ${occurredAt} is before ${EARLIEST_FACT_DATE}: no fact the platform records happened then; check the year`,
+    );
   }
   const limit = context.now.getTime() + (context.clockSkewMs ?? DEFAULT_SKEW_MS);
   if (Date.parse(occurredAt) > limit) {
-    throw new Rejection('FACT_IN_FUTURE', path, `${path} ${occurredAt} is in the future (it is now ${context.now.toISOString()}): facts are recorded once they have happened`);
+    throw new Rejection(
+      'FACT_IN_FUTURE',
+      path,
+      `${path} ${occurredAt} is in the future (it is now ${context.now.toISOString()}): facts are recorded once they have happened`,
+    );
   }
 }
 

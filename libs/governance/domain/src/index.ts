@@ -1,7 +1,16 @@
 // The governance domain: one folder per fact kind (decider, specs, row mapping), the streams
 // that route facts to them, and what a decision may look up.
 export { Rejection, dateOf } from './rejection';
-export { EARLIEST_FACT_DATE, LATEST_DATE, assertOccurredAt, requireDate, type Ceiling, type DecisionContext, type MetricFacts, type PracticeFacts } from './context';
+export {
+  EARLIEST_FACT_DATE,
+  LATEST_DATE,
+  assertOccurredAt,
+  requireDate,
+  type Ceiling,
+  type DecisionContext,
+  type MetricFacts,
+  type PracticeFacts,
+} from './context';
 export {
   decidePracticeGovernance,
   evolvePracticeGovernance,

@@ -47,8 +47,19 @@ export interface SnapshotProblem {
  * as parsed CSV records) into a snapshot. Recognises both formats by their headers; rows that
  * cannot be used are reported, not silently dropped.
  */
-export function readMappingSnapshot(header: readonly string[], rows: Iterable<readonly string[]>): { snapshot: HierarchySnapshot; problems: SnapshotProblem[] } {
-  const columns = new Map(header.map((h, i) => [h.trim().replace(/^\uFEFF/, '').toUpperCase(), i]));
+export function readMappingSnapshot(
+  header: readonly string[],
+  rows: Iterable<readonly string[]>,
+): { snapshot: HierarchySnapshot; problems: SnapshotProblem[] } {
+  const columns = new Map(
+    header.map((h, i) => [
+      h
+        .trim()
+        .replace(/^\uFEFF/, '')
+        .toUpperCase(),
+      i,
+    ]),
+  );
   const format = columns.has('SUB_ICB_LOCATION_CODE') ? 'sub-icb-icb' : columns.has('CCG_CODE') ? 'ccg-stp' : null;
   if (!format) {
     throw new SnapshotFormatError('Not a practice mapping file: the header has neither CCG_CODE (2022 format) nor SUB_ICB_LOCATION_CODE (2025 format)');

@@ -1,8 +1,13 @@
 import { SnapshotFormatError, parseExtractDate, readMappingSnapshot } from './mapping-snapshot';
 
-const header2022 = 'PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,PRACTICE_POSTCODE,PCN_CODE,PCN_NAME,ONS_CCG_CODE,CCG_CODE,CCG_NAME,ONS_STP_CODE,STP_CODE,STP_NAME,ONS_COMM_REGION_CODE,COMM_REGION_CODE,COMM_REGION_NAME'.split(',');
+const header2022 =
+  'PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,PRACTICE_POSTCODE,PCN_CODE,PCN_NAME,ONS_CCG_CODE,CCG_CODE,CCG_NAME,ONS_STP_CODE,STP_CODE,STP_NAME,ONS_COMM_REGION_CODE,COMM_REGION_CODE,COMM_REGION_NAME'.split(
+    ',',
+  );
 const row = (code: string, date = '01Jan2022', pcn = 'U89141'): string[] =>
-  `GP_PRAC_PAT_LIST,${date},${code},THE DENSHAM SURGERY,TS18 1HU,${pcn},STOCKTON PCN,E38000247,16C,NHS Tees Valley CCG,E54000050,QHM,Cumbria and North East,E40000009,Y63,North East and Yorkshire`.split(',');
+  `GP_PRAC_PAT_LIST,${date},${code},THE DENSHAM SURGERY,TS18 1HU,${pcn},STOCKTON PCN,E38000247,16C,NHS Tees Valley CCG,E54000050,QHM,Cumbria and North East,E40000009,Y63,North East and Yorkshire`.split(
+    ',',
+  );
 
 describe('readMappingSnapshot', () => {
   it('reads the 2022 CCG/STP format', () => {
@@ -21,7 +26,13 @@ describe('readMappingSnapshot', () => {
   });
 
   it('reports unusable rows with their line and keeps the rest', () => {
-    const { snapshot, problems } = readMappingSnapshot(header2022, [row('A81001'), row('A81002', 'yesterday'), row('A81003', '01Feb2022'), row('A81001'), row('A81004', '01Jan2022', '')]);
+    const { snapshot, problems } = readMappingSnapshot(header2022, [
+      row('A81001'),
+      row('A81002', 'yesterday'),
+      row('A81003', '01Feb2022'),
+      row('A81001'),
+      row('A81004', '01Jan2022', ''),
+    ]);
     expect(snapshot.practices.map((p) => p.code)).toEqual(['A81001']);
     expect(problems).toEqual([
       { line: 3, message: "EXTRACT_DATE 'yesterday' is not a date like 01Jan2022" },

@@ -1,9 +1,4 @@
-import {
-  PARENT_LEVEL,
-  type OrganisationEvent,
-  type OrganisationLevel,
-  type RelationshipKind,
-} from './organisation-events';
+import { PARENT_LEVEL, type OrganisationEvent, type OrganisationLevel, type RelationshipKind } from './organisation-events';
 
 export interface OrganisationRecord {
   readonly code: string;
@@ -122,7 +117,8 @@ export class OrganisationDirectory {
    */
   parentsDuring(child: string, relationship: RelationshipKind, from: string, to: string): Array<string | null> {
     const days = new Set([from]);
-    for (const p of this.parents.get(key(child, relationship)) ?? []) for (const day of [p.from, p.to]) if (day !== '' && day > from && day <= to) days.add(day);
+    for (const p of this.parents.get(key(child, relationship)) ?? [])
+      for (const day of [p.from, p.to]) if (day !== '' && day > from && day <= to) days.add(day);
     return [...new Set([...days].sort().map((day) => this.parentOn(child, relationship, day)))];
   }
 

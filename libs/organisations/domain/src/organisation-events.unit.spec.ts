@@ -26,7 +26,8 @@ describe('isIsoDate', () => {
   });
 
   it('refuses other shapes', () => {
-    for (const value of ['2025-1-01', '2025-01-01T00:00:00Z', ' 2025-01-01', '2025/01/01', '', '２０２５-01-01', '2025-01-0a']) expect(isIsoDate(value)).toBe(false);
+    for (const value of ['2025-1-01', '2025-01-01T00:00:00Z', ' 2025-01-01', '2025/01/01', '', '２０２５-01-01', '2025-01-0a'])
+      expect(isIsoDate(value)).toBe(false);
     expect(isIsoDate(20250101 as unknown as string)).toBe(false);
   });
 });

@@ -1,9 +1,24 @@
 import { BEGINNING, defineTable, rowMapping } from '@gpds/shared-contracts';
 
 /** Every change to an organisation (registered, renamed, closed): the dated directory is built from these. */
-export const ORGANISATION_CHANGES = defineTable('organisation_changes', ['code', 'event_type', 'name', 'level', 'effective_from', 'closed_on', 'successor_code', 'postcode']);
+export const ORGANISATION_CHANGES = defineTable('organisation_changes', [
+  'code',
+  'event_type',
+  'name',
+  'level',
+  'effective_from',
+  'closed_on',
+  'successor_code',
+  'postcode',
+]);
 /** Every change of a parent (PCN, commissioner, ICB, region), with the dates it held. */
-export const ORGANISATION_RELATIONSHIP_CHANGES = defineTable('organisation_relationship_changes', ['child_code', 'relationship', 'parent_code', 'effective_from', 'effective_to']);
+export const ORGANISATION_RELATIONSHIP_CHANGES = defineTable('organisation_relationship_changes', [
+  'child_code',
+  'relationship',
+  'parent_code',
+  'effective_from',
+  'effective_to',
+]);
 
 export const ORGANISATION_ROWS = [
   rowMapping({

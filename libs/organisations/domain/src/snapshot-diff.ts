@@ -1,12 +1,6 @@
 import type { HierarchySnapshot } from './mapping-snapshot';
 import type { OrganisationDirectory } from './organisation-directory';
-import {
-  nextDay,
-  organisationStreamId,
-  type OrganisationEvent,
-  type OrganisationLevel,
-  type RelationshipKind,
-} from './organisation-events';
+import { nextDay, organisationStreamId, type OrganisationEvent, type OrganisationLevel, type RelationshipKind } from './organisation-events';
 
 /** The source system of events derived from the national practice mapping files. */
 export const ODS_SOURCE_SYSTEM = 'ods-practice-mapping';

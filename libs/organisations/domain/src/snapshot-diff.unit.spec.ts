@@ -32,7 +32,11 @@ const jan2022: HierarchySnapshot = {
 const oct2025: HierarchySnapshot = {
   date: '2025-10-01',
   format: 'sub-icb-icb',
-  practices: [practice('A81001', 'U1', '16C', 'QHM', 'Y63', 'The Densham Surgery'), practice('C81640', 'U2', '15M', 'QJ2', 'Y60'), practice('Y09999', 'U9', '16C', 'QHM', 'Y63')],
+  practices: [
+    practice('A81001', 'U1', '16C', 'QHM', 'Y63', 'The Densham Surgery'),
+    practice('C81640', 'U2', '15M', 'QJ2', 'Y60'),
+    practice('Y09999', 'U9', '16C', 'QHM', 'Y63'),
+  ],
 };
 
 describe('diffSnapshot', () => {

@@ -79,7 +79,11 @@ export async function importMappingFile(
   let done = 0;
   const total = byStream.size;
   for (const [streamId, planned] of byStream) {
-    const result = await store.appendToStream(streamId, planned.map((p) => toEvent(p, snapshot.date, options.actor ?? 'ods-importer')), { expectedVersion: 'any' });
+    const result = await store.appendToStream(
+      streamId,
+      planned.map((p) => toEvent(p, snapshot.date, options.actor ?? 'ods-importer')),
+      { expectedVersion: 'any' },
+    );
     for (const e of result.events) {
       if (e.status === 'appended') appended++;
       else duplicates++;
@@ -93,9 +97,9 @@ export async function importMappingFile(
 function toEvent(planned: PlannedEvent, snapshotDate: string, actor: string): EventToAppend {
   const { type, data } = planned.event;
   const decoded = decodeEventData(type, 1, data);
-  if (!decoded.ok) throw new MappingImportError(`internal: ${type} for ${planned.streamId} breaks its contract: ${decoded.errors.map((e) => e.message).join("; ")}`);
-  const effective =
-    'effectiveFrom' in data ? data.effectiveFrom : 'closedOn' in data ? data.closedOn : '';
+  if (!decoded.ok)
+    throw new MappingImportError(`internal: ${type} for ${planned.streamId} breaks its contract: ${decoded.errors.map((e) => e.message).join('; ')}`);
+  const effective = 'effectiveFrom' in data ? data.effectiveFrom : 'closedOn' in data ? data.closedOn : '';
   return {
     type,
     schemaVersion: 1,

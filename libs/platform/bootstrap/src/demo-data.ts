@@ -56,7 +56,11 @@ export async function importDemoData(
   const started = Date.now();
   const principal = { keyId: 'demo-data', organisation: 'ENG', role: 'admin' as const };
   const sink = async (records: Array<Record<string, unknown>>): Promise<RecordResult[]> => {
-    const results = await processor.process(records.map((value, index) => ({ index, value })), principal, `demo-data-${Date.now()}`);
+    const results = await processor.process(
+      records.map((value, index) => ({ index, value })),
+      principal,
+      `demo-data-${Date.now()}`,
+    );
     // PGlite answers without leaving the microtask queue: give the event loop a turn (logs, HTTP, the projector's timers).
     await new Promise((resolve) => setImmediate(resolve));
     return results;
@@ -72,7 +76,13 @@ export async function importDemoData(
     }
     const publication = await readPublication(path);
     const plan = planPublication(publication);
-    const report = await sendPublication(publication, plan, sink, (done, total) => log.info({ file, done, total }, `demo data: ${file}: ${done}/${total} samples`), 2_000);
+    const report = await sendPublication(
+      publication,
+      plan,
+      sink,
+      (done, total) => log.info({ file, done, total }, `demo data: ${file}: ${done}/${total} samples`),
+      2_000,
+    );
     publications.push({ file, samples: report.samples, accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected });
   }
 
@@ -86,7 +96,10 @@ export async function importDemoData(
       else if (result.status === 'duplicate') synthetic.duplicates++;
       else {
         synthetic.rejected++;
-        if (synthetic.firstRejections.length < 5) synthetic.firstRejections.push(`${JSON.stringify((batch[result.index] as { source: unknown }).source)}: ${result.errors?.map((e) => e.message).join('; ')}`);
+        if (synthetic.firstRejections.length < 5)
+          synthetic.firstRejections.push(
+            `${JSON.stringify((batch[result.index] as { source: unknown }).source)}: ${result.errors?.map((e) => e.message).join('; ')}`,
+          );
       }
     }
     const done = Math.min(i + batchSize, records.length);
@@ -145,24 +158,62 @@ export function syntheticRecords(directory: OrganisationDirectory, now: Date): A
     const opened = practice.openedOn && practice.openedOn > '2024-04-01' ? practice.openedOn : '2024-04-01';
     if (chance(`${code}/agreement`) < 0.94 && directory.commissionerOn(code, opened) === commissioner) {
       const agreementId = `demo-${code}-2024`;
-      out.push(record('CcgPracticeAgreementSigned', `agreement/${code}/2024`, opened, { agreementId, practiceCode: code, commissionerCode: commissioner, termStart: opened, termEnd: '2027-03-31' }));
+      out.push(
+        record('CcgPracticeAgreementSigned', `agreement/${code}/2024`, opened, {
+          agreementId,
+          practiceCode: code,
+          commissionerCode: commissioner,
+          termStart: opened,
+          termEnd: '2027-03-31',
+        }),
+      );
       if (chance(`${code}/terminated`) < 0.03) {
         const on = latest(dayBetween(`${code}/terminated-on`, '2025-10-02', '2026-06-30'));
-        out.push(record('CcgPracticeAgreementTerminated', `agreement/${code}/2024/terminated`, on, { agreementId, practiceCode: code, commissionerCode: commissioner, terminatedOn: on, reason: 'practice merger (synthetic)' }));
+        out.push(
+          record('CcgPracticeAgreementTerminated', `agreement/${code}/2024/terminated`, on, {
+            agreementId,
+            practiceCode: code,
+            commissionerCode: commissioner,
+            terminatedOn: on,
+            reason: 'practice merger (synthetic)',
+          }),
+        );
       }
     }
     if (chance(`${code}/bcp`) < 0.88) {
       const on = latest(dayBetween(`${code}/bcp-on`, '2025-10-02', '2026-09-30'));
       const covers = ['LOSS_OF_RECORD_ACCESS', 'CYBER', 'REMOTE_WORKING'].filter((c) => chance(`${code}/bcp/${c}`) < 0.8);
-      out.push(record('BusinessContinuityPlanReviewed', `bcp/${code}/${on}`, on, { practiceCode: code, reviewedBy: commissioner, outcome: chance(`${code}/bcp-outcome`) < 0.9 ? 'APPROVED' : 'CHANGES_REQUIRED', covers }));
+      out.push(
+        record('BusinessContinuityPlanReviewed', `bcp/${code}/${on}`, on, {
+          practiceCode: code,
+          reviewedBy: commissioner,
+          outcome: chance(`${code}/bcp-outcome`) < 0.9 ? 'APPROVED' : 'CHANGES_REQUIRED',
+          covers,
+        }),
+      );
     }
     for (const capability of capabilities) {
       if (chance(`${code}/${capability}`) >= (ADOPTION[capability] ?? 0.5)) continue;
       const on = latest(dayBetween(`${code}/${capability}/on`, '2025-10-02', '2026-06-30'));
-      out.push(record('CapabilityDeployed', `capability/${code}/${capability}/deployed`, on, { practiceCode: code, capability, solution: `${capability.toLowerCase()} solution (synthetic)`, supplier: 'SYNTHETIC', route: 'GP_IT_FUTURES' }));
+      out.push(
+        record('CapabilityDeployed', `capability/${code}/${capability}/deployed`, on, {
+          practiceCode: code,
+          capability,
+          solution: `${capability.toLowerCase()} solution (synthetic)`,
+          supplier: 'SYNTHETIC',
+          route: 'GP_IT_FUTURES',
+        }),
+      );
       if (chance(`${code}/${capability}/withdrawn`) < 0.02) {
         const off = latest(dayBetween(`${code}/${capability}/off`, '2026-07-01', '2026-10-31'));
-        if (off > on) out.push(record('CapabilityWithdrawn', `capability/${code}/${capability}/withdrawn`, off, { practiceCode: code, capability, reason: 'contract ended (synthetic)' }));
+        if (off > on)
+          out.push(
+            record('CapabilityWithdrawn', `capability/${code}/${capability}/withdrawn`, off, {
+              practiceCode: code,
+              capability,
+              reason: 'contract ended (synthetic)',
+            }),
+          );
       }
     }
   }
@@ -180,7 +231,8 @@ export function syntheticRecords(directory: OrganisationDirectory, now: Date): A
         // A gentle downward trend, a winter peak for heating, and noise per commissioner.
         const winter = category === 'GAS' || category === 'ELECTRICITY' ? 1 + 0.35 * Math.cos(((start.getUTCMonth() - 0) / 12) * 2 * Math.PI) : 1;
         // Emissions avoided count against the footprint: negative, as the carbon catalogue records them.
-        const kg = Math.round(scale * winter * (1 - m * 0.004) * (0.6 + 0.8 * chance(`${commissioner.code}/${category}`))) * (category === 'TRAVEL_AVOIDED' ? -1 : 1);
+        const kg =
+          Math.round(scale * winter * (1 - m * 0.004) * (0.6 + 0.8 * chance(`${commissioner.code}/${category}`))) * (category === 'TRAVEL_AVOIDED' ? -1 : 1);
         out.push(
           record('CarbonMetricRecorded', `carbon/${commissioner.code}/${periodStart}/${category}`, periodEnd, {
             organisationCode: commissioner.code,

@@ -58,7 +58,11 @@ export function startProcess(entry: string, readyText: string, env: Record<strin
 }
 
 /** Runs the platform until it exits by itself (for start-up failures); resolves with its code and output. */
-export function runPlatformToExit(env: Record<string, string>, timeoutMs = 60_000, entry = 'apps/platform/src/main.ts'): Promise<{ code: number | null; output: string }> {
+export function runPlatformToExit(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  entry = 'apps/platform/src/main.ts',
+): Promise<{ code: number | null; output: string }> {
   const child = spawnApp(entry, env);
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -77,7 +81,19 @@ export function runPlatformToExit(env: Record<string, string>, timeoutMs = 60_00
 
 function spawnApp(entry: string, env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
   const base = { ...process.env };
-  for (const name of ['PORT', 'DATA_DIR', 'EVENT_STORE_URL', 'EVENT_STORE_MIGRATION_URL', 'HOST', 'LOG_LEVEL', 'REFERENCE_IMPORT', 'DEMO_DATA', 'PROJECTOR', 'CLICKHOUSE_URL']) delete base[name];
+  for (const name of [
+    'PORT',
+    'DATA_DIR',
+    'EVENT_STORE_URL',
+    'EVENT_STORE_MIGRATION_URL',
+    'HOST',
+    'LOG_LEVEL',
+    'REFERENCE_IMPORT',
+    'DEMO_DATA',
+    'PROJECTOR',
+    'CLICKHOUSE_URL',
+  ])
+    delete base[name];
   delete base['NODE_OPTIONS']; // the test runner's flags are not the app's
   return spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, entry)], {
     cwd: WORKSPACE,
@@ -99,8 +115,24 @@ export async function seededDataDir(): Promise<string> {
     const ods = join(WORKSPACE, '..', 'shared', 'data', 'ods');
     const run = spawnSync(
       process.execPath,
-      ['-r', '@swc-node/register', join(WORKSPACE, 'apps/cli/src/main.ts'), 'import-ods', join(ods, 'gp-reg-pat-prac-map_2022-01.csv'), join(ods, 'gp-reg-pat-prac-map_2025-10.csv')],
-      { cwd: WORKSPACE, env: { ...process.env, DATA_DIR: dir, SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), SHARED_DATA_DIR: join(WORKSPACE, '..', 'shared', 'data') }, encoding: 'utf8' },
+      [
+        '-r',
+        '@swc-node/register',
+        join(WORKSPACE, 'apps/cli/src/main.ts'),
+        'import-ods',
+        join(ods, 'gp-reg-pat-prac-map_2022-01.csv'),
+        join(ods, 'gp-reg-pat-prac-map_2025-10.csv'),
+      ],
+      {
+        cwd: WORKSPACE,
+        env: {
+          ...process.env,
+          DATA_DIR: dir,
+          SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'),
+          SHARED_DATA_DIR: join(WORKSPACE, '..', 'shared', 'data'),
+        },
+        encoding: 'utf8',
+      },
     );
     if (run.status !== 0) throw new Error(`Seeding a data directory failed: ${run.stderr}`);
     return dir;
@@ -115,7 +147,11 @@ export async function seededDataDir(): Promise<string> {
  * test blocked in spawnSync misses the platform closing an idle keep-alive connection, and its
  * next fetch reuses the dead socket (ECONNRESET).
  */
-export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'apps/cli/src/main.ts'), ...args], {
     cwd: WORKSPACE,
     env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json'), ...env },

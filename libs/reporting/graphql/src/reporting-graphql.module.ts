@@ -209,7 +209,12 @@ export function nestingOf(text: string): number {
 
 /** gpds_graphql_requests_total and gpds_graphql_request_duration_seconds, by root field and outcome (ok, or the first error's code). */
 function metricsPlugin(registry: Registry): ApolloServerPlugin<ReportingContext> {
-  const requests = new Counter({ name: 'gpds_graphql_requests_total', help: 'GraphQL operations answered, by root field and outcome', labelNames: ['field', 'outcome'], registers: [registry] });
+  const requests = new Counter({
+    name: 'gpds_graphql_requests_total',
+    help: 'GraphQL operations answered, by root field and outcome',
+    labelNames: ['field', 'outcome'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'gpds_graphql_request_duration_seconds',
     help: 'Time to answer a GraphQL operation, by root field',
@@ -248,17 +253,28 @@ function formatError(onInternalError: ((error: unknown) => void) | undefined) {
     // Apollo's own request errors (a persisted query whose hash is not the query's, say) are the caller's: name them.
     if (formatted.message === 'provided sha does not match query') {
       return {
-        message: "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent: hash the query text exactly as sent (hex), or send the query without the hash",
+        message:
+          'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent: hash the query text exactly as sent (hex), or send the query without the hash',
         extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' },
       };
     }
     const status = (original as { extensions?: { http?: { status?: number } } } | undefined)?.extensions?.http?.status;
-    if (formatted.extensions?.['code'] === 'INTERNAL_SERVER_ERROR' && original instanceof GraphQLError && status !== undefined && status >= 400 && status < 500) {
+    if (
+      formatted.extensions?.['code'] === 'INTERNAL_SERVER_ERROR' &&
+      original instanceof GraphQLError &&
+      status !== undefined &&
+      status >= 400 &&
+      status < 500
+    ) {
       return { ...formatted, extensions: { code: 'BAD_REQUEST' } };
     }
     if (original instanceof GraphQLError || formatted.extensions?.['code'] !== 'INTERNAL_SERVER_ERROR') return formatted;
     onInternalError?.(original);
-    return { message: 'the query failed inside the platform; it has been logged: try again, and tell the platform team if it keeps failing', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'the query failed inside the platform; it has been logged: try again, and tell the platform team if it keeps failing',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }
 
@@ -301,7 +317,12 @@ export class ReportingGraphqlModule implements NestModule {
               n: limits.maxDepth,
               // Reported as a validation error (400, GRAPHQL_VALIDATION_FAILED), not thrown (which would be a 500).
               propagateOnRejection: false,
-              onReject: [(context) => context?.reportError(new GraphQLError(`the query is too deep: at most ${limits.maxDepth} levels of selection (introspection is not counted)`))],
+              onReject: [
+                (context) =>
+                  context?.reportError(
+                    new GraphQLError(`the query is too deep: at most ${limits.maxDepth} levels of selection (introspection is not counted)`),
+                  ),
+              ],
             }),
           ],
           // @nestjs/apollo is typed against @apollo/server's ESM build, this file against its CommonJS one: same objects.
@@ -314,7 +335,13 @@ export class ReportingGraphqlModule implements NestModule {
           formatError: formatError(options.onInternalError),
         }),
       ],
-      providers: [{ provide: REPORTING_QUERIES, useValue: options.queries }, QueryResolver, UtilisationConnectionResolver, OrganisationResolver, PracticeResolver],
+      providers: [
+        { provide: REPORTING_QUERIES, useValue: options.queries },
+        QueryResolver,
+        UtilisationConnectionResolver,
+        OrganisationResolver,
+        PracticeResolver,
+      ],
     };
   }
 

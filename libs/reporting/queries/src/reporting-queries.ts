@@ -41,7 +41,12 @@ export class ReportingQueries {
     return this.organisationQueries.organisation(code);
   }
 
-  searchOrganisations(args: { search?: string | null; level?: string | null; first?: number | null; after?: string | null }): Promise<Connection<OrganisationDetail>> {
+  searchOrganisations(args: {
+    search?: string | null;
+    level?: string | null;
+    first?: number | null;
+    after?: string | null;
+  }): Promise<Connection<OrganisationDetail>> {
     return this.organisationQueries.search(args);
   }
 

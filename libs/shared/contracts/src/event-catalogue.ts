@@ -46,7 +46,9 @@ export type EventTypeOfKind<K extends EventKind> = { [T in EventType]: Catalogue
  * its generated message, every field present (the decoder emits defaults: '' for text, 0 for
  * numbers, the zero enum value, []).
  */
-export type EventData<T extends EventType> = { readonly [F in keyof MessageJsonType<Catalogue[T]['schema']>]-?: Exclude<MessageJsonType<Catalogue[T]['schema']>[F], undefined> };
+export type EventData<T extends EventType> = {
+  readonly [F in keyof MessageJsonType<Catalogue[T]['schema']>]-?: Exclude<MessageJsonType<Catalogue[T]['schema']>[F], undefined>;
+};
 
 /** A fact of one type as the domain sees it: what happened and when. */
 export interface FactOf<T extends EventType> {
@@ -76,7 +78,10 @@ export function isEventType(type: string): type is EventType {
 }
 
 /** Narrows a fact (or anything typed by its event type) to the types of one kind, by the catalogue. */
-export function isOfKind<K extends EventKind, R extends { readonly type: EventType }>(value: R, kind: K): value is Extract<R, { readonly type: EventTypeOfKind<K> }> {
+export function isOfKind<K extends EventKind, R extends { readonly type: EventType }>(
+  value: R,
+  kind: K,
+): value is Extract<R, { readonly type: EventTypeOfKind<K> }> {
   return CATALOGUE[value.type].kind === kind;
 }
 
@@ -108,12 +113,21 @@ export function requiredFieldsOf(schema: DescMessage): readonly DescField[] {
 export function decodeEventData(type: string, schemaVersion: number, data: unknown): DecodeResult {
   const entry = EVENT_CATALOGUE.get(type);
   if (!entry) {
-    return { ok: false, errors: [{ path: 'type', code: 'UNKNOWN_EVENT_TYPE', message: `Unknown event type '${type}': use one of ${[...EVENT_CATALOGUE.keys()].join(', ')}` }] };
+    return {
+      ok: false,
+      errors: [{ path: 'type', code: 'UNKNOWN_EVENT_TYPE', message: `Unknown event type '${type}': use one of ${[...EVENT_CATALOGUE.keys()].join(', ')}` }],
+    };
   }
   if (schemaVersion !== entry.schemaVersion) {
     return {
       ok: false,
-      errors: [{ path: 'schemaVersion', code: 'UNSUPPORTED_SCHEMA_VERSION', message: `${type} schema version ${schemaVersion} is not supported: the current version is ${entry.schemaVersion}` }],
+      errors: [
+        {
+          path: 'schemaVersion',
+          code: 'UNSUPPORTED_SCHEMA_VERSION',
+          message: `${type} schema version ${schemaVersion} is not supported: the current version is ${entry.schemaVersion}`,
+        },
+      ],
     };
   }
   // An enum given as "" (an empty CSV cell, a blank form field) is not given: say "required", not "not one of".
@@ -143,7 +157,9 @@ export function storedFact(type: string, data: unknown, occurredAt: string): Any
 function withoutBlankEnums(schema: DescMessage, data: unknown): unknown {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
   const record = data as Record<string, unknown>;
-  const blank = schema.fields.filter((f) => f.fieldKind === 'enum' && [record[f.jsonName], record[f.name]].some((v) => typeof v === 'string' && v.trim() === ''));
+  const blank = schema.fields.filter(
+    (f) => f.fieldKind === 'enum' && [record[f.jsonName], record[f.name]].some((v) => typeof v === 'string' && v.trim() === ''),
+  );
   if (blank.length === 0) return data;
   const copy = { ...record };
   for (const f of blank) {
@@ -171,7 +187,10 @@ function missingRequired(schema: DescMessage, sent: Record<string, unknown>, dec
     if (empty) {
       const what =
         field.fieldKind === 'enum'
-          ? `one of ${field.enum.values.filter((v) => v.number !== 0).map((v) => v.name).join(', ')}`
+          ? `one of ${field.enum.values
+              .filter((v) => v.number !== 0)
+              .map((v) => v.name)
+              .join(', ')}`
           : field.fieldKind === 'scalar' && field.scalar !== ScalarType.STRING
             ? 'a number'
             : 'a value';

@@ -3,7 +3,11 @@ import { EVENT_CATALOGUE, decodeEventData, requiredFieldsOf } from './event-cata
 describe('decodeEventData', () => {
   it('accepts the canonical submission example and normalises it', () => {
     const result = decodeEventData('BusinessContinuityPlanReviewed', 1, { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED' });
-    expect(result).toEqual({ ok: true, type: 'BusinessContinuityPlanReviewed', data: { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED', covers: [] } });
+    expect(result).toEqual({
+      ok: true,
+      type: 'BusinessContinuityPlanReviewed',
+      data: { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED', covers: [] },
+    });
   });
 
   it('accepts proto field names too (proto3 JSON mapping) and answers in camelCase', () => {
@@ -14,9 +18,25 @@ describe('decodeEventData', () => {
   it.each([
     ['an unknown type', 'BcpReviewed', 1, {}, 'type', 'UNKNOWN_EVENT_TYPE', /Unknown event type 'BcpReviewed'/],
     ['a future schema version', 'CapabilityDeployed', 2, {}, 'schemaVersion', 'UNSUPPORTED_SCHEMA_VERSION', /schema version 2 is not supported/],
-    ['an unknown field', 'CapabilityDeployed', 1, { practiceCode: 'A81001', colour: 'red' }, 'data.colour', 'INVALID_DATA', /not a field of CapabilityDeployed/],
+    [
+      'an unknown field',
+      'CapabilityDeployed',
+      1,
+      { practiceCode: 'A81001', colour: 'red' },
+      'data.colour',
+      'INVALID_DATA',
+      /not a field of CapabilityDeployed/,
+    ],
     ['a wrong type', 'UtilisationSampleRecorded', 1, { value: 'lots' }, 'data.value', 'INVALID_DATA', /data.value: expected number .*got "lots"/],
-    ['an unknown enum value', 'BusinessContinuityPlanReviewed', 1, { outcome: 'MAYBE' }, 'data.outcome', 'INVALID_DATA', /"MAYBE" is not one of APPROVED, CHANGES_REQUIRED/],
+    [
+      'an unknown enum value',
+      'BusinessContinuityPlanReviewed',
+      1,
+      { outcome: 'MAYBE' },
+      'data.outcome',
+      'INVALID_DATA',
+      /"MAYBE" is not one of APPROVED, CHANGES_REQUIRED/,
+    ],
     ['a scalar for a list', 'BusinessContinuityPlanReviewed', 1, { covers: 'CYBER' }, 'data.covers', 'INVALID_DATA', /data.covers: expected Array/],
     ['an array for data', 'BusinessContinuityPlanReviewed', 1, ['x'], 'data', 'INVALID_DATA', /data must be a JSON object/],
   ])('rejects %s with a path and a reason', (_label, type, version, data, path, code, message) => {
@@ -29,7 +49,15 @@ describe('decodeEventData', () => {
     }
   });
 
-  const sample = { organisationCode: 'A81001', organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart: '2025-11-01', periodEnd: '2025-11-30', value: 0 };
+  const sample = {
+    organisationCode: 'A81001',
+    organisationLevel: 'PRACTICE',
+    capability: 'ONLINE_CONSULTATION',
+    metric: 'SUBMISSIONS',
+    periodStart: '2025-11-01',
+    periodEnd: '2025-11-30',
+    value: 0,
+  };
 
   const without = (...fields: string[]): Record<string, unknown> => Object.fromEntries(Object.entries(sample).filter(([k]) => !fields.includes(k)));
 
@@ -43,7 +71,11 @@ describe('decodeEventData', () => {
     ['an empty metric and no level', { ...without('organisationLevel'), metric: '' }, ['data.organisationLevel', 'data.metric']],
     ['an enum at its zero value', { ...sample, organisationLevel: 'ORGANISATION_LEVEL_UNSPECIFIED' }, ['data.organisationLevel']],
     ['whitespace for a code', { ...sample, capability: '   ' }, ['data.capability']],
-    ['nothing at all', {}, ['data.organisationCode', 'data.organisationLevel', 'data.capability', 'data.metric', 'data.periodStart', 'data.periodEnd', 'data.value']],
+    [
+      'nothing at all',
+      {},
+      ['data.organisationCode', 'data.organisationLevel', 'data.capability', 'data.metric', 'data.periodStart', 'data.periodEnd', 'data.value'],
+    ],
   ])('names every required field that is missing: %s', (_label, data, paths) => {
     const result = decodeEventData('UtilisationSampleRecorded', 1, data);
     expect(result.ok).toBe(false);
@@ -57,7 +89,8 @@ describe('decodeEventData', () => {
     const required = (type: string) => requiredFieldsOf(EVENT_CATALOGUE.get(type)!.schema).map((f) => f.jsonName);
     expect(required('BusinessContinuityPlanReviewed')).toEqual(['practiceCode', 'reviewedBy', 'outcome']);
     expect(required('CarbonMetricRecorded')).toEqual(['organisationCode', 'organisationLevel', 'periodStart', 'periodEnd', 'footprint', 'category', 'kgCo2e']);
-    for (const entry of EVENT_CATALOGUE.values()) if (entry.submittable) expect({ type: entry.type, required: required(entry.type).length > 0 }).toEqual({ type: entry.type, required: true });
+    for (const entry of EVENT_CATALOGUE.values())
+      if (entry.submittable) expect({ type: entry.type, required: required(entry.type).length > 0 }).toEqual({ type: entry.type, required: true });
   });
 
   it('lists the catalogue of DOMAIN.md', () => {

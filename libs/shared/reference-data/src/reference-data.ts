@@ -83,7 +83,10 @@ function ceilingOf(limits: UnitLimits, level: string, days: number, what: string
   const perLevel = limits.maximum[level as MeasuredLevel];
   if (perLevel === undefined) return undefined;
   const maximum = limits.ceiling === 'perDay' ? perLevel * days : perLevel;
-  const basis = limits.ceiling === 'perDay' ? `${perLevel.toLocaleString('en-GB')} ${what} a day for a ${level} over ${days} day(s)` : `${perLevel.toLocaleString('en-GB')} ${what} for a ${level}`;
+  const basis =
+    limits.ceiling === 'perDay'
+      ? `${perLevel.toLocaleString('en-GB')} ${what} a day for a ${level} over ${days} day(s)`
+      : `${perLevel.toLocaleString('en-GB')} ${what} for a ${level}`;
   return { integral: limits.integral, maximum, basis };
 }
 

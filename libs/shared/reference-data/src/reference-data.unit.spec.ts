@@ -11,7 +11,8 @@ describe('reference data', () => {
   });
 
   it('ties every metric to a capability of the catalogue', () => {
-    for (const metric of METRICS.entries) expect({ metric: metric.code, known: CAPABILITIES.has(metric.capability) }).toEqual({ metric: metric.code, known: true });
+    for (const metric of METRICS.entries)
+      expect({ metric: metric.code, known: CAPABILITIES.has(metric.capability) }).toEqual({ metric: metric.code, known: true });
     expect(METRICS.entries.filter((m) => m.capability === 'ADVANCED_TELEPHONY').map((m) => m.code)).toEqual([
       'INBOUND_CALLS',
       'CALLS_ANSWERED',

@@ -17,7 +17,12 @@ export interface CommissioningFacts {
  */
 export function authorise(record: CheckedRecord, principal: Principal, hierarchy: CommissioningFacts): RecordError | null {
   // Nobody submits the hierarchy itself, admins included: it has no decider on this path, only the ODS importer.
-  if (record.kind === 'organisation') return { path: 'type', code: 'NOT_PERMITTED', message: `${record.type} comes only from the national reference feed (the ODS mapping files: npm run cli -- import-ods)` };
+  if (record.kind === 'organisation')
+    return {
+      path: 'type',
+      code: 'NOT_PERMITTED',
+      message: `${record.type} comes only from the national reference feed (the ODS mapping files: npm run cli -- import-ods)`,
+    };
   if (principal.role === 'admin') return null;
   if (principal.role !== 'submitter') return { path: '', code: 'NOT_PERMITTED', message: `the ${principal.role} role cannot submit facts` };
   const me = principal.organisation;
@@ -27,7 +32,11 @@ export function authorise(record: CheckedRecord, principal: Principal, hierarchy
   // Facts that name their commissioner must name the submitter.
   if (subject.actsFor && subject.actsFor.value !== me) {
     const { field, value } = subject.actsFor;
-    return { path: `data.${field}`, code: 'NOT_PERMITTED', message: `a submitter for ${me} records facts in its own name: data.${field} must be ${me}, not '${value}'` };
+    return {
+      path: `data.${field}`,
+      code: 'NOT_PERMITTED',
+      message: `a submitter for ${me} records facts in its own name: data.${field} must be ${me}, not '${value}'`,
+    };
   }
 
   const { level, organisation } = subject;
@@ -84,16 +93,34 @@ function subjectOf(record: CheckedRecord): Subject | undefined {
     case 'CcgPracticeAgreementSigned': {
       const d = record.data;
       // The commissioner on the term's first day signs for the practice (it may sign before it takes the practice over).
-      return { practice: d.practiceCode, organisation: d.practiceCode, level: 'PRACTICE', days: [d.termStart, d.termStart], actsFor: { field: 'commissionerCode', value: d.commissionerCode } };
+      return {
+        practice: d.practiceCode,
+        organisation: d.practiceCode,
+        level: 'PRACTICE',
+        days: [d.termStart, d.termStart],
+        actsFor: { field: 'commissionerCode', value: d.commissionerCode },
+      };
     }
     case 'CcgPracticeAgreementTerminated': {
       const d = record.data;
       // The agreement's last day in force: a commissioner ends its own agreement, even as the practice moves on.
       const last = dayBefore(d.terminatedOn);
-      return { practice: d.practiceCode, organisation: d.practiceCode, level: 'PRACTICE', days: [last, last], actsFor: { field: 'commissionerCode', value: d.commissionerCode } };
+      return {
+        practice: d.practiceCode,
+        organisation: d.practiceCode,
+        level: 'PRACTICE',
+        days: [last, last],
+        actsFor: { field: 'commissionerCode', value: d.commissionerCode },
+      };
     }
     case 'BusinessContinuityPlanReviewed':
-      return { practice: record.data.practiceCode, organisation: record.data.practiceCode, level: 'PRACTICE', days: [day, day], actsFor: { field: 'reviewedBy', value: record.data.reviewedBy } };
+      return {
+        practice: record.data.practiceCode,
+        organisation: record.data.practiceCode,
+        level: 'PRACTICE',
+        days: [day, day],
+        actsFor: { field: 'reviewedBy', value: record.data.reviewedBy },
+      };
     case 'CapabilityDeployed':
     case 'CapabilityWithdrawn':
       return { practice: record.data.practiceCode, organisation: record.data.practiceCode, level: 'PRACTICE', days: [day, day] };

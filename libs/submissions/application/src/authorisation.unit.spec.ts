@@ -19,7 +19,11 @@ const record = (type: string, data: Record<string, unknown>, occurredAt = '2025-
   return checked.record;
 };
 const sample = (periodStart: string, periodEnd: string, occurredAt?: string, organisationCode = 'B82002', organisationLevel = 'PRACTICE') =>
-  record('UtilisationSampleRecorded', { organisationCode, organisationLevel, capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart, periodEnd, value: 1 }, occurredAt);
+  record(
+    'UtilisationSampleRecorded',
+    { organisationCode, organisationLevel, capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart, periodEnd, value: 1 },
+    occurredAt,
+  );
 const signed = (commissionerCode: string, termStart: string, occurredAt: string) =>
   record('CcgPracticeAgreementSigned', { agreementId: 'AG', practiceCode: 'B82002', commissionerCode, termStart, termEnd: '2028-03-31' }, occurredAt);
 
@@ -39,24 +43,38 @@ describe('who may state a fact', () => {
   });
 
   it('refuses a period that is only partly the submitter-s', () => {
-    expect(authorise(sample('2025-06-15', '2025-07-14'), submitter('03Q'), hierarchy)).toMatchObject({ code: 'NOT_YOUR_PRACTICE', message: expect.stringMatching(/by 42D as well as 03Q/) });
+    expect(authorise(sample('2025-06-15', '2025-07-14'), submitter('03Q'), hierarchy)).toMatchObject({
+      code: 'NOT_YOUR_PRACTICE',
+      message: expect.stringMatching(/by 42D as well as 03Q/),
+    });
     expect(authorise(sample('2025-06-15', '2025-07-14'), submitter('42D'), hierarchy)).toMatchObject({ code: 'NOT_YOUR_PRACTICE' });
   });
 
   it('lets the incoming commissioner sign an agreement before it takes the practice over, in its own name only', () => {
     expect(authorise(signed('42D', '2025-07-01', '2025-06-15T09:00:00.000Z'), submitter('42D'), hierarchy)).toBeNull();
-    expect(authorise(signed('42D', '2025-07-01', '2025-06-15T09:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', path: 'data.commissionerCode' });
-    expect(authorise(signed('03Q', '2025-07-01', '2022-03-01T09:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({ code: 'NOT_YOUR_PRACTICE', path: 'data.practiceCode' });
+    expect(authorise(signed('42D', '2025-07-01', '2025-06-15T09:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({
+      code: 'NOT_PERMITTED',
+      path: 'data.commissionerCode',
+    });
+    expect(authorise(signed('03Q', '2025-07-01', '2022-03-01T09:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({
+      code: 'NOT_YOUR_PRACTICE',
+      path: 'data.practiceCode',
+    });
   });
 
   it('lets a commissioner end its agreement after the practice moved on, judged by the last day in force', () => {
-    const ended = record('CcgPracticeAgreementTerminated', { agreementId: 'AG', practiceCode: 'B82002', commissionerCode: '03Q', terminatedOn: '2025-07-01' }, '2025-07-03T09:00:00.000Z');
+    const ended = record(
+      'CcgPracticeAgreementTerminated',
+      { agreementId: 'AG', practiceCode: 'B82002', commissionerCode: '03Q', terminatedOn: '2025-07-01' },
+      '2025-07-03T09:00:00.000Z',
+    );
     expect(factDays(ended)).toEqual(['2025-06-30', '2025-06-30']);
     expect(authorise(ended, submitter('03Q'), hierarchy)).toBeNull();
   });
 
   it('judges a review by its day and its reviewer', () => {
-    const review = (reviewedBy: string, occurredAt: string) => record('BusinessContinuityPlanReviewed', { practiceCode: 'B82002', reviewedBy, outcome: 'APPROVED' }, occurredAt);
+    const review = (reviewedBy: string, occurredAt: string) =>
+      record('BusinessContinuityPlanReviewed', { practiceCode: 'B82002', reviewedBy, outcome: 'APPROVED' }, occurredAt);
     expect(authorise(review('03Q', '2022-07-12T10:00:00.000Z'), submitter('03Q'), hierarchy)).toBeNull();
     expect(authorise(review('42D', '2022-07-12T10:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', path: 'data.reviewedBy' });
     expect(authorise(review('03Q', '2025-11-12T10:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({ code: 'NOT_YOUR_PRACTICE' });
@@ -64,22 +82,38 @@ describe('who may state a fact', () => {
 
   it('lets a commissioner state its own figures, not another-s and not a PCN-s', () => {
     expect(authorise(sample('2025-11-01', '2025-11-30', undefined, '16C', 'COMMISSIONER'), submitter('16C'), hierarchy)).toBeNull();
-    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, '15M', 'COMMISSIONER'), submitter('16C'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED' });
-    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'U89141', 'PCN'), submitter('16C'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', message: expect.stringMatching(/PCN-level facts/) });
+    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, '15M', 'COMMISSIONER'), submitter('16C'), hierarchy)).toMatchObject({
+      code: 'NOT_PERMITTED',
+    });
+    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'U89141', 'PCN'), submitter('16C'), hierarchy)).toMatchObject({
+      code: 'NOT_PERMITTED',
+      message: expect.stringMatching(/PCN-level facts/),
+    });
   });
 
   it('says so for a practice with no commissioner, or none on some of the days, and leaves malformed dates to the decider', () => {
     const closing: CommissioningFacts = { commissionersDuring: (_p, _from, to) => (to >= '2025-11-15' ? ['16C', null] : ['16C']) };
-    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'A81001'), submitter('16C'), closing)).toMatchObject({ code: 'NOT_YOUR_PRACTICE', message: expect.stringMatching(/no commissioner on some days from 2025-11-01 to 2025-11-30 \(it opened or closed then\)/) });
+    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'A81001'), submitter('16C'), closing)).toMatchObject({
+      code: 'NOT_YOUR_PRACTICE',
+      message: expect.stringMatching(/no commissioner on some days from 2025-11-01 to 2025-11-30 \(it opened or closed then\)/),
+    });
     expect(authorise(sample('2025-11-01', '2025-11-14', undefined, 'A81001'), submitter('16C'), closing)).toBeNull();
-    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'Y99999'), submitter('16C'), hierarchy)).toMatchObject({ code: 'NOT_YOUR_PRACTICE', message: expect.stringMatching(/no commissioner/) });
+    expect(authorise(sample('2025-11-01', '2025-11-30', undefined, 'Y99999'), submitter('16C'), hierarchy)).toMatchObject({
+      code: 'NOT_YOUR_PRACTICE',
+      message: expect.stringMatching(/no commissioner/),
+    });
     expect(authorise(sample('2025-11-31', '2025-11-30'), submitter('16C'), hierarchy)).toBeNull();
   });
 
   it('lets admins state any fact, analysts nothing, and nobody but the national feed the organisations, not even an admin', () => {
     expect(authorise(sample('2025-11-01', '2025-11-30'), { keyId: 'k', organisation: 'ENG', role: 'admin' }, hierarchy)).toBeNull();
-    expect(authorise(sample('2025-11-01', '2025-11-30'), { keyId: 'k', organisation: '42D', role: 'analyst' }, hierarchy)).toMatchObject({ code: 'NOT_PERMITTED' });
+    expect(authorise(sample('2025-11-01', '2025-11-30'), { keyId: 'k', organisation: '42D', role: 'analyst' }, hierarchy)).toMatchObject({
+      code: 'NOT_PERMITTED',
+    });
     expect(authorise(record('OrganisationRegistered', { code: 'X' }), submitter('42D'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', path: 'type' });
-    expect(authorise(record('OrganisationClosed', { code: 'X' }), { keyId: 'k', organisation: 'ENG', role: 'admin' }, hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', path: 'type' });
+    expect(authorise(record('OrganisationClosed', { code: 'X' }), { keyId: 'k', organisation: 'ENG', role: 'admin' }, hierarchy)).toMatchObject({
+      code: 'NOT_PERMITTED',
+      path: 'type',
+    });
   });
 });

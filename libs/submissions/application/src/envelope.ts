@@ -25,9 +25,16 @@ export type RecordIdentity = (source: { readonly system: string; readonly record
  * Checks one record against the canonical submission (proto3 JSON of gpds.submission.v1) and
  * its event's contract. Collects every envelope error at once, so a sender fixes them in one go.
  */
-export function checkRecord(index: number, value: unknown, identify: RecordIdentity): { ok: true; record: CheckedRecord } | { ok: false; errors: RecordError[] } {
+export function checkRecord(
+  index: number,
+  value: unknown,
+  identify: RecordIdentity,
+): { ok: true; record: CheckedRecord } | { ok: false; errors: RecordError[] } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, errors: [{ path: '', code: 'NOT_AN_OBJECT', message: 'a record must be a JSON object with type, schemaVersion, source, occurredAt and data' }] };
+    return {
+      ok: false,
+      errors: [{ path: '', code: 'NOT_AN_OBJECT', message: 'a record must be a JSON object with type, schemaVersion, source, occurredAt and data' }],
+    };
   }
   // Shape and text first: nothing below walks a record that is too deep or holds text no store can keep.
   const textErrors = checkShapeAndText(value);
@@ -36,32 +43,51 @@ export function checkRecord(index: number, value: unknown, identify: RecordIdent
   const errors: RecordError[] = [];
   const fail = (path: string, code: string, message: string): void => void errors.push({ path, code, message });
   const r = value as Record<string, unknown>;
-  for (const key of Object.keys(r)) if (!ENVELOPE_FIELDS.has(key)) fail(key, 'UNKNOWN_FIELD', `'${key}' is not a field of a submission record: use type, schemaVersion, source, occurredAt, data`);
+  for (const key of Object.keys(r))
+    if (!ENVELOPE_FIELDS.has(key))
+      fail(key, 'UNKNOWN_FIELD', `'${key}' is not a field of a submission record: use type, schemaVersion, source, occurredAt, data`);
 
-  if (typeof r['type'] !== 'string' || r['type'] === '') fail('type', r['type'] === undefined ? 'MISSING_FIELD' : 'WRONG_TYPE', 'type is required: the event type, e.g. "CapabilityDeployed"');
+  if (typeof r['type'] !== 'string' || r['type'] === '')
+    fail('type', r['type'] === undefined ? 'MISSING_FIELD' : 'WRONG_TYPE', 'type is required: the event type, e.g. "CapabilityDeployed"');
   const version = r['schemaVersion'] ?? 1;
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) fail('schemaVersion', 'WRONG_TYPE', `schemaVersion must be a whole number >= 1, not ${JSON.stringify(version)}`);
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1)
+    fail('schemaVersion', 'WRONG_TYPE', `schemaVersion must be a whole number >= 1, not ${JSON.stringify(version)}`);
 
   const source = r['source'];
   if (source === undefined) fail('source', 'MISSING_FIELD', 'source is required: {"system": "...", "recordId": "..."}');
-  else if (source === null || typeof source !== 'object' || Array.isArray(source)) fail('source', 'WRONG_TYPE', 'source must be an object {"system": "...", "recordId": "..."}');
+  else if (source === null || typeof source !== 'object' || Array.isArray(source))
+    fail('source', 'WRONG_TYPE', 'source must be an object {"system": "...", "recordId": "..."}');
   else {
     const s = source as Record<string, unknown>;
-    for (const [field, max] of [['system', 200], ['recordId', 500]] as const) {
+    for (const [field, max] of [
+      ['system', 200],
+      ['recordId', 500],
+    ] as const) {
       const v = s[field];
       if (v === undefined || v === '') fail(`source.${field}`, 'MISSING_FIELD', `source.${field} is required`);
       else if (typeof v !== 'string') fail(`source.${field}`, 'WRONG_TYPE', `source.${field} must be a string, not ${typeName(v)}`);
-      else if (v.trim() === '') fail(`source.${field}`, 'MISSING_FIELD', `source.${field} is blank: it must name the ${field === 'system' ? 'sending system' : "record in that system"}`);
+      else if (v.trim() === '')
+        fail(
+          `source.${field}`,
+          'MISSING_FIELD',
+          `source.${field} is blank: it must name the ${field === 'system' ? 'sending system' : 'record in that system'}`,
+        );
       else if (v.length > max) fail(`source.${field}`, 'TOO_LONG', `source.${field} is ${v.length} characters: at most ${max}`);
     }
-    for (const key of Object.keys(s)) if (key !== 'system' && key !== 'recordId') fail(`source.${key}`, 'UNKNOWN_FIELD', `'source.${key}' is not a field: use system and recordId`);
+    for (const key of Object.keys(s))
+      if (key !== 'system' && key !== 'recordId') fail(`source.${key}`, 'UNKNOWN_FIELD', `'source.${key}' is not a field: use system and recordId`);
   }
 
   const occurredAt = r['occurredAt'];
   if (occurredAt === undefined) fail('occurredAt', 'MISSING_FIELD', 'occurredAt is required: when the fact happened, e.g. "2022-07-12T10:00:00Z"');
   else {
     const problem = dateTimeProblem(occurredAt);
-    if (problem) fail('occurredAt', 'INVALID_DATE', `occurredAt ${JSON.stringify(occurredAt).slice(0, 60)} ${problem}: write an ISO 8601 date-time with a time zone, e.g. "2022-07-12T10:00:00Z"`);
+    if (problem)
+      fail(
+        'occurredAt',
+        'INVALID_DATE',
+        `occurredAt ${JSON.stringify(occurredAt).slice(0, 60)} ${problem}: write an ISO 8601 date-time with a time zone, e.g. "2022-07-12T10:00:00Z"`,
+      );
   }
 
   const data = r['data'];
@@ -74,7 +100,12 @@ export function checkRecord(index: number, value: unknown, identify: RecordIdent
   if (!decoded.ok) return { ok: false, errors: [...decoded.errors] };
   const size = Buffer.byteLength(JSON.stringify(decoded.data));
   if (size > MAX_DATA_BYTES) {
-    return { ok: false, errors: [{ path: 'data', code: 'TOO_LARGE', message: `data is ${size} bytes of JSON: a fact's data is at most ${MAX_DATA_BYTES} (a list holds each code once)` }] };
+    return {
+      ok: false,
+      errors: [
+        { path: 'data', code: 'TOO_LARGE', message: `data is ${size} bytes of JSON: a fact's data is at most ${MAX_DATA_BYTES} (a list holds each code once)` },
+      ],
+    };
   }
   const s = source as { system: string; recordId: string };
   const { ok: _ok, ...fact } = decoded;
@@ -103,9 +134,16 @@ function checkShapeAndText(record: object): RecordError[] {
   const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
   const text = (value: string, path: string, what: string): void => {
     const where = path || 'the record';
-    if (value.length > MAX_STRING_LENGTH) errors.push({ path, code: 'TOO_LONG', message: `${where} is ${value.length} characters: at most ${MAX_STRING_LENGTH}` });
-    if (value.includes('\u0000')) errors.push({ path, code: 'INVALID_TEXT', message: `${what} ${where} contains a NUL character (\\u0000), which cannot be stored: remove it` });
-    else if (LONE_SURROGATE.test(value)) errors.push({ path, code: 'INVALID_TEXT', message: `${what} ${where} contains an unpaired UTF-16 surrogate (a \\ud800-\\udfff escape on its own), which is not text: send the character itself` });
+    if (value.length > MAX_STRING_LENGTH)
+      errors.push({ path, code: 'TOO_LONG', message: `${where} is ${value.length} characters: at most ${MAX_STRING_LENGTH}` });
+    if (value.includes('\u0000'))
+      errors.push({ path, code: 'INVALID_TEXT', message: `${what} ${where} contains a NUL character (\\u0000), which cannot be stored: remove it` });
+    else if (LONE_SURROGATE.test(value))
+      errors.push({
+        path,
+        code: 'INVALID_TEXT',
+        message: `${what} ${where} contains an unpaired UTF-16 surrogate (a \\ud800-\\udfff escape on its own), which is not text: send the character itself`,
+      });
   };
   while (stack.length > 0 && errors.length < MAX_ERRORS) {
     const { value, path, depth } = stack.pop()!;
@@ -116,7 +154,13 @@ function checkShapeAndText(record: object): RecordError[] {
     if (value === null || typeof value !== 'object') continue;
     if (depth > MAX_DEPTH) {
       // Said once: nothing inside it is looked at.
-      return [{ path, code: 'TOO_DEEP', message: `${path || 'the record'} is nested more than ${MAX_DEPTH} levels deep: a record is an object of fields, with lists of codes at most` }];
+      return [
+        {
+          path,
+          code: 'TOO_DEEP',
+          message: `${path || 'the record'} is nested more than ${MAX_DEPTH} levels deep: a record is an object of fields, with lists of codes at most`,
+        },
+      ];
     }
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
@@ -145,5 +189,11 @@ function dateTimeProblem(value: unknown): string | null {
 }
 
 function typeName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
+  return value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? 'an object'
+        : `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
 }

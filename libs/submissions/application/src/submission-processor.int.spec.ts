@@ -25,7 +25,15 @@ const sample = (organisationCode: string, metric: string, value: number, recordI
   type: 'UtilisationSampleRecorded',
   source: { system: 'nhs-tees-valley-gpit', recordId },
   occurredAt: '2025-12-01T00:00:00Z',
-  data: { organisationCode, organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric, periodStart: '2025-11-01', periodEnd: '2025-11-30', value },
+  data: {
+    organisationCode,
+    organisationLevel: 'PRACTICE',
+    capability: 'ONLINE_CONSULTATION',
+    metric,
+    periodStart: '2025-11-01',
+    periodEnd: '2025-11-30',
+    value,
+  },
 });
 const batch = (...values: unknown[]): IncomingRecord[] => values.map((value, index) => ({ index, value }));
 
@@ -59,7 +67,12 @@ describe('the submission command path (PGlite, real ODS hierarchy)', () => {
     const [changed] = await submit(teesValley, { ...record, data: { ...record.data, outcome: 'CHANGES_REQUIRED' } });
     expect(changed).toMatchObject({ status: 'rejected', errors: [{ path: 'source.recordId', code: 'RECORD_CHANGED' }] });
     const stored = await opened.store.readEvent(first!.eventId!);
-    expect(stored).toMatchObject({ streamId: 'practice-A81001', type: 'BusinessContinuityPlanReviewed', data: record.data, metadata: { actor: { type: 'api-key', id: 'key-16c' } } });
+    expect(stored).toMatchObject({
+      streamId: 'practice-A81001',
+      type: 'BusinessContinuityPlanReviewed',
+      data: record.data,
+      metadata: { actor: { type: 'api-key', id: 'key-16c' } },
+    });
   });
 
   it("rejects another commissioner's practice, naming the practice and the date, and checks the commissioner on the fact's date", async () => {
@@ -69,9 +82,15 @@ describe('the submission command path (PGlite, real ODS hierarchy)', () => {
       bcp('C81640', '2022-06-30T10:00:00Z', '01Y'),
       bcp('C81640', '2022-07-12T10:00:00Z', '01Y'),
     );
-    expect(results[0]).toMatchObject({ status: 'rejected', errors: [{ path: 'data.practiceCode', code: 'NOT_YOUR_PRACTICE', message: 'practice A81001 was commissioned by 16C on 2023-01-10, not by 01Y' }] });
+    expect(results[0]).toMatchObject({
+      status: 'rejected',
+      errors: [{ path: 'data.practiceCode', code: 'NOT_YOUR_PRACTICE', message: 'practice A81001 was commissioned by 16C on 2023-01-10, not by 01Y' }],
+    });
     expect(results[1]).toMatchObject({ status: 'accepted' });
-    expect(results[2]).toMatchObject({ status: 'rejected', errors: [{ code: 'NOT_YOUR_PRACTICE', message: 'practice C81640 was commissioned by 15M on 2022-07-12, not by 01Y' }] });
+    expect(results[2]).toMatchObject({
+      status: 'rejected',
+      errors: [{ code: 'NOT_YOUR_PRACTICE', message: 'practice C81640 was commissioned by 15M on 2022-07-12, not by 01Y' }],
+    });
   });
 
   it('gives every bad record a precise reason and still accepts the good ones in the same batch', async () => {
@@ -87,7 +106,10 @@ describe('the submission command path (PGlite, real ODS hierarchy)', () => {
       { ...bcp('A81001', '2024-01-01T00:00:00Z', '16C'), type: 'CapabilityDeployed', data: { practiceCode: 'A81001', capability: 'TELEPATHY' } },
       bcp('A81001', '2026-03-01T00:00:00Z', '16C'),
       sample('A81002', 'SUBMISSIONS', 5),
-      { ...bcp('A81001', '2024-01-01T00:00:00Z', '16C'), data: { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED', note: 'x'.repeat(1_048_576) } },
+      {
+        ...bcp('A81001', '2024-01-01T00:00:00Z', '16C'),
+        data: { practiceCode: 'A81001', reviewedBy: '16C', outcome: 'APPROVED', note: 'x'.repeat(1_048_576) },
+      },
       'not an object',
       { ...good, occurredAt: '12/07/2022', source: { system: 's', recordId: 'r4' } },
     );
@@ -123,7 +145,10 @@ describe('the submission command path (PGlite, real ODS hierarchy)', () => {
       bcp(opened2022.code, '2021-12-01T00:00:00Z', commissioner),
     );
     expect(results[0]).toMatchObject({ status: 'accepted' });
-    expect(results[1]).toMatchObject({ status: 'rejected', errors: [{ code: 'AFTER_PRACTICE_CLOSED', message: `practice ${closed.code} had closed by 2025-10-05 (closed 2025-10-01)` }] });
+    expect(results[1]).toMatchObject({
+      status: 'rejected',
+      errors: [{ code: 'AFTER_PRACTICE_CLOSED', message: `practice ${closed.code} had closed by 2025-10-05 (closed 2025-10-01)` }],
+    });
     expect(results[2]).toMatchObject({ status: 'rejected', errors: [{ code: 'BEFORE_PRACTICE_OPENED' }] });
     // A submitter is stopped earlier: the closed practice has no commissioner any more.
     expect((await submit(teesValley, bcp(closed.code, '2025-10-05T00:00:00Z', '16C')))[0]).toMatchObject({ errors: [{ code: 'NOT_YOUR_PRACTICE' }] });
@@ -153,10 +178,23 @@ describe('the submission command path (PGlite, real ODS hierarchy)', () => {
     const legacySource = { system: 'nhs-tees-valley-gpit', recordId: 'legacy-bcp-1' };
     await opened.store.appendToStream(
       'practice-A81002',
-      [{ type: legacy.type, schemaVersion: 1, data: legacy.data, eventId: eventIdFromSource(legacySource), metadata: { occurredAt: '2023-05-02T10:00:00.000Z', source: legacySource, actor: { type: 'api-key', id: 'key-16c' } } }],
+      [
+        {
+          type: legacy.type,
+          schemaVersion: 1,
+          data: legacy.data,
+          eventId: eventIdFromSource(legacySource),
+          metadata: { occurredAt: '2023-05-02T10:00:00.000Z', source: legacySource, actor: { type: 'api-key', id: 'key-16c' } },
+        },
+      ],
       { expectedVersion: 'any' },
     );
-    const upgraded = new SubmissionProcessor({ store: opened.store, directory: () => directory, clock: () => now, legacySources: { has: (organisation, system) => organisation === '16C' && system === 'nhs-tees-valley-gpit' } });
+    const upgraded = new SubmissionProcessor({
+      store: opened.store,
+      directory: () => directory,
+      clock: () => now,
+      legacySources: { has: (organisation, system) => organisation === '16C' && system === 'nhs-tees-valley-gpit' },
+    });
     // 16C resends it: a duplicate under its old id, not a second review.
     const [again] = await upgraded.process(batch(legacy), teesValley, 'corr');
     expect(again).toEqual({ index: 0, status: 'duplicate', eventId: eventIdFromSource(legacySource) });
@@ -165,11 +203,17 @@ describe('the submission command path (PGlite, real ODS hierarchy)', () => {
     const [theirs] = await upgraded.process(batch(claimed), derby, 'corr');
     expect(theirs).toMatchObject({ status: 'accepted' });
     expect(theirs!.eventId).not.toBe(eventIdFromSource(legacySource));
-    expect(await opened.store.readEvent(theirs!.eventId!)).toMatchObject({ metadata: { source: { system: 'nhs-tees-valley-gpit', recordId: 'legacy-bcp-1', owner: '15M' } } });
+    expect(await opened.store.readEvent(theirs!.eventId!)).toMatchObject({
+      metadata: { source: { system: 'nhs-tees-valley-gpit', recordId: 'legacy-bcp-1', owner: '15M' } },
+    });
     // A new system of 16C's is in 16C's namespace: the same source id from 15M does not meet it.
     const fresh = sample('A81001', 'SUBMISSIONS', 3, 'shared-id');
     const ours = await upgraded.process(batch({ ...fresh, source: { system: 'new-feed', recordId: 'shared-id' } }), teesValley, 'corr');
-    const other = await upgraded.process(batch({ ...sample('C81640', 'SUBMISSIONS', 4), source: { system: 'new-feed', recordId: 'shared-id' } }), derby, 'corr');
+    const other = await upgraded.process(
+      batch({ ...sample('C81640', 'SUBMISSIONS', 4), source: { system: 'new-feed', recordId: 'shared-id' } }),
+      derby,
+      'corr',
+    );
     expect([ours[0]!.status, other[0]!.status]).toEqual(['accepted', 'accepted']);
     expect(ours[0]!.eventId).not.toBe(other[0]!.eventId);
   });
@@ -200,7 +244,16 @@ describe('the submission command path (PGlite, real ODS hierarchy)', () => {
       return original(appendsGiven);
     };
     try {
-      await failing.process(batch(sample('A81001', 'SUBMISSIONS', 1), sample('A81002', 'SUBMISSIONS', 2), bcp('A81001', '2024-02-01T10:00:00Z', '16C'), bcp('A81002', '2024-02-01T10:00:00Z', '16C')), teesValley, 'corr');
+      await failing.process(
+        batch(
+          sample('A81001', 'SUBMISSIONS', 1),
+          sample('A81002', 'SUBMISSIONS', 2),
+          bcp('A81001', '2024-02-01T10:00:00Z', '16C'),
+          bcp('A81002', '2024-02-01T10:00:00Z', '16C'),
+        ),
+        teesValley,
+        'corr',
+      );
       throw new Error('expected the chunk to fail');
     } catch (error) {
       expect(error).toBeInstanceOf(ChunkFailedError);

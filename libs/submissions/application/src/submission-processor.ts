@@ -115,7 +115,13 @@ export class SubmissionProcessor {
    * atomic multi-stream append at the versions read. A record seen before, repeated in the
    * chunk, a concurrent writer or a changed record sends the practices concerned one by one.
    */
-  private async recordGovernance(groups: readonly Governance[][], context: DecisionContext, toEvent: (r: CheckedRecord) => EventToAppend, correlationId: string, answer: Answer): Promise<void> {
+  private async recordGovernance(
+    groups: readonly Governance[][],
+    context: DecisionContext,
+    toEvent: (r: CheckedRecord) => EventToAppend,
+    correlationId: string,
+    answer: Answer,
+  ): Promise<void> {
     const { store } = this.options;
     const all = groups.flat();
     if (all.length === 0) return;
@@ -159,7 +165,12 @@ export class SubmissionProcessor {
   }
 
   /** One practice's records one at a time, each answered precisely; the state is read once and re-read only after another writer. */
-  private async recordOneByOne(group: readonly Governance[], context: DecisionContext, toEvent: (r: CheckedRecord) => EventToAppend, answer: Answer): Promise<void> {
+  private async recordOneByOne(
+    group: readonly Governance[],
+    context: DecisionContext,
+    toEvent: (r: CheckedRecord) => EventToAppend,
+    answer: Answer,
+  ): Promise<void> {
     const { store } = this.options;
     let stream: LoadedStream | null = null;
     for (const { streamId, record, fact } of group) {

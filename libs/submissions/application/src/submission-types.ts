@@ -41,7 +41,14 @@ export function notStored(index: number): RecordResult {
   return {
     index,
     status: 'rejected',
-    errors: [{ path: '', code: 'NOT_STORED', message: "not stored: the platform failed (logged; not the record's fault) before this record was stored; send it again: if it was stored after all, it answers duplicate" }],
+    errors: [
+      {
+        path: '',
+        code: 'NOT_STORED',
+        message:
+          "not stored: the platform failed (logged; not the record's fault) before this record was stored; send it again: if it was stored after all, it answers duplicate",
+      },
+    ],
   };
 }
 

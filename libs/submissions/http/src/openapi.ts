@@ -29,7 +29,11 @@ const submissionResponse = {
   type: 'object',
   required: ['accepted', 'duplicates', 'rejected', 'results'],
   properties: {
-    error: { type: 'object', description: 'present on 400, 413 and 503: why reading stopped', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    error: {
+      type: 'object',
+      description: 'present on 400, 413 and 503: why reading stopped',
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
     accepted: { type: 'integer' },
     duplicates: { type: 'integer' },
     rejected: { type: 'integer' },
@@ -55,7 +59,8 @@ export const OPENAPI_DOCUMENT = {
   info: {
     title: 'GP digital services platform: submission API',
     version: '1.0.0',
-    description: 'Commissioners and national feeds send facts about GP practices. One record = one fact; each record is answered accepted, duplicate or rejected. See docs/submission-api.md.',
+    description:
+      'Commissioners and national feeds send facts about GP practices. One record = one fact; each record is answered accepted, duplicate or rejected. See docs/submission-api.md.',
   },
   components: {
     securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key: Authorization: Bearer gpds_...' } },
@@ -78,17 +83,32 @@ export const OPENAPI_DOCUMENT = {
         requestBody: {
           required: true,
           content: {
-            'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/SubmissionRecord' }, { type: 'array', items: { $ref: '#/components/schemas/SubmissionRecord' } }] } },
+            'application/json': {
+              schema: {
+                oneOf: [{ $ref: '#/components/schemas/SubmissionRecord' }, { type: 'array', items: { $ref: '#/components/schemas/SubmissionRecord' } }],
+              },
+            },
             'application/x-ndjson': { schema: { type: 'string', description: 'one SubmissionRecord JSON per line' } },
-            'text/csv': { schema: { type: 'string', description: 'header row of field paths: type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>; lists split on |' } },
+            'text/csv': {
+              schema: {
+                type: 'string',
+                description: 'header row of field paths: type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>; lists split on |',
+              },
+            },
           },
         },
         responses: {
           '200': { description: 'every record answered', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } } },
-          '400': { description: 'the body cannot be read at all (records read before the failure are answered too)', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } } },
+          '400': {
+            description: 'the body cannot be read at all (records read before the failure are answered too)',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } },
+          },
           '401': { description: 'no valid API key' },
           '403': { description: 'the key role may not submit' },
-          '413': { description: 'the body is over the limit; records before it were processed and are answered', content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } } },
+          '413': {
+            description: 'the body is over the limit; records before it were processed and are answered',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionResponse' } } },
+          },
           '415': { description: 'unsupported Content-Type or Content-Encoding' },
           '503': {
             description: 'the platform failed while storing: every record read is answered (stored ones accepted, the others NOT_STORED); send those again',
@@ -102,7 +122,15 @@ export const OPENAPI_DOCUMENT = {
         summary: 'Create an API key (admin role)',
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { type: 'object', required: ['organisation', 'role'], properties: { organisation: { type: 'string', example: '16C' }, role: { type: 'string', enum: ['submitter', 'analyst', 'admin'] } } } } },
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['organisation', 'role'],
+                properties: { organisation: { type: 'string', example: '16C' }, role: { type: 'string', enum: ['submitter', 'analyst', 'admin'] } },
+              },
+            },
+          },
         },
         responses: {
           '201': { description: 'the new key, shown once: {"key": "gpds_...", "keyId": "..."}' },
@@ -113,7 +141,11 @@ export const OPENAPI_DOCUMENT = {
       },
       get: {
         summary: 'List the API keys, without their secrets (admin role)',
-        responses: { '200': { description: '{"keys": [{"keyId", "organisation", "role", "createdAt", "createdBy", "revokedAt"}]}' }, '401': { description: 'no valid API key' }, '403': { description: 'not an admin key' } },
+        responses: {
+          '200': { description: '{"keys": [{"keyId", "organisation", "role", "createdAt", "createdBy", "revokedAt"}]}' },
+          '401': { description: 'no valid API key' },
+          '403': { description: 'not an admin key' },
+        },
       },
     },
     '/v1/admin/keys/{keyId}': {
@@ -128,7 +160,13 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
-    '/health': { get: { summary: 'Liveness and readiness', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready: notReady names what' } } } },
+    '/health': {
+      get: {
+        summary: 'Liveness and readiness',
+        security: [],
+        responses: { '200': { description: 'ready' }, '503': { description: 'not ready: notReady names what' } },
+      },
+    },
   },
 };
 

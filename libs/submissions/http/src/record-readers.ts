@@ -35,7 +35,12 @@ export function bodyFormat(contentType: string | undefined): BodyFormat | null {
 
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
-const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
+const DECODERS: Readonly<Record<string, () => NodeJS.ReadWriteStream>> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
 
 /**
  * The body as its sender wrote it: `Content-Encoding` (gzip, deflate, br, or several in turn)
@@ -95,7 +100,10 @@ async function* limit(body: Readable, maxBytes: number, encoding: string | null)
   } catch (error) {
     // zlib's errors are the body's fault: a 400 that names the encoding, not a failure of the platform.
     if (encoding && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('Z_')) {
-      throw new UnreadableBodyError('INVALID_ENCODING', `the body is not valid ${encoding} (${(error as Error).message}); records before the damage were processed`);
+      throw new UnreadableBodyError(
+        'INVALID_ENCODING',
+        `the body is not valid ${encoding} (${(error as Error).message}); records before the damage were processed`,
+      );
     }
     throw error;
   }
@@ -189,7 +197,11 @@ async function* readJson(chunks: AsyncIterable<Buffer>): AsyncGenerator<Incoming
   for await (const chunk of chunks) {
     let i = 0;
     if (mode === 'start') {
-      while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09 || chunk[i] === 0xef || chunk[i] === 0xbb || chunk[i] === 0xbf)) i++;
+      while (
+        i < chunk.length &&
+        (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09 || chunk[i] === 0xef || chunk[i] === 0xbb || chunk[i] === 0xbf)
+      )
+        i++;
       if (i === chunk.length) continue;
       if (chunk[i] === 0x5b) {
         mode = 'array';
@@ -246,7 +258,8 @@ async function* readJson(chunks: AsyncIterable<Buffer>): AsyncGenerator<Incoming
   }
   if (mode === 'array') {
     // The array never closed: what is left is one truncated record.
-    if (element.length) yield { index: index++, parseError: { path: '', code: 'MALFORMED_JSON', message: `element ${index} is cut off: the body ended inside the JSON array` } };
+    if (element.length)
+      yield { index: index++, parseError: { path: '', code: 'MALFORMED_JSON', message: `element ${index} is cut off: the body ended inside the JSON array` } };
   }
 }
 
@@ -273,7 +286,9 @@ async function* readCsv(chunks: AsyncIterable<Buffer>): AsyncGenerator<IncomingR
   }
   const parser = parseCsv({ bom: true, relax_column_count: true, skip_records_with_error: true, skip_empty_lines: true, info: true });
   const skipped: RecordError[] = [];
-  parser.on('skip', (error: Error & { lines?: number }) => skipped.push({ path: '', code: 'MALFORMED_CSV', message: `line ${error.lines ?? '?'}: ${error.message}` }));
+  parser.on('skip', (error: Error & { lines?: number }) =>
+    skipped.push({ path: '', code: 'MALFORMED_CSV', message: `line ${error.lines ?? '?'}: ${error.message}` }),
+  );
   const feed = (async () => {
     try {
       for await (const chunk of checked()) {
@@ -297,13 +312,23 @@ async function* readCsv(chunks: AsyncIterable<Buffer>): AsyncGenerator<IncomingR
         if (bad.length || !header.includes('type')) {
           throw new UnreadableBodyError(
             'BAD_CSV_HEADER',
-            `the header row must name field paths (type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>)${bad.length ? `; not: ${bad.slice(0, 10).map((h) => JSON.stringify(h.slice(0, 60))).join(', ')}${bad.length > 10 ? ` and ${bad.length - 10} more` : ''}` : '; type is missing'}`,
+            `the header row must name field paths (type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>)${
+              bad.length
+                ? `; not: ${bad
+                    .slice(0, 10)
+                    .map((h) => JSON.stringify(h.slice(0, 60)))
+                    .join(', ')}${bad.length > 10 ? ` and ${bad.length - 10} more` : ''}`
+                : '; type is missing'
+            }`,
           );
         }
         continue;
       }
       if (row.record.length !== header.length) {
-        yield { index: index++, parseError: { path: '', code: 'MALFORMED_CSV', message: `line ${row.info.lines}: ${row.record.length} cells where the header has ${header.length}` } };
+        yield {
+          index: index++,
+          parseError: { path: '', code: 'MALFORMED_CSV', message: `line ${row.info.lines}: ${row.record.length} cells where the header has ${header.length}` },
+        };
         continue;
       }
       yield { index: index++, value: csvRecord(header, row.record) };
@@ -334,7 +359,8 @@ function csvRecord(header: readonly string[], cells: readonly string[]): Record<
       const name = path.slice(5);
       const field = schema?.fields.find((f) => f.jsonName === name || f.name === name);
       if (field?.fieldKind === 'list') data[name] = cell.split('|').map((v) => v.trim());
-      else if (field?.fieldKind === 'scalar' && field.scalar !== 9 /* STRING */ && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(cell.trim())) data[name] = Number(cell);
+      else if (field?.fieldKind === 'scalar' && field.scalar !== 9 /* STRING */ && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(cell.trim()))
+        data[name] = Number(cell);
       else data[name] = cell;
     }
   });

@@ -10,7 +10,12 @@ async function read(format: BodyFormat, body: string | Buffer | Buffer[], maxByt
   return out;
 }
 
-const rec = (id: string) => ({ type: 'CapabilityDeployed', source: { system: 's', recordId: id }, occurredAt: '2024-01-01T00:00:00Z', data: { practiceCode: 'A81001' } });
+const rec = (id: string) => ({
+  type: 'CapabilityDeployed',
+  source: { system: 's', recordId: id },
+  occurredAt: '2024-01-01T00:00:00Z',
+  data: { practiceCode: 'A81001' },
+});
 
 describe('reading submission bodies as they stream', () => {
   it('knows the three content types', () => {
@@ -35,7 +40,10 @@ describe('reading submission bodies as they stream', () => {
   });
 
   it('skips the byte order mark a spreadsheet puts before the first NDJSON line', async () => {
-    const records = await read('ndjson', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${JSON.stringify(rec('a'))}\r\n${JSON.stringify(rec('b'))}\r\n`)]));
+    const records = await read(
+      'ndjson',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${JSON.stringify(rec('a'))}\r\n${JSON.stringify(rec('b'))}\r\n`)]),
+    );
     expect(records.map((r) => ('value' in r ? (r.value as { source: { recordId: string } }).source.recordId : r.parseError.code))).toEqual(['a', 'b']);
   });
 
@@ -50,14 +58,18 @@ describe('reading submission bodies as they stream', () => {
     expect(decodedBody(Readable.from([]), 'gzip, zstd')).toEqual({ unsupported: 'zstd' });
     const small = decodedBody(Readable.from([gzipSync(Buffer.alloc(100_000, 0x20))]), 'gzip');
     if (!('stream' in small)) throw new Error('gzip is known');
-    await expect((async () => {
-      for await (const r of readRecords(small.stream, 'ndjson', 50_000, small.encoding)) void r;
-    })()).rejects.toBeInstanceOf(BodyTooLargeError);
+    await expect(
+      (async () => {
+        for await (const r of readRecords(small.stream, 'ndjson', 50_000, small.encoding)) void r;
+      })(),
+    ).rejects.toBeInstanceOf(BodyTooLargeError);
     const corrupt = decodedBody(Readable.from([Buffer.from('plainly not gzip')]), 'gzip');
     if (!('stream' in corrupt)) throw new Error('gzip is known');
-    await expect((async () => {
-      for await (const r of readRecords(corrupt.stream, 'ndjson', 50_000, corrupt.encoding)) void r;
-    })()).rejects.toMatchObject({ code: 'INVALID_ENCODING' });
+    await expect(
+      (async () => {
+        for await (const r of readRecords(corrupt.stream, 'ndjson', 50_000, corrupt.encoding)) void r;
+      })(),
+    ).rejects.toMatchObject({ code: 'INVALID_ENCODING' });
   });
 
   it('reads a JSON array element by element, strings with brackets and escapes included, and a single object', async () => {
@@ -91,7 +103,15 @@ describe('reading submission bodies as they stream', () => {
         type: 'UtilisationSampleRecorded',
         source: { system: 's', recordId: 'r1' },
         occurredAt: '2025-12-01T00:00:00Z',
-        data: { organisationCode: 'A81001', organisationLevel: 'PRACTICE', capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', periodStart: '2025-11-01', periodEnd: '2025-11-30', value: 120 },
+        data: {
+          organisationCode: 'A81001',
+          organisationLevel: 'PRACTICE',
+          capability: 'ONLINE_CONSULTATION',
+          metric: 'SUBMISSIONS',
+          periodStart: '2025-11-01',
+          periodEnd: '2025-11-30',
+          value: 120,
+        },
       },
     });
     expect(records[1]).toMatchObject({ index: 1, parseError: { code: 'MALFORMED_CSV', message: 'line 3: 6 cells where the header has 11' } });

@@ -12,7 +12,9 @@ async function render(spool: ResultSpool, error: { code: string; message: string
 describe('ResultSpool', () => {
   it('answers the same JSON whether the results stayed in memory or went to a file', async () => {
     const results = Array.from({ length: 25 }, (_, index) =>
-      index % 5 === 0 ? { index, status: 'rejected' as const, errors: [{ path: 'data.x', code: 'BAD', message: `record ${index}` }] } : { index, status: 'accepted' as const, eventId: `e${index}` },
+      index % 5 === 0
+        ? { index, status: 'rejected' as const, errors: [{ path: 'data.x', code: 'BAD', message: `record ${index}` }] }
+        : { index, status: 'accepted' as const, eventId: `e${index}` },
     );
     const expected = { accepted: 20, duplicates: 0, rejected: 5, results };
     for (const limit of [0, 3, 100]) {

@@ -40,7 +40,10 @@ export class SubmissionsController {
     const format = bodyFormat(req.headers['content-type']);
     if (!format) {
       res.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).json({
-        error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Content-Type '${req.headers['content-type'] ?? ''}' is not accepted: use application/json, application/x-ndjson or text/csv` },
+        error: {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: `Content-Type '${req.headers['content-type'] ?? ''}' is not accepted: use application/json, application/x-ndjson or text/csv`,
+        },
       });
       return;
     }
@@ -48,7 +51,10 @@ export class SubmissionsController {
     if ('unsupported' in body) {
       res.setHeader('Accept-Encoding', 'gzip, deflate, br');
       res.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).json({
-        error: { code: 'UNSUPPORTED_ENCODING', message: `Content-Encoding '${body.unsupported}' is not accepted: send the body as it is, or compressed with gzip, deflate or br` },
+        error: {
+          code: 'UNSUPPORTED_ENCODING',
+          message: `Content-Encoding '${body.unsupported}' is not accepted: send the body as it is, or compressed with gzip, deflate or br`,
+        },
       });
       return;
     }
@@ -114,7 +120,10 @@ export class SubmissionsController {
       };
       res.setHeader('Retry-After', '5');
     }
-    this.logger.log({ correlationId, principal: principal.keyId, organisation: principal.organisation, format, ...results.counts, status }, 'submission processed');
+    this.logger.log(
+      { correlationId, principal: principal.keyId, organisation: principal.organisation, format, ...results.counts, status },
+      'submission processed',
+    );
     if (status !== HttpStatus.OK) {
       // The rest of the body is not read into records: it is drained, not left unread (closing a
       // socket with unread bytes resets it and can cut the answer short). A sender that goes on
@@ -129,4 +138,3 @@ export class SubmissionsController {
     await results.writeTo(res, error);
   }
 }
-

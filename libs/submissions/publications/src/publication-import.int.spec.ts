@@ -33,7 +33,12 @@ describe('importing the December 2025 national publications (real files)', () =>
     await database.dispose();
   });
 
-  const sink = (records: Array<Record<string, unknown>>) => processor.process(records.map((value, index) => ({ index, value })), admin, 'publication-test');
+  const sink = (records: Array<Record<string, unknown>>) =>
+    processor.process(
+      records.map((value, index) => ({ index, value })),
+      admin,
+      'publication-test',
+    );
 
   async function storedTotal(metric: string): Promise<{ total: number; byLevel: Record<string, number> }> {
     let after = START;

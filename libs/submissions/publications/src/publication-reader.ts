@@ -177,7 +177,17 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
     for (const m of cols.metrics) if (typeof row[m.index] === 'number') values.set(m.metric, row[m.index] as number);
     const text = (index: number): string => (index >= 0 && row[index] !== null && row[index] !== undefined ? String(row[index]).trim() : '');
     months.set(month, (months.get(month) ?? 0) + 1);
-    rows.push({ line, month, practice, pcn: text(cols.pcn), subIcb: text(cols.subIcb), icb: text(cols.icb), region: text(cols.region), supplier: text(cols.supplier), values });
+    rows.push({
+      line,
+      month,
+      practice,
+      pcn: text(cols.pcn),
+      subIcb: text(cols.subIcb),
+      icb: text(cols.icb),
+      region: text(cols.region),
+      supplier: text(cols.supplier),
+      values,
+    });
   });
   const month = [...months].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (!month) throw new PublicationFormatError(`${file}: ${spec.sheetPrefix} has no practice rows`);

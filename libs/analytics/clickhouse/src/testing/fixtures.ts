@@ -24,7 +24,12 @@ export async function appendHierarchy(store: EventStore): Promise<void> {
     append(
       store,
       `organisation-${child}`,
-      fact('OrganisationRelationshipChanged', { childCode: child, parentCode: parent, relationship, effectiveFrom, effectiveTo: '' }, occurredAt, `${child}/${relationship}/${effectiveFrom}`),
+      fact(
+        'OrganisationRelationshipChanged',
+        { childCode: child, parentCode: parent, relationship, effectiveFrom, effectiveTo: '' },
+        occurredAt,
+        `${child}/${relationship}/${effectiveFrom}`,
+      ),
     );
   await reg('Y00001', 'NORTH TEST REGION', 'REGION');
   await reg('Y00002', 'SOUTH TEST REGION', 'REGION');
@@ -42,11 +47,27 @@ export async function appendHierarchy(store: EventStore): Promise<void> {
   await rel('P00001', 'U00001', 'MEMBER_OF_PCN');
   await rel('P00002', 'U00001', 'MEMBER_OF_PCN');
   await rel('P00002', '00B', 'COMMISSIONED_BY', '2023-04-01', '2023-04-01T00:00:00Z');
-  await append(store, 'organisation-P00003', fact('OrganisationClosed', { code: 'P00003', closedOn: '2024-01-01', successorCode: 'P00001' }, '2024-01-01T00:00:00Z', 'P00003/closed'));
-  await append(store, 'organisation-P00001', fact('OrganisationRenamed', { code: 'P00001', name: 'RENAMED PRACTICE', effectiveFrom: '2024-06-01' }, '2024-06-01T00:00:00Z', 'P00001/renamed'));
+  await append(
+    store,
+    'organisation-P00003',
+    fact('OrganisationClosed', { code: 'P00003', closedOn: '2024-01-01', successorCode: 'P00001' }, '2024-01-01T00:00:00Z', 'P00003/closed'),
+  );
+  await append(
+    store,
+    'organisation-P00001',
+    fact('OrganisationRenamed', { code: 'P00001', name: 'RENAMED PRACTICE', effectiveFrom: '2024-06-01' }, '2024-06-01T00:00:00Z', 'P00001/renamed'),
+  );
 }
 
-export function sample(org: string, level: string, month: string, value: number, recordId: string, metric = 'SUBMISSIONS', capability = 'ONLINE_CONSULTATION'): EventToAppend {
+export function sample(
+  org: string,
+  level: string,
+  month: string,
+  value: number,
+  recordId: string,
+  metric = 'SUBMISSIONS',
+  capability = 'ONLINE_CONSULTATION',
+): EventToAppend {
   const start = `${month}-01`;
   const end = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
   return fact(
@@ -57,6 +78,14 @@ export function sample(org: string, level: string, month: string, value: number,
   );
 }
 
-export async function appendSample(store: EventStore, org: string, level: string, month: string, value: number, recordId: string, metric?: string): Promise<void> {
+export async function appendSample(
+  store: EventStore,
+  org: string,
+  level: string,
+  month: string,
+  value: number,
+  recordId: string,
+  metric?: string,
+): Promise<void> {
   await append(store, `utilisation-${org}-ONLINE_CONSULTATION-${month}`, sample(org, level, month, value, recordId, metric));
 }

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
         maxDelayMs: 20,
         readBatchSize: 200,
         onWriteStart: (seq, events) => process.stdout.write(`writing ${seq} ${events}\n`),
-        onBatch: (b) => process.stdout.write(`batch ${b.seq} ${b.events} ${b.ms}ms${b.replayed ? " replayed" : ""}\n`),
+        onBatch: (b) => process.stdout.write(`batch ${b.seq} ${b.events} ${b.ms}ms${b.replayed ? ' replayed' : ''}\n`),
       });
       await projector.start();
       await projector.waitUntilCaughtUp({ timeoutMs: 120_000 });

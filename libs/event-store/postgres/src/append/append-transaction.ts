@@ -40,7 +40,13 @@ export async function appendInTransaction(
         throw new EventIdConflictError(event.eventId, row.stream_id, Number(row.global_position), append.streamId);
       }
       if (claimed && claimed.hash !== event.hash) {
-        throw new EventIdConflictError(event.eventId, claimed.streamId, null, append.streamId, `is also given for stream '${claimed.streamId}' in the same append`);
+        throw new EventIdConflictError(
+          event.eventId,
+          claimed.streamId,
+          null,
+          append.streamId,
+          `is also given for stream '${claimed.streamId}' in the same append`,
+        );
       }
       if (!row) fresh.push(event);
       claimedIds.set(event.eventId, { hash: event.hash, streamId: append.streamId });
@@ -111,9 +117,21 @@ export async function appendInTransaction(
   for (const p of plans) {
     if (p.fresh.length === 0) {
       // An identical resubmission: nothing to write, whatever the stream's version is now.
-      results.push({ status: 'duplicate', streamId: p.append.streamId, nextExpectedVersion: await versionIn(tx, p.append.streamId), lastGlobalPosition: null, events: p.perEvent });
+      results.push({
+        status: 'duplicate',
+        streamId: p.append.streamId,
+        nextExpectedVersion: await versionIn(tx, p.append.streamId),
+        lastGlobalPosition: null,
+        events: p.perEvent,
+      });
     } else {
-      results.push({ status: 'appended', streamId: p.append.streamId, nextExpectedVersion: p.version, lastGlobalPosition: lastPositions.get(p.append.streamId) ?? null, events: p.perEvent });
+      results.push({
+        status: 'appended',
+        streamId: p.append.streamId,
+        nextExpectedVersion: p.version,
+        lastGlobalPosition: lastPositions.get(p.append.streamId) ?? null,
+        events: p.perEvent,
+      });
     }
   }
   return { results, metStored: stored.length > 0 };
@@ -136,10 +154,10 @@ async function claimVersions(tx: SqlQueryable, streamId: string, count: number, 
       [streamId, streamCategory(streamId), count],
     );
   } else if (expected === 'stream_exists') {
-    rows = await tx.query(
-      `UPDATE event_store.streams SET version = version + $2, updated_at = now() WHERE stream_id = $1 RETURNING version`,
-      [streamId, count],
-    );
+    rows = await tx.query(`UPDATE event_store.streams SET version = version + $2, updated_at = now() WHERE stream_id = $1 RETURNING version`, [
+      streamId,
+      count,
+    ]);
   } else {
     rows = await tx.query(
       `UPDATE event_store.streams SET version = version + $3, updated_at = now()
@@ -156,4 +174,3 @@ export async function versionIn(q: SqlQueryable, streamId: string): Promise<numb
   const rows = await q.query<{ version: string | number }>('SELECT version FROM event_store.streams WHERE stream_id = $1', [streamId]);
   return rows[0] ? Number(rows[0].version) : 0;
 }
-

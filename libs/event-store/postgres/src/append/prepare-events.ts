@@ -71,7 +71,13 @@ export function prepareEvents(streamId: string, events: readonly EventToAppend[]
     const seen = byId.get(eventId);
     if (seen) {
       if (seen.hash !== prepared.hash) {
-        throw new EventIdConflictError(eventId, streamId, null, streamId, `appears twice in one append with different content (events ${ids.indexOf(eventId)} and ${index})`);
+        throw new EventIdConflictError(
+          eventId,
+          streamId,
+          null,
+          streamId,
+          `appears twice in one append with different content (events ${ids.indexOf(eventId)} and ${index})`,
+        );
       }
     } else {
       byId.set(eventId, prepared);
@@ -81,4 +87,3 @@ export function prepareEvents(streamId: string, events: readonly EventToAppend[]
   });
   return { unique, statuses: ids };
 }
-

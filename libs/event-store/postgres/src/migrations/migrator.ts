@@ -39,9 +39,7 @@ export async function migrate(db: SqlDatabase, migrations: readonly Migration[],
     const checksum = createHash('sha256').update(migration.sql).digest('hex');
     const didApply = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      const rows = await tx.query<{ checksum: string }>(`SELECT checksum FROM ${table} WHERE version = $1`, [
-        migration.version,
-      ]);
+      const rows = await tx.query<{ checksum: string }>(`SELECT checksum FROM ${table} WHERE version = $1`, [migration.version]);
       const existing = rows[0];
       if (existing) {
         if (existing.checksum !== checksum) {
@@ -52,11 +50,7 @@ export async function migrate(db: SqlDatabase, migrations: readonly Migration[],
         return false;
       }
       for (const statement of splitStatements(migration.sql)) await tx.query(statement);
-      await tx.query(`INSERT INTO ${table} (version, name, checksum) VALUES ($1, $2, $3)`, [
-        migration.version,
-        migration.name,
-        checksum,
-      ]);
+      await tx.query(`INSERT INTO ${table} (version, name, checksum) VALUES ($1, $2, $3)`, [migration.version, migration.name, checksum]);
       return true;
     });
     if (didApply) applied.push(migration.version);

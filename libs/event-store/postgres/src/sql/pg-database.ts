@@ -47,8 +47,7 @@ export class PgDatabase implements SqlDatabase {
     try {
       await client.query('BEGIN');
       const tx: SqlQueryable = {
-        query: async <Row>(text: string, params?: readonly unknown[]) =>
-          (await client.query(text, params as unknown[] | undefined)).rows as Row[],
+        query: async <Row>(text: string, params?: readonly unknown[]) => (await client.query(text, params as unknown[] | undefined)).rows as Row[],
       };
       const result = await fn(tx);
       await client.query('COMMIT');

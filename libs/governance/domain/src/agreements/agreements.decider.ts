@@ -21,7 +21,12 @@ export function decideAgreementSigned(command: AgreementSigned, agreements: Agre
   requireDate(d.termStart, 'data.termStart');
   requireDate(d.termEnd, 'data.termEnd');
   if (d.termEnd < d.termStart) throw new Rejection('INVALID_TERM', 'data.termEnd', `the term ends (${d.termEnd}) before it starts (${d.termStart})`);
-  if (on > d.termEnd) throw new Rejection('SIGNED_AFTER_TERM', 'occurredAt', `the agreement is signed on ${on}, after its term ended (${d.termEnd}): an agreement is signed before or during its term`);
+  if (on > d.termEnd)
+    throw new Rejection(
+      'SIGNED_AFTER_TERM',
+      'occurredAt',
+      `the agreement is signed on ${on}, after its term ended (${d.termEnd}): an agreement is signed before or during its term`,
+    );
   assertPracticeOpen(d.practiceCode, d.termStart, context);
   const commissioner = context.commissionerOn(d.practiceCode, d.termStart);
   if (commissioner !== d.commissionerCode) {
@@ -59,7 +64,11 @@ export function decideAgreementTerminated(command: AgreementTerminated, agreemen
     );
   }
   if (d.commissionerCode !== agreement.commissionerCode) {
-    throw new Rejection('NOT_THE_PRACTICE_COMMISSIONER', 'data.commissionerCode', `agreement ${d.agreementId} is with ${agreement.commissionerCode}, not ${d.commissionerCode}`);
+    throw new Rejection(
+      'NOT_THE_PRACTICE_COMMISSIONER',
+      'data.commissionerCode',
+      `agreement ${d.agreementId} is with ${agreement.commissionerCode}, not ${d.commissionerCode}`,
+    );
   }
   return [command];
 }

@@ -25,18 +25,24 @@ export function decideCapabilityWithdrawn(command: CapabilityWithdrawn, capabili
     throw new Rejection('CAPABILITY_NOT_DEPLOYED', 'data.capability', `${d.capability} is not deployed at practice ${d.practiceCode}: nothing to withdraw`);
   }
   if (on < deployed.since) {
-    throw new Rejection('CAPABILITY_NOT_DEPLOYED', 'occurredAt', `${d.capability} was deployed at practice ${d.practiceCode} on ${deployed.since}, after ${on}`);
+    throw new Rejection(
+      'CAPABILITY_NOT_DEPLOYED',
+      'occurredAt',
+      `${d.capability} was deployed at practice ${d.practiceCode} on ${deployed.since}, after ${on}`,
+    );
   }
   return [command];
 }
 
 export function evolveCapabilities(capabilities: CapabilitiesState, event: CapabilityDeployed | CapabilityWithdrawn): CapabilitiesState {
   const next = new Map(capabilities);
-  if (event.type === 'CapabilityDeployed') next.set(event.data.capability, { solution: event.data.solution, supplier: event.data.supplier, since: dateOf(event.occurredAt) });
+  if (event.type === 'CapabilityDeployed')
+    next.set(event.data.capability, { solution: event.data.solution, supplier: event.data.supplier, since: dateOf(event.occurredAt) });
   else next.delete(event.data.capability);
   return next;
 }
 
 function assertKnownCapability(capability: string, context: DecisionContext): void {
-  if (!context.isKnownCapability(capability)) throw new Rejection('UNKNOWN_CAPABILITY', 'data.capability', `'${capability}' is not in the capability catalogue`);
+  if (!context.isKnownCapability(capability))
+    throw new Rejection('UNKNOWN_CAPABILITY', 'data.capability', `'${capability}' is not in the capability catalogue`);
 }

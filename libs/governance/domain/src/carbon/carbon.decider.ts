@@ -17,7 +17,11 @@ export function checkCarbonMetric(command: CarbonMetric, days: number, context: 
   }
   const footprint = context.carbonFootprintOf(carbon.category);
   if (footprint !== undefined && footprint !== carbon.footprint) {
-    throw new Rejection('CATEGORY_NOT_OF_FOOTPRINT', 'data.footprint', `${carbon.category} belongs to ${footprint}, not ${carbon.footprint}: footprints would count it twice or not at all`);
+    throw new Rejection(
+      'CATEGORY_NOT_OF_FOOTPRINT',
+      'data.footprint',
+      `${carbon.category} belongs to ${footprint}, not ${carbon.footprint}: footprints would count it twice or not at all`,
+    );
   }
   // Emissions avoided are negative (the carbon catalogue's convention); every other category is emitted, so positive.
   const kg = carbon.kgCo2e;

@@ -19,7 +19,8 @@ export function checkMeasuredPeriodAndOrganisation(command: Measured, context: D
   const d = command.data;
   requireDate(d.periodStart, 'data.periodStart');
   requireDate(d.periodEnd, 'data.periodEnd');
-  if (d.periodEnd < d.periodStart) throw new Rejection('INVALID_PERIOD', 'data.periodEnd', `the period ends (${d.periodEnd}) before it starts (${d.periodStart})`);
+  if (d.periodEnd < d.periodStart)
+    throw new Rejection('INVALID_PERIOD', 'data.periodEnd', `the period ends (${d.periodEnd}) before it starts (${d.periodStart})`);
   const today = context.now.toISOString().slice(0, 10);
   if (d.periodStart > today) throw new Rejection('FACT_IN_FUTURE', 'data.periodStart', `the period starts in the future (${d.periodStart})`);
   // A measurement is taken during or after its period, never before it (00:00 in England, BST included).
@@ -32,7 +33,11 @@ export function checkMeasuredPeriodAndOrganisation(command: Measured, context: D
   }
 
   if (!MEASURABLE_LEVELS.has(d.organisationLevel)) {
-    throw new Rejection('INVALID_LEVEL', 'data.organisationLevel', `data.organisationLevel '${d.organisationLevel}' is not one of ${[...MEASURABLE_LEVELS].join(', ')}`);
+    throw new Rejection(
+      'INVALID_LEVEL',
+      'data.organisationLevel',
+      `data.organisationLevel '${d.organisationLevel}' is not one of ${[...MEASURABLE_LEVELS].join(', ')}`,
+    );
   }
   if (d.organisationLevel !== 'NATIONAL') {
     const org = context.organisation(d.organisationCode);
@@ -51,7 +56,11 @@ export function checkMeasuredPeriodAndOrganisation(command: Measured, context: D
       );
     }
   } else if (d.organisationCode !== 'ENG') {
-    throw new Rejection('WRONG_LEVEL', 'data.organisationCode', `a NATIONAL measurement is England's: data.organisationCode must be ENG, not '${d.organisationCode}'`);
+    throw new Rejection(
+      'WRONG_LEVEL',
+      'data.organisationCode',
+      `a NATIONAL measurement is England's: data.organisationCode must be ENG, not '${d.organisationCode}'`,
+    );
   }
   return daysBetween(d.periodStart, d.periodEnd) + 1;
 }
@@ -61,7 +70,8 @@ export function assertWithinCeiling(value: unknown, ceiling: Ceiling | undefined
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new Rejection('INVALID_VALUE', path, `${path} must be a finite number, not ${String(value)}`);
   // Every ceiling is far below 2^53, so a value within one is also an exact integer in JavaScript and ClickHouse.
   if (value < 0 && !negativeAllowed) throw new Rejection('INVALID_VALUE', path, `${path} ${value} must be a number >= 0`);
-  if (ceiling?.integral && !Number.isInteger(value)) throw new Rejection('NOT_A_WHOLE_NUMBER', path, `${path} ${value} is not a whole number: ${what} is a count`);
+  if (ceiling?.integral && !Number.isInteger(value))
+    throw new Rejection('NOT_A_WHOLE_NUMBER', path, `${path} ${value} is not a whole number: ${what} is a count`);
   if (ceiling && Math.abs(value) > ceiling.maximum) {
     throw new Rejection(
       'VALUE_TOO_LARGE',

@@ -28,7 +28,11 @@ export function practiceStreamId(practiceCode: string): string {
   return `practice-${practiceCode}`;
 }
 
-export function decidePracticeGovernance(command: PracticeGovernanceCommand, state: PracticeGovernanceState, context: DecisionContext): PracticeGovernanceEvent[] {
+export function decidePracticeGovernance(
+  command: PracticeGovernanceCommand,
+  state: PracticeGovernanceState,
+  context: DecisionContext,
+): PracticeGovernanceEvent[] {
   assertOccurredAt(command.occurredAt, context);
   switch (command.type) {
     case 'CcgPracticeAgreementSigned':

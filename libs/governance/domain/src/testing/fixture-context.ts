@@ -22,11 +22,23 @@ export function fixtureContext(now = '2025-12-15T12:00:00Z'): DecisionContext {
     },
     isKnownCapability: (code) => ['ONLINE_CONSULTATION', 'VIDEO_CONSULTATION', 'ADVANCED_TELEPHONY', 'REMOTE_ACCESS'].includes(code),
     metric: (code) => {
-      const capability = ({ SUBMISSIONS: 'ONLINE_CONSULTATION', INBOUND_CALLS: 'ADVANCED_TELEPHONY', CALLS_ANSWERED: 'ADVANCED_TELEPHONY' } as Record<string, string>)[code];
+      const capability = (
+        { SUBMISSIONS: 'ONLINE_CONSULTATION', INBOUND_CALLS: 'ADVANCED_TELEPHONY', CALLS_ANSWERED: 'ADVANCED_TELEPHONY' } as Record<string, string>
+      )[code];
       // Counts: whole numbers, at most 100,000 a day for a practice and ten times that above.
-      return capability ? { capability, ceiling: (level, days) => ({ integral: true, maximum: (level === 'PRACTICE' ? 100_000 : 1_000_000) * days, basis: `fixture ceiling for a ${level}` }) } : undefined;
+      return capability
+        ? {
+            capability,
+            ceiling: (level, days) => ({
+              integral: true,
+              maximum: (level === 'PRACTICE' ? 100_000 : 1_000_000) * days,
+              basis: `fixture ceiling for a ${level}`,
+            }),
+          }
+        : undefined;
     },
-    carbonFootprintOf: (category) => ({ ELECTRICITY: 'NHS_CARBON_FOOTPRINT', GAS: 'NHS_CARBON_FOOTPRINT', TRAVEL_AVOIDED: 'NHS_CARBON_FOOTPRINT_PLUS' } as Record<string, string>)[category],
+    carbonFootprintOf: (category) =>
+      (({ ELECTRICITY: 'NHS_CARBON_FOOTPRINT', GAS: 'NHS_CARBON_FOOTPRINT', TRAVEL_AVOIDED: 'NHS_CARBON_FOOTPRINT_PLUS' }) as Record<string, string>)[category],
     carbonCeiling: (level, days) => ({ integral: false, maximum: 10_000_000 * days, basis: `fixture ceiling for a ${level}` }),
   };
 }

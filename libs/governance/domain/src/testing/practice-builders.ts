@@ -1,7 +1,13 @@
 import type { PracticeGovernanceCommand } from '../practice/practice-stream';
 
 /** Builders of a practice's governance facts for specs (codes from the real ODS files). */
-export const signed = (agreementId: string, termStart: string, termEnd: string, practiceCode = 'A81001', commissionerCode = '16C'): PracticeGovernanceCommand => ({
+export const signed = (
+  agreementId: string,
+  termStart: string,
+  termEnd: string,
+  practiceCode = 'A81001',
+  commissionerCode = '16C',
+): PracticeGovernanceCommand => ({
   type: 'CcgPracticeAgreementSigned',
   occurredAt: `${termStart}T09:00:00Z`,
   data: { agreementId, practiceCode, commissionerCode, termStart, termEnd },
@@ -26,4 +32,3 @@ export const withdrawn = (capability: string, occurredAt = '2025-01-01T00:00:00Z
   occurredAt,
   data: { practiceCode: 'A81001', capability, reason: 'contract ended' },
 });
-

@@ -8,7 +8,16 @@ let queries: ReportingQueries;
 const metric = (org: string, month: string, footprint: string, category: string, kgCo2e: number, recordId: string) =>
   fact(
     'CarbonMetricRecorded',
-    { footprint, category, periodStart: `${month}-01`, periodEnd: `${month}-28`, organisationCode: org, organisationLevel: 'PRACTICE', kgCo2e, method: 'SPEND' },
+    {
+      footprint,
+      category,
+      periodStart: `${month}-01`,
+      periodEnd: `${month}-28`,
+      organisationCode: org,
+      organisationLevel: 'PRACTICE',
+      kgCo2e,
+      method: 'SPEND',
+    },
     `${month}-28T12:00:00Z`,
     recordId,
   );
@@ -32,8 +41,9 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-const rows = (page: { nodes: Array<{ organisation: { code: string }; period: { start: string; end: string }; category: string; value: number; metrics: number }> }) =>
-  page.nodes.map((n) => [n.organisation.code, n.period.start, n.period.end, n.category, n.value, n.metrics]);
+const rows = (page: {
+  nodes: Array<{ organisation: { code: string }; period: { start: string; end: string }; category: string; value: number; metrics: number }>;
+}) => page.nodes.map((n) => [n.organisation.code, n.period.start, n.period.end, n.category, n.value, n.metrics]);
 
 describe('carbon by the hierarchy in force on the date', () => {
   it('sums kgCO2e per organisation, period and category', async () => {

@@ -29,7 +29,12 @@ export class OrganisationQueries {
     const level = args.level ? levelArgument('level', args.level) : null;
     const search = (args.search ?? '').trim();
     if (search.length > 200) throw new QueryArgumentError('search', 'at most 200 characters');
-    const rows = await this.context.rows<OrganisationRow & { total: string }>(searchOrganisationsSql(this.context.bi), { search, level: level ?? '', limit, offset });
+    const rows = await this.context.rows<OrganisationRow & { total: string }>(searchOrganisationsSql(this.context.bi), {
+      search,
+      level: level ?? '',
+      limit,
+      offset,
+    });
     return connection(rows.map(detail), rows, offset);
   }
 
@@ -37,14 +42,26 @@ export class OrganisationQueries {
   async ancestors(code: string, asOf?: string | null): Promise<OrganisationEntry[]> {
     const on = asOf ? isoDate('asOf', asOf) : today();
     const version = await this.context.hierarchy.get();
-    const [row] = await this.context.rows<{ pcn_code: string; commissioner_code: string; icb_code: string; region_code: string; level: Level }>(ancestorsSql(version.table), {
-      code,
-      asOf: on,
-    });
+    const [row] = await this.context.rows<{ pcn_code: string; commissioner_code: string; icb_code: string; region_code: string; level: Level }>(
+      ancestorsSql(version.table),
+      {
+        code,
+        asOf: on,
+      },
+    );
     if (!row) return [];
     const above = LEVELS.slice(levelRank(row.level) + 1);
-    const codes: Record<string, string> = { PCN: row.pcn_code, COMMISSIONER: row.commissioner_code, ICB: row.icb_code, REGION: row.region_code, NATIONAL: NATIONAL_CODE };
-    return above.map((l) => codes[l]).filter((c): c is string => !!c && c !== code).map((c) => version.organisations.get(c) ?? { code: c, name: '', level: 'NATIONAL' });
+    const codes: Record<string, string> = {
+      PCN: row.pcn_code,
+      COMMISSIONER: row.commissioner_code,
+      ICB: row.icb_code,
+      REGION: row.region_code,
+      NATIONAL: NATIONAL_CODE,
+    };
+    return above
+      .map((l) => codes[l])
+      .filter((c): c is string => !!c && c !== code)
+      .map((c) => version.organisations.get(c) ?? { code: c, name: '', level: 'NATIONAL' });
   }
 
   /** The organisations one level down from `code` on `asOf` (practices under a commissioner with no PCN included). */

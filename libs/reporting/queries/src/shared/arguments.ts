@@ -62,7 +62,10 @@ export function today(): string {
 
 export function capabilityCode(argument: string, value: string): string {
   if (!CAPABILITIES.has(value)) {
-    throw new QueryArgumentError(argument, `'${value}' is not in the capability catalogue (v${CAPABILITIES.version}): use one of ${CAPABILITIES.codes().join(', ')}`);
+    throw new QueryArgumentError(
+      argument,
+      `'${value}' is not in the capability catalogue (v${CAPABILITIES.version}): use one of ${CAPABILITIES.codes().join(', ')}`,
+    );
   }
   return value;
 }
@@ -71,10 +74,16 @@ export function metricCode(argument: string, capability: string, value: string):
   const metric = METRICS.get(value);
   const ofCapability = METRICS.entries.filter((m) => m.capability === capability).map((m) => m.code);
   if (!metric) {
-    throw new QueryArgumentError(argument, `'${value}' is not in the metric catalogue (v${METRICS.version}): for ${capability} use one of ${ofCapability.join(', ') || '(none yet)'}`);
+    throw new QueryArgumentError(
+      argument,
+      `'${value}' is not in the metric catalogue (v${METRICS.version}): for ${capability} use one of ${ofCapability.join(', ') || '(none yet)'}`,
+    );
   }
   if (metric.capability !== capability) {
-    throw new QueryArgumentError(argument, `'${value}' measures ${metric.capability}, not ${capability}: for ${capability} use one of ${ofCapability.join(', ') || '(none yet)'}`);
+    throw new QueryArgumentError(
+      argument,
+      `'${value}' measures ${metric.capability}, not ${capability}: for ${capability} use one of ${ofCapability.join(', ') || '(none yet)'}`,
+    );
   }
   return value;
 }

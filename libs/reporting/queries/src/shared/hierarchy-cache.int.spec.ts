@@ -35,7 +35,7 @@ describe('roll-ups by the hierarchy in force on the date', () => {
     await projections.waitUntilCaughtUp(30_000);
     expect((await lazy.hierarchy.get()).table).toBe(first.table);
     let table = first.table;
-    for (const deadline = Date.now() + 10_000; table === first.table && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 10_000; table === first.table && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       table = (await lazy.hierarchy.get()).table;
     }

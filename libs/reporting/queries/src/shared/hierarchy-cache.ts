@@ -103,7 +103,12 @@ export class HierarchyCache {
     const version = this.rows<{ state: string }>(
       `SELECT concat(toString((SELECT (count(), max(event_position)) FROM ${db}.${TABLES.organisationChanges})), '/',
                      toString((SELECT (count(), max(event_position)) FROM ${db}.${TABLES.organisationRelationshipChanges}))) AS state`,
-    ).then(([row]) => createHash('sha256').update(`${LAYOUT}/${row?.state ?? ''}`).digest('hex').slice(0, 16));
+    ).then(([row]) =>
+      createHash('sha256')
+        .update(`${LAYOUT}/${row?.state ?? ''}`)
+        .digest('hex')
+        .slice(0, 16),
+    );
     this.checked = { at: now, version };
     version.catch(() => {
       if (this.checked?.version === version) this.checked = null;
@@ -151,7 +156,10 @@ export class HierarchyCache {
           built.push(join);
           await this.command(`CREATE TABLE ${join} (code String, level String, pcn_code String, commissioner_code String, icb_code String, region_code String)
             ENGINE = Join(ANY, LEFT, code)`);
-          await this.command(`INSERT INTO ${join} SELECT code, level, pcn_code, commissioner_code, icb_code, region_code FROM ${scratch} WHERE valid_from = {from:Date}`, { from });
+          await this.command(
+            `INSERT INTO ${join} SELECT code, level, pcn_code, commissioner_code, icb_code, region_code FROM ${scratch} WHERE valid_from = {from:Date}`,
+            { from },
+          );
           await this.rename(join, `${cache}.${joinTableName(version, from)}`);
         }
         // The period table last: its name says the version is complete.
@@ -165,7 +173,9 @@ export class HierarchyCache {
       await this.rows<{ from: string; to: string }>(`SELECT DISTINCT toString(valid_from) AS from, toString(valid_to) AS to FROM ${table} ORDER BY from`)
     ).map((p) => ({ ...p, joinTable: `${cache}.${joinTableName(version, p.from)}` }));
     const organisations = new Map<string, OrganisationEntry>();
-    for (const row of await this.rows<OrganisationEntry>(`SELECT code, argMax(name, valid_from) AS name, argMax(level, valid_from) AS level FROM ${table} GROUP BY code`)) {
+    for (const row of await this.rows<OrganisationEntry>(
+      `SELECT code, argMax(name, valid_from) AS name, argMax(level, valid_from) AS level FROM ${table} GROUP BY code`,
+    )) {
       organisations.set(row.code, { code: row.code, name: row.level === 'NATIONAL' ? 'England' : row.name, level: row.level });
     }
     await this.dropOtherVersions(version);

@@ -62,7 +62,10 @@ export class QueryContext {
       const found = version.organisations.get(parent);
       if (!found) throw new QueryArgumentError('parent', `no organisation has the code '${parent}': look codes up with organisations(search: ...)`);
       if (levelRank(found.level) <= levelRank(level)) {
-        throw new QueryArgumentError('parent', `${parent} is a ${found.level}: a roll-up by ${level} needs a parent above it (${LEVELS.slice(levelRank(level) + 1).join(', ')})`);
+        throw new QueryArgumentError(
+          'parent',
+          `${parent} is a ${found.level}: a roll-up by ${level} needs a parent above it (${LEVELS.slice(levelRank(level) + 1).join(', ')})`,
+        );
       }
       parentLevel = found.level;
     }
@@ -80,6 +83,8 @@ export class QueryContext {
   }
 
   async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    return (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })).json<T>();
+    return (
+      await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })
+    ).json<T>();
   }
 }

@@ -23,11 +23,25 @@ export const T0 = '2020-01-01T00:00:00Z';
 export const register = (code: string, level: string) =>
   fact('OrganisationRegistered', { code, name: `${level} ${code}`, level, effectiveFrom: '', postcode: '' }, T0, `${code}/registered`);
 export const parent = (child: string, parentCode: string, relationship: string, effectiveFrom = '') =>
-  fact('OrganisationRelationshipChanged', { childCode: child, parentCode, relationship, effectiveFrom, effectiveTo: '' }, T0, `${child}/${relationship}/${effectiveFrom}`);
+  fact(
+    'OrganisationRelationshipChanged',
+    { childCode: child, parentCode, relationship, effectiveFrom, effectiveTo: '' },
+    T0,
+    `${child}/${relationship}/${effectiveFrom}`,
+  );
 export const sample = (org: string, level: string, month: string, value: number, recordId: string, metric = 'SUBMISSIONS') =>
   fact(
     'UtilisationSampleRecorded',
-    { organisationCode: org, organisationLevel: level, capability: 'ONLINE_CONSULTATION', metric, periodStart: `${month}-01`, periodEnd: `${month}-28`, value, supplier: 'S' },
+    {
+      organisationCode: org,
+      organisationLevel: level,
+      capability: 'ONLINE_CONSULTATION',
+      metric,
+      periodStart: `${month}-01`,
+      periodEnd: `${month}-28`,
+      value,
+      supplier: 'S',
+    },
     `${month}-28T12:00:00Z`,
     recordId,
   );

@@ -40,10 +40,15 @@ export class UtilisationQueries {
 
   async rollup(args: UtilisationArgs, options: { rates?: boolean } = {}): Promise<Connection<UtilisationRow>> {
     const prepared = await this.prepare(args, options);
-    const rows = await this.context.rows<{ code: string; period: string; value: number; practices: string; registered_patients: number; rate_per_1000: number | null; total: string }>(
-      prepared.sql,
-      prepared.params,
-    );
+    const rows = await this.context.rows<{
+      code: string;
+      period: string;
+      value: number;
+      practices: string;
+      registered_patients: number;
+      rate_per_1000: number | null;
+      total: string;
+    }>(prepared.sql, prepared.params);
     return connection(
       rows.map((r) => ({
         organisation: entry(prepared.organisations, r.code, prepared.level),

@@ -53,14 +53,14 @@ WITH
     SELECT ${period} AS period, organisation_code, organisation_level, value
     ${source('capability = {capability:String} AND metric = {metric:String}')})`
   }${
-      rates
-        ? `,
+    rates
+      ? `,
   lists AS (
     SELECT ${period} AS period, organisation_code, sum(value) / uniqExact(toStartOfMonth(${dateColumn})) AS patients
     ${source(`metric = 'REGISTERED_PATIENTS'`, ` AND organisation_level = 'PRACTICE'`)}
     GROUP BY period, organisation_code)`
-        : ''
-    }
+      : ''
+  }
 SELECT ${groupExpression(options.level)} AS code, f.period AS period,
        sum(f.value) AS value,
        -- distinct practices, counted on 64-bit hashes of their codes (a third faster than on the strings; no collision among ~10^4 codes in practice)
