@@ -179,12 +179,16 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
       body: JSON.stringify({ query }),
     });
     expect(anonymous.status).toBe(401);
-    expect(((await anonymous.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    // The same check and reason codes as every HTTP route (libs/access/http).
+    expect(((await anonymous.json()) as { errors: Array<{ extensions: { code: string; reason: string } }> }).errors[0]!.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'NO_API_KEY',
+    });
     const submitter = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${await createKey('16C', 'submitter')}` } });
     const refused = await submitter.request(query).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ClientError);
     expect((refused as ClientError).response.status).toBe(403);
-    expect(graphqlErrors(refused)[0]!.extensions?.['code']).toBe('FORBIDDEN');
+    expect(graphqlErrors(refused)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' });
     const asAdmin = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${admin}` } });
     expect(await asAdmin.request(query)).toEqual({ organisation: { name: 'England' } });
   });

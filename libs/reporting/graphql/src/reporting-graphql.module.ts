@@ -62,8 +62,8 @@ export interface ReportingContext extends BaseContext {
   readonly principal: ApiKeyPrincipal;
 }
 
-function error(message: string, code: string, status: number): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status } } });
+function error(message: string, code: string, status: number, reason?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(reason ? { reason } : {}), http: { status } } });
 }
 
 /** The roles that may read the reporting API. */
@@ -71,13 +71,14 @@ const READER_ROLES: readonly Role[] = ['analyst', 'admin'];
 
 /**
  * `Authorization: Bearer <key>` of an analyst or admin, checked as on every route
- * (authenticateApiKey): 401 UNAUTHENTICATED without a valid key, 403 FORBIDDEN for other roles.
+ * (authenticateApiKey): 401 UNAUTHENTICATED without a valid key, 403 FORBIDDEN for other roles;
+ * `extensions.reason` is the code every route answers with (NO_API_KEY, INVALID_API_KEY, ROLE_NOT_ALLOWED).
  */
 async function authenticate(keys: ApiKeyStore, header: string | undefined): Promise<ReportingContext> {
   try {
     return { principal: await authenticateApiKey(keys, header, READER_ROLES) };
   } catch (refusal) {
-    if (refusal instanceof ApiKeyRefusal) throw error(refusal.message, refusal.graphqlCode, refusal.status);
+    if (refusal instanceof ApiKeyRefusal) throw error(refusal.message, refusal.graphqlCode, refusal.status, refusal.code);
     throw refusal;
   }
 }
