@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { PROJECTED_TABLES } from '@gpds/analytics';
+import { TABLES } from './names';
 
 export interface TableChecksum {
   readonly rows: number;
@@ -16,9 +17,9 @@ export async function tableChecksums(client: ClickHouseClient, database: string)
   const queries: Record<string, string> = {
     ...Object.fromEntries(PROJECTED_TABLES.map((table) => [table, `SELECT * FROM ${database}.${table}`])),
     utilisation_monthly: `SELECT capability, metric, month, organisation_code, organisation_level, round(sum(value), 6) AS value, sum(samples) AS samples
-                          FROM ${database}.utilisation_monthly GROUP BY ALL`,
+                          FROM ${database}.${TABLES.utilisationMonthly} GROUP BY ALL`,
     carbon_monthly: `SELECT footprint, month, category, organisation_code, organisation_level, round(sum(kg_co2e), 6) AS kg_co2e, sum(metrics) AS metrics
-                     FROM ${database}.carbon_monthly GROUP BY ALL`,
+                     FROM ${database}.${TABLES.carbonMonthly} GROUP BY ALL`,
   };
   const out: Record<string, TableChecksum> = {};
   for (const [table, query] of Object.entries(queries)) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { TABLES } from './names';
 
 /** One versioned schema change: statements run one by one (ClickHouse takes one per request). */
 export interface AnalyticsMigration {
@@ -27,13 +28,13 @@ export async function migrateAnalytics(
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`Database name '${database}' must be a lower-case identifier`);
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
   await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations
+    query: `CREATE TABLE IF NOT EXISTS ${database}.${TABLES.schemaMigrations}
             (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
             ENGINE = ReplacingMergeTree ORDER BY version`,
   });
   const appliedRows = await (
     await client.query({
-      query: `SELECT version, argMax(checksum, applied_at) AS checksum FROM ${database}.schema_migrations GROUP BY version`,
+      query: `SELECT version, argMax(checksum, applied_at) AS checksum FROM ${database}.${TABLES.schemaMigrations} GROUP BY version`,
       format: 'JSONEachRow',
     })
   ).json<{ version: number; checksum: string }>();
@@ -50,7 +51,7 @@ export async function migrateAnalytics(
     }
     for (const statement of migration.statements) await client.command({ query: statement });
     await client.insert({
-      table: `${database}.schema_migrations`,
+      table: `${database}.${TABLES.schemaMigrations}`,
       values: [{ version: migration.version, name: migration.name, checksum }],
       format: 'JSONEachRow',
     });

@@ -5,6 +5,7 @@ import { migrateAnalytics } from './migrations';
 import { Projector, type BatchReport, type ProjectorStatus } from './projector';
 import { completeInterruptedSwap, rebuildProjections, type RebuildProgress, type RebuildReport } from './rebuild';
 import { biMigrations, tableMigrations } from './schema';
+import { DATABASES } from './names';
 
 export interface ProjectionLogger {
   info(message: string, details?: Record<string, unknown>): void;
@@ -51,8 +52,8 @@ export class ProjectionService {
   private rebuildAbort: AbortController | null = null;
 
   constructor(private readonly options: ProjectionServiceOptions) {
-    this.database = options.database ?? 'gpds';
-    this.biDatabase = options.biDatabase ?? 'bi';
+    this.database = options.database ?? DATABASES.live;
+    this.biDatabase = options.biDatabase ?? DATABASES.bi;
     for (const name of [this.database, this.biDatabase]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Analytics database name '${name}' must be a lower-case identifier`);
     }

@@ -5,6 +5,7 @@ import type { AnalyticsStore } from './analytics-client';
 import { migrateAnalytics } from './migrations';
 import { Projector } from './projector';
 import { SWAPPED_TABLES, tableMigrations } from './schema';
+import { TABLES } from './names';
 
 export interface RebuildProgress {
   readonly phase: 'building' | 'catching-up' | 'swapping' | 'done';
@@ -141,13 +142,13 @@ async function swapIn(client: ClickHouseClient, live: string, rebuilt: string): 
   const swapId = randomUUID();
   const uuids = await tableUuids(client, rebuilt);
   await client.insert({
-    table: `${live}.rebuild_swaps`,
+    table: `${live}.${TABLES.rebuildSwaps}`,
     values: SWAPPED_TABLES.map((table) => ({ swap_id: swapId, step: 'started', table_name: table, rebuilt_uuid: uuids.get(table) })),
     format: 'JSONEachRow',
   });
   await exchangeAll(client, live, rebuilt, uuids);
   await client.insert({
-    table: `${live}.rebuild_swaps`,
+    table: `${live}.${TABLES.rebuildSwaps}`,
     values: [{ swap_id: swapId, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }],
     format: 'JSONEachRow',
   });
@@ -165,11 +166,14 @@ async function exchangeAll(client: ClickHouseClient, live: string, rebuilt: stri
 
 /** A swap cut short (a crash between two EXCHANGEs) is finished before anything else writes. */
 export async function completeInterruptedSwap(client: ClickHouseClient, live: string): Promise<boolean> {
-  const exists = await scalar(client, `SELECT count() AS v FROM system.tables WHERE database = {db:String} AND name = 'rebuild_swaps'`, { db: live });
+  const exists = await scalar(client, `SELECT count() AS v FROM system.tables WHERE database = {db:String} AND name = {table:String}`, {
+    db: live,
+    table: TABLES.rebuildSwaps,
+  });
   if (!exists) return false;
   const pending = await (
     await client.query({
-      query: `SELECT swap_id, groupArray((table_name, toString(rebuilt_uuid))) AS tables FROM ${live}.rebuild_swaps
+      query: `SELECT swap_id, groupArray((table_name, toString(rebuilt_uuid))) AS tables FROM ${live}.${TABLES.rebuildSwaps}
               GROUP BY swap_id HAVING countIf(step = 'finished') = 0`,
       format: 'JSONEachRow',
     })
@@ -177,7 +181,7 @@ export async function completeInterruptedSwap(client: ClickHouseClient, live: st
   for (const swap of pending) {
     await exchangeAll(client, live, rebuildDatabaseOf(live), new Map(swap.tables));
     await client.insert({
-      table: `${live}.rebuild_swaps`,
+      table: `${live}.${TABLES.rebuildSwaps}`,
       values: [{ swap_id: swap.swap_id, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }],
       format: 'JSONEachRow',
     });
@@ -201,7 +205,7 @@ async function tableUuids(client: ClickHouseClient, database: string): Promise<M
 export async function projectedPosition(client: ClickHouseClient, database: string, projector = 'clickhouse'): Promise<Checkpoint> {
   const rows = await (
     await client.query({
-      query: `SELECT to_tx, to_pos FROM ${database}.projector_state WHERE projector = {p:String} AND status = 'done' ORDER BY seq DESC LIMIT 1`,
+      query: `SELECT to_tx, to_pos FROM ${database}.${TABLES.projectorState} WHERE projector = {p:String} AND status = 'done' ORDER BY seq DESC LIMIT 1`,
       query_params: { p: projector },
       format: 'JSONEachRow',
     })
