@@ -6,6 +6,7 @@ import { CARBON_CATEGORIES, patientFacingCapabilities } from '@gpds/shared-refer
 import { sharedDataDir } from '@gpds/shared-runtime';
 import type { RecordResult, SubmissionProcessor } from '@gpds/submissions';
 import { planPublication, readPublication, sendPublication } from '@gpds/submissions-publications';
+import type { EventType, SubmittedData } from '@gpds/shared-contracts';
 
 /**
  * Demo data for the one-command platform: the real December 2025 national publications, and
@@ -121,7 +122,7 @@ function dayBetween(key: string, from: string, to: string): string {
   return new Date(a + Math.floor(chance(key) * ((b - a) / 86_400_000 + 1)) * 86_400_000).toISOString().slice(0, 10);
 }
 
-function record(type: string, recordId: string, occurredOn: string, data: Record<string, unknown>): Record<string, unknown> {
+function record<T extends EventType>(type: T, recordId: string, occurredOn: string, data: SubmittedData<T>): Record<string, unknown> {
   return { type, schemaVersion: 1, source: { system: SYNTHETIC_SOURCE, recordId }, occurredAt: `${occurredOn}T09:00:00Z`, data };
 }
 

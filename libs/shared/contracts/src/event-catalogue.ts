@@ -50,6 +50,12 @@ export type EventData<T extends EventType> = {
   readonly [F in keyof MessageJsonType<Catalogue[T]['schema']>]-?: Exclude<MessageJsonType<Catalogue[T]['schema']>[F], undefined>;
 };
 
+/**
+ * An event's data as a connector sends it, before the contract has checked it: the contract's
+ * field names (a misspelt or renamed field is a compile error), any values (checked on decoding).
+ */
+export type SubmittedData<T extends EventType> = { readonly [F in keyof EventData<T>]?: unknown };
+
 /** A fact of one type as the domain sees it: what happened and when. */
 export interface FactOf<T extends EventType> {
   readonly type: T;

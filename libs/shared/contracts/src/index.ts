@@ -15,6 +15,7 @@ export {
   type EventTypeOfKind,
   type FactOf,
   type FactOfKind,
+  type SubmittedData,
   type TypedData,
 } from './event-catalogue';
 export {

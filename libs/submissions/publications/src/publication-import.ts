@@ -1,6 +1,7 @@
 import type { OrganisationLevel } from '@gpds/organisations';
 import type { RecordResult } from '@gpds/submissions';
 import type { Publication, PublicationRow } from './publication-reader';
+import type { SubmittedData } from '@gpds/shared-contracts';
 
 /** Where a row's counts were attached, and why there. */
 export interface Placement {
@@ -80,7 +81,7 @@ export function planPublication(publication: Publication): PublicationPlan {
           periodEnd,
           value,
           supplier: row.supplier,
-        },
+        } satisfies SubmittedData<'UtilisationSampleRecorded'>,
       });
     }
   }
