@@ -18,6 +18,17 @@ const layers = {
   'type:testing': ['type:testing', 'type:data-access', 'type:domain', 'type:util'],
   'type:tool': ['type:testing', 'type:feature', 'type:data-access', 'type:domain', 'type:util'],
 };
+/** Every product scope, the order of the matrix below (highest first). */
+const productScopes = [
+  'scope:reporting',
+  'scope:analytics',
+  'scope:access',
+  'scope:submissions',
+  'scope:governance',
+  'scope:organisations',
+  'scope:event-store',
+  'scope:shared',
+];
 const scopes = {
   'scope:shared': ['scope:shared'],
   'scope:event-store': ['scope:event-store', 'scope:shared'],
@@ -27,29 +38,9 @@ const scopes = {
   'scope:analytics': ['scope:analytics', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:submissions': ['scope:submissions', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:reporting': ['scope:reporting', 'scope:analytics', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
-  'scope:platform': [
-    'scope:platform',
-    'scope:reporting',
-    'scope:analytics',
-    'scope:access',
-    'scope:submissions',
-    'scope:governance',
-    'scope:organisations',
-    'scope:event-store',
-    'scope:shared',
-  ],
-  'scope:tools': [
-    'scope:tools',
-    'scope:platform',
-    'scope:reporting',
-    'scope:analytics',
-    'scope:access',
-    'scope:submissions',
-    'scope:governance',
-    'scope:organisations',
-    'scope:event-store',
-    'scope:shared',
-  ],
+  // The composition roots may use every product scope; tools also the platform's.
+  'scope:platform': ['scope:platform', ...productScopes],
+  'scope:tools': ['scope:tools', 'scope:platform', ...productScopes],
 };
 
 /** The matrix; specs may also use testing libraries (fixtures, harnesses), production code never. */

@@ -8,7 +8,7 @@ import {
   UTILISATION_SAMPLES,
 } from '@gpds/governance';
 import { ORGANISATION_CHANGES, ORGANISATION_RELATIONSHIP_CHANGES, ORGANISATION_ROWS } from '@gpds/organisations';
-import { BEGINNING, OPEN_END, storedFact, type Row, type RowMapping, type TableShape } from '@gpds/shared-contracts';
+import { BEGINNING, OPEN_END, type Row, type RowMapping, type TableShape } from '@gpds/shared-contracts';
 
 /**
  * How each stored event becomes rows of the analytics tables: pure, deterministic (the same
@@ -57,9 +57,7 @@ export function projectEvent(event: RecordedEvent, out: RowsByTable): number {
   const mapping = ROW_MAPPINGS.get(event.type);
   if (!mapping) return 0;
   const m = event.metadata;
-  const fact = storedFact(event.type, event.data, m.occurredAt);
-  if (!fact) return 0;
-  const row = mapping.row(fact.data, m.occurredAt);
+  const row = mapping.row(event.data, m.occurredAt);
   row.push(dateTime(m.occurredAt), dateTime(m.recordedAt), event.globalPosition, event.eventId, m.source?.system ?? '', m.source?.recordId ?? '');
   const table = mapping.table.name as ProjectedTable;
   let rows = out.get(table);

@@ -81,35 +81,24 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
-function postgresUrl(name: string, raw: string | undefined): string | null {
+/** A server's URL: one of `protocols`, or null when unset; `form` says what to write instead. */
+function serverUrl(name: string, raw: string | undefined, protocols: readonly string[], form: string): string | null {
   const value = nonEmpty(raw);
   if (value === undefined) return null;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(name, 'is not a URL: use postgres://user[:password]@host[:port]/database');
+    throw new ConfigError(name, `is not a URL: use ${form}`);
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(name, `has protocol '${url.protocol}': use postgres://user[:password]@host[:port]/database`);
-  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(name, `has protocol '${url.protocol}': use ${form}`);
   return value;
 }
 
-function clickhouseUrl(name: string, raw: string | undefined): string | null {
-  const value = nonEmpty(raw);
-  if (value === undefined) return null;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(name, 'is not a URL: use http://user[:password]@host:8123/database (or https://)');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(name, `has protocol '${url.protocol}': use http://user[:password]@host:8123/database (or https://)`);
-  }
-  return value;
-}
+const postgresUrl = (name: string, raw: string | undefined): string | null =>
+  serverUrl(name, raw, ['postgres:', 'postgresql:'], 'postgres://user[:password]@host[:port]/database');
+const clickhouseUrl = (name: string, raw: string | undefined): string | null =>
+  serverUrl(name, raw, ['http:', 'https:'], 'http://user[:password]@host:8123/database (or https://)');
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
   const value = nonEmpty(raw);

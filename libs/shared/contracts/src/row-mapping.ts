@@ -69,8 +69,11 @@ export interface RowMapping<T extends EventType = EventType, Name extends string
   readonly notProjected: Readonly<Record<string, string>>;
   /** Each column's source, in column order (for docs and tests). */
   readonly sources: ReadonlyArray<readonly [column: string, source: Source<T>]>;
-  /** The row's cells before provenance. */
-  row(data: EventData<T>, occurredAt: string): Cell[];
+  /**
+   * The row's cells before provenance, from an event's stored data (which its contract decoded
+   * before it was appended: the fields are typed where the mapping names them, in its spec).
+   */
+  row(data: unknown, occurredAt: string): Cell[];
 }
 
 /** Compiles a mapping: one closure per column, so projecting an event is a loop, not a lookup. */
