@@ -7,7 +7,15 @@ import {
   PRACTICE_CAPABILITIES,
   UTILISATION_SAMPLES,
 } from '@gpds/governance';
-import { ORGANISATION_CHANGES, ORGANISATION_RELATIONSHIP_CHANGES, ORGANISATION_ROWS } from '@gpds/organisations';
+import {
+  EVIDENCE_ROWS,
+  HIERARCHY_SOURCES,
+  ORGANISATION_CHANGES,
+  ORGANISATION_OBSERVATIONS,
+  ORGANISATION_RELATIONSHIP_CHANGES,
+  ORGANISATION_ROWS,
+  ORGANISATION_TIMELINES,
+} from '@gpds/organisations';
 import { BEGINNING, OPEN_END, type Row, type RowMapping, type TableShape } from '@gpds/shared-contracts';
 
 /**
@@ -21,14 +29,17 @@ import { BEGINNING, OPEN_END, type Row, type RowMapping, type TableShape } from 
 
 /** Every row mapping, by event type: one per type the analytics store holds. */
 export const ROW_MAPPINGS: ReadonlyMap<string, RowMapping> = new Map(
-  [...ORGANISATION_ROWS, ...GOVERNANCE_ROW_MAPPINGS].map((mapping): [string, RowMapping] => [mapping.type, mapping as RowMapping]),
+  [...ORGANISATION_ROWS, ...EVIDENCE_ROWS, ...GOVERNANCE_ROW_MAPPINGS].map((mapping): [string, RowMapping] => [mapping.type, mapping as RowMapping]),
 );
 
 const TABLES = [...new Map([...ROW_MAPPINGS.values()].map((m): [string, TableShape] => [m.table.name, m.table])).values()];
 
 /** The base tables the projector writes. Roll-ups are kept by materialized views on them. */
 export const PROJECTED_TABLES = TABLES.map((t) => t.name) as readonly ProjectedTable[];
-export type ProjectedTable = (typeof ORGANISATION_ROWS)[number]['table']['name'] | (typeof GOVERNANCE_ROW_MAPPINGS)[number]['table']['name'];
+export type ProjectedTable =
+  | (typeof ORGANISATION_ROWS)[number]['table']['name']
+  | (typeof EVIDENCE_ROWS)[number]['table']['name']
+  | (typeof GOVERNANCE_ROW_MAPPINGS)[number]['table']['name'];
 
 /** Each table's columns in ingestion order, provenance last. */
 export const TABLE_COLUMNS: Readonly<Record<ProjectedTable, readonly string[]>> = Object.fromEntries(TABLES.map((t) => [t.name, t.allColumns])) as Record<
@@ -42,6 +53,9 @@ export type { Row };
 export const PROJECTED_TABLE_SHAPES = {
   organisationChanges: ORGANISATION_CHANGES,
   organisationRelationshipChanges: ORGANISATION_RELATIONSHIP_CHANGES,
+  organisationObservations: ORGANISATION_OBSERVATIONS,
+  organisationTimelines: ORGANISATION_TIMELINES,
+  hierarchySources: HIERARCHY_SOURCES,
   practiceAgreements: PRACTICE_AGREEMENTS,
   practiceBcpReviews: PRACTICE_BCP_REVIEWS,
   practiceCapabilities: PRACTICE_CAPABILITIES,

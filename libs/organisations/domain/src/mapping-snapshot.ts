@@ -1,4 +1,5 @@
-import { isIsoDate } from './organisation-events';
+import type { HierarchyEvidence, ObservedOrganisation } from './evidence/evidence-plan';
+import { isIsoDate, nextDay } from './organisation-events';
 
 /** One practice's line of a national practice mapping file, in either format. */
 export interface SnapshotPractice {
@@ -125,4 +126,47 @@ export function parseExtractDate(value: string): string | null {
   if (month < 0) return null;
   const iso = `${m[3]}-${String(month + 1).padStart(2, '0')}-${m[1]}`;
   return isIsoDate(iso) ? iso : null;
+}
+
+/** The source name of a mapping file's evidence. */
+export function mappingFileSource(date: string): string {
+  return `gp-reg-pat-prac-map ${date}`;
+}
+
+/**
+ * A mapping file as hierarchy evidence: complete (an organisation it does not name was not open
+ * on its date), covering its extract date, naming every practice with its PCN, commissioner and
+ * ICB, every commissioner's ICB and every ICB's region.
+ */
+export function snapshotEvidence(snapshot: HierarchySnapshot): HierarchyEvidence {
+  const organisations = new Map<string, ObservedOrganisation>();
+  for (const p of snapshot.practices) {
+    organisations.set(p.region.code, { code: p.region.code, level: 'REGION', name: p.region.name, postcode: '', parents: {} });
+    organisations.set(p.icb.code, { code: p.icb.code, level: 'ICB', name: p.icb.name, postcode: '', parents: { IN_REGION: p.region.code } });
+    organisations.set(p.commissioner.code, {
+      code: p.commissioner.code,
+      level: 'COMMISSIONER',
+      name: p.commissioner.name,
+      postcode: '',
+      parents: { PART_OF_ICB: p.icb.code },
+    });
+    if (p.pcn) organisations.set(p.pcn.code, { code: p.pcn.code, level: 'PCN', name: p.pcn.name, postcode: '', parents: {} });
+  }
+  for (const p of snapshot.practices) {
+    organisations.set(p.code, {
+      code: p.code,
+      level: 'PRACTICE',
+      name: p.name,
+      postcode: p.postcode,
+      parents: { MEMBER_OF_PCN: p.pcn?.code ?? '', COMMISSIONED_BY: p.commissioner.code, IN_ICB: p.icb.code },
+    });
+  }
+  return {
+    source: mappingFileSource(snapshot.date),
+    evidence: 'MAPPING_FILE',
+    from: snapshot.date,
+    to: nextDay(snapshot.date),
+    complete: true,
+    organisations: [...organisations.values()],
+  };
 }

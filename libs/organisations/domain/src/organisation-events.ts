@@ -1,4 +1,4 @@
-import type { EventData, FactOf, OrganisationLevelJson, RelationshipKindJson } from '@gpds/shared-contracts';
+import type { EventData, EvidenceKindJson, FactOf, OrganisationLevelJson, RelationshipKindJson } from '@gpds/shared-contracts';
 
 /**
  * Organisation reference events as stored: the proto3 JSON form of gpds.events.v1, typed by
@@ -12,15 +12,29 @@ export type OrganisationRegistered = EventData<'OrganisationRegistered'>;
 export type OrganisationRenamed = EventData<'OrganisationRenamed'>;
 export type OrganisationRelationshipChanged = EventData<'OrganisationRelationshipChanged'>;
 export type OrganisationClosed = EventData<'OrganisationClosed'>;
+export type OrganisationObserved = EventData<'OrganisationObserved'>;
+export type HierarchySourceRecorded = EventData<'HierarchySourceRecorded'>;
+export type OrganisationTimelineResolved = EventData<'OrganisationTimelineResolved'>;
+export type EvidenceKind = Exclude<EvidenceKindJson, 'EVIDENCE_KIND_UNSPECIFIED'>;
 
 export type OrganisationEvent = { [T in OrganisationEventType]: Omit<FactOf<T>, 'occurredAt'> }[OrganisationEventType];
-type OrganisationEventType = 'OrganisationRegistered' | 'OrganisationRenamed' | 'OrganisationRelationshipChanged' | 'OrganisationClosed';
+type OrganisationEventType =
+  | 'OrganisationRegistered'
+  | 'OrganisationRenamed'
+  | 'OrganisationRelationshipChanged'
+  | 'OrganisationClosed'
+  | 'OrganisationObserved'
+  | 'HierarchySourceRecorded'
+  | 'OrganisationTimelineResolved';
 
-export const ORGANISATION_EVENT_TYPES: ReadonlySet<string> = new Set([
+export const ORGANISATION_EVENT_TYPES: ReadonlySet<string> = new Set<OrganisationEventType>([
   'OrganisationRegistered',
   'OrganisationRenamed',
   'OrganisationRelationshipChanged',
   'OrganisationClosed',
+  'OrganisationObserved',
+  'HierarchySourceRecorded',
+  'OrganisationTimelineResolved',
 ]);
 
 /** The level a relationship's parent is at. */
@@ -29,12 +43,16 @@ export const PARENT_LEVEL: Readonly<Record<RelationshipKind, OrganisationLevel>>
   COMMISSIONED_BY: 'COMMISSIONER',
   PART_OF_ICB: 'ICB',
   IN_REGION: 'REGION',
+  IN_ICB: 'ICB',
 };
 
 /** Stream of an organisation's reference events. */
 export function organisationStreamId(code: string): string {
   return `organisation-${code}`;
 }
+
+/** The stream of the hierarchy's sources (which mapping files and publications are recorded). */
+export const HIERARCHY_SOURCES_STREAM = 'organisation-sources';
 
 /** 'YYYY-MM-DD' of the day after `date`. */
 export function nextDay(date: string): string {

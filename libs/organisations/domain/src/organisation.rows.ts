@@ -1,4 +1,4 @@
-import { BEGINNING, defineTable, rowMapping } from '@gpds/shared-contracts';
+import { BEGINNING, OPEN_END, defineTable, rowMapping } from '@gpds/shared-contracts';
 
 /** Every change to an organisation (registered, renamed, closed): the dated directory is built from these. */
 export const ORGANISATION_CHANGES = defineTable('organisation_changes', [
@@ -72,6 +72,87 @@ export const ORGANISATION_ROWS = [
       parent_code: { text: 'parentCode' },
       effective_from: { date: 'effectiveFrom', otherwise: BEGINNING },
       effective_to: { date: 'effectiveTo' },
+    },
+  }),
+] as const;
+
+/** Hierarchy evidence as stated: what each mapping file and publication said about each organisation. */
+export const ORGANISATION_OBSERVATIONS = defineTable('organisation_observations', [
+  'code',
+  'level',
+  'name',
+  'evidence',
+  'source',
+  'observed_from',
+  'observed_to',
+  'parent_relationships',
+  'parent_codes',
+]);
+
+/** The resolved timeline of each organisation, as recorded each time it changed (the latest as known at a time wins). */
+export const ORGANISATION_TIMELINES = defineTable('organisation_timelines', [
+  'code',
+  'level',
+  'name',
+  'postcode',
+  'opened_on',
+  'closed_on',
+  'parent_relationships',
+  'parent_codes',
+  'parent_froms',
+  'parent_tos',
+  'learned_from',
+  'observations',
+]);
+
+/** The sources of hierarchy evidence recorded, complete or not. */
+export const HIERARCHY_SOURCES = defineTable('hierarchy_sources', ['source', 'evidence', 'observed_from', 'observed_to', 'complete', 'organisations']);
+
+export const EVIDENCE_ROWS = [
+  rowMapping({
+    type: 'OrganisationObserved',
+    table: ORGANISATION_OBSERVATIONS,
+    columns: {
+      code: { text: 'code' },
+      level: { text: 'level' },
+      name: { text: 'name' },
+      evidence: { text: 'evidence' },
+      source: { text: 'source' },
+      observed_from: { date: 'observedFrom' },
+      observed_to: { date: 'observedTo' },
+      parent_relationships: { each: 'parents', field: 'relationship' },
+      parent_codes: { each: 'parents', field: 'parentCode' },
+    },
+    notProjected: { postcode: 'the resolved timeline carries the postcode (organisation_timelines)' },
+  }),
+  rowMapping({
+    type: 'OrganisationTimelineResolved',
+    table: ORGANISATION_TIMELINES,
+    columns: {
+      code: { text: 'code' },
+      level: { text: 'level' },
+      name: { text: 'name' },
+      postcode: { text: 'postcode' },
+      opened_on: { date: 'openedOn', otherwise: BEGINNING },
+      closed_on: { date: 'closedOn' },
+      parent_relationships: { each: 'parents', field: 'relationship' },
+      parent_codes: { each: 'parents', field: 'parentCode' },
+      parent_froms: { each: 'parents', field: 'effectiveFrom', otherwise: BEGINNING },
+      parent_tos: { each: 'parents', field: 'effectiveTo', otherwise: OPEN_END },
+      learned_from: { text: 'learnedFrom' },
+      observations: { count: 'observations' },
+    },
+  }),
+  rowMapping({
+    type: 'HierarchySourceRecorded',
+    table: HIERARCHY_SOURCES,
+    columns: {
+      source: { text: 'source' },
+      evidence: { text: 'evidence' },
+      observed_from: { date: 'observedFrom' },
+      observed_to: { date: 'observedTo' },
+      complete: { flag: 'complete' },
+      organisations: { count: 'organisations' },
     },
   }),
 ] as const;

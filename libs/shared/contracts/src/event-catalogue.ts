@@ -9,8 +9,11 @@ import {
 import { CarbonMetricRecordedSchema, UtilisationSampleRecordedSchema } from './gen/gpds/events/v1/measurement_pb';
 import { required } from './gen/gpds/options/v1/options_pb';
 import {
+  HierarchySourceRecordedSchema,
   OrganisationClosedSchema,
+  OrganisationObservedSchema,
   OrganisationRegisteredSchema,
+  OrganisationTimelineResolvedSchema,
   OrganisationRelationshipChangedSchema,
   OrganisationRenamedSchema,
 } from './gen/gpds/events/v1/organisation_pb';
@@ -27,6 +30,9 @@ const CATALOGUE = {
   OrganisationRenamed: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRenamedSchema },
   OrganisationRelationshipChanged: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationRelationshipChangedSchema },
   OrganisationClosed: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationClosedSchema },
+  OrganisationObserved: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationObservedSchema },
+  HierarchySourceRecorded: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: HierarchySourceRecordedSchema },
+  OrganisationTimelineResolved: { schemaVersion: 1, kind: 'organisation', submittable: false, schema: OrganisationTimelineResolvedSchema },
   CcgPracticeAgreementSigned: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CcgPracticeAgreementSignedSchema },
   CcgPracticeAgreementTerminated: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CcgPracticeAgreementTerminatedSchema },
   BusinessContinuityPlanReviewed: { schemaVersion: 1, kind: 'governance', submittable: true, schema: BusinessContinuityPlanReviewedSchema },

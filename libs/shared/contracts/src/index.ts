@@ -31,4 +31,4 @@ export {
   type Source,
   type TableShape,
 } from './row-mapping';
-export { type OrganisationLevelJson, type RelationshipKindJson } from './gen/gpds/events/v1/organisation_pb';
+export { type EvidenceKindJson, type OrganisationLevelJson, type RelationshipKindJson } from './gen/gpds/events/v1/organisation_pb';

@@ -48,6 +48,10 @@ type SourceOf<F extends string> =
   | { readonly number: F }
   /** A list of codes. */
   | { readonly list: F }
+  /** One field of each element of a list of messages, as a list ('' replaced by `otherwise` where given: dates). */
+  | { readonly each: F; readonly field: string; readonly otherwise?: string }
+  /** A yes/no field, as 1 or 0. */
+  | { readonly flag: F }
   /** The day the fact happened (occurredAt's date). */
   | { readonly occurredOn: true }
   /** The same value for every event of the type (NULL included). */
@@ -100,6 +104,8 @@ function fieldOf(source: SourceOf<string>): string[] {
   if ('count' in source) return [source.count];
   if ('number' in source) return [source.number];
   if ('list' in source) return [source.list];
+  if ('each' in source) return [source.each];
+  if ('flag' in source) return [source.flag];
   return [];
 }
 
@@ -117,6 +123,18 @@ function cellOf(source: SourceOf<string>): CellOf {
   if ('count' in source) return (d) => count(d[source.count]);
   if ('number' in source) return (d) => num(d[source.number]);
   if ('list' in source) return (d) => (Array.isArray(d[source.list]) ? (d[source.list] as unknown[]).map(String) : []);
+  if ('each' in source) {
+    const { each, field } = source;
+    const otherwise = source.otherwise;
+    return (d) =>
+      Array.isArray(d[each])
+        ? (d[each] as unknown[]).map((element) => {
+            const value = text((element as Record<string, unknown> | null)?.[field]);
+            return value === '' && otherwise !== undefined ? otherwise : value;
+          })
+        : [];
+  }
+  if ('flag' in source) return (d) => (d[source.flag] === true ? 1 : 0);
   if ('occurredOn' in source) return (_, occurredAt) => occurredAt.slice(0, 10);
   const value = source.constant;
   return () => value;

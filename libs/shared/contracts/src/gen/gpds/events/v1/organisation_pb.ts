@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file gpds/events/v1/organisation.proto.
  */
 export const file_gpds_events_v1_organisation: GenFile = /*@__PURE__*/
-  fileDesc("CiFncGRzL2V2ZW50cy92MS9vcmdhbmlzYXRpb24ucHJvdG8SDmdwZHMuZXZlbnRzLnYxIpABChZPcmdhbmlzYXRpb25SZWdpc3RlcmVkEgwKBGNvZGUYASABKAkSDAoEbmFtZRgCIAEoCRIwCgVsZXZlbBgDIAEoDjIhLmdwZHMuZXZlbnRzLnYxLk9yZ2FuaXNhdGlvbkxldmVsEhYKDmVmZmVjdGl2ZV9mcm9tGAQgASgJEhAKCHBvc3Rjb2RlGAUgASgJIkkKE09yZ2FuaXNhdGlvblJlbmFtZWQSDAoEY29kZRgBIAEoCRIMCgRuYW1lGAIgASgJEhYKDmVmZmVjdGl2ZV9mcm9tGAMgASgJIrABCh9PcmdhbmlzYXRpb25SZWxhdGlvbnNoaXBDaGFuZ2VkEhIKCmNoaWxkX2NvZGUYASABKAkSEwoLcGFyZW50X2NvZGUYAiABKAkSNgoMcmVsYXRpb25zaGlwGAMgASgOMiAuZ3Bkcy5ldmVudHMudjEuUmVsYXRpb25zaGlwS2luZBIWCg5lZmZlY3RpdmVfZnJvbRgEIAEoCRIUCgxlZmZlY3RpdmVfdG8YBSABKAkiTQoST3JnYW5pc2F0aW9uQ2xvc2VkEgwKBGNvZGUYASABKAkSEQoJY2xvc2VkX29uGAIgASgJEhYKDnN1Y2Nlc3Nvcl9jb2RlGAMgASgJKoMBChFPcmdhbmlzYXRpb25MZXZlbBIiCh5PUkdBTklTQVRJT05fTEVWRUxfVU5TUEVDSUZJRUQQABIMCghQUkFDVElDRRABEgcKA1BDThACEhAKDENPTU1JU1NJT05FUhADEgcKA0lDQhAEEgoKBlJFR0lPThAFEgwKCE5BVElPTkFMEAYqfQoQUmVsYXRpb25zaGlwS2luZBIhCh1SRUxBVElPTlNISVBfS0lORF9VTlNQRUNJRklFRBAAEhEKDU1FTUJFUl9PRl9QQ04QARITCg9DT01NSVNTSU9ORURfQlkQAhIPCgtQQVJUX09GX0lDQhADEg0KCUlOX1JFR0lPThAEYgZwcm90bzM");
+  fileDesc("CiFncGRzL2V2ZW50cy92MS9vcmdhbmlzYXRpb24ucHJvdG8SDmdwZHMuZXZlbnRzLnYxIpABChZPcmdhbmlzYXRpb25SZWdpc3RlcmVkEgwKBGNvZGUYASABKAkSDAoEbmFtZRgCIAEoCRIwCgVsZXZlbBgDIAEoDjIhLmdwZHMuZXZlbnRzLnYxLk9yZ2FuaXNhdGlvbkxldmVsEhYKDmVmZmVjdGl2ZV9mcm9tGAQgASgJEhAKCHBvc3Rjb2RlGAUgASgJIkkKE09yZ2FuaXNhdGlvblJlbmFtZWQSDAoEY29kZRgBIAEoCRIMCgRuYW1lGAIgASgJEhYKDmVmZmVjdGl2ZV9mcm9tGAMgASgJIrABCh9PcmdhbmlzYXRpb25SZWxhdGlvbnNoaXBDaGFuZ2VkEhIKCmNoaWxkX2NvZGUYASABKAkSEwoLcGFyZW50X2NvZGUYAiABKAkSNgoMcmVsYXRpb25zaGlwGAMgASgOMiAuZ3Bkcy5ldmVudHMudjEuUmVsYXRpb25zaGlwS2luZBIWCg5lZmZlY3RpdmVfZnJvbRgEIAEoCRIUCgxlZmZlY3RpdmVfdG8YBSABKAkiTQoST3JnYW5pc2F0aW9uQ2xvc2VkEgwKBGNvZGUYASABKAkSEQoJY2xvc2VkX29uGAIgASgJEhYKDnN1Y2Nlc3Nvcl9jb2RlGAMgASgJIl0KDk9ic2VydmVkUGFyZW50EjYKDHJlbGF0aW9uc2hpcBgBIAEoDjIgLmdwZHMuZXZlbnRzLnYxLlJlbGF0aW9uc2hpcEtpbmQSEwoLcGFyZW50X2NvZGUYAiABKAkikwIKFE9yZ2FuaXNhdGlvbk9ic2VydmVkEgwKBGNvZGUYASABKAkSMAoFbGV2ZWwYAiABKA4yIS5ncGRzLmV2ZW50cy52MS5PcmdhbmlzYXRpb25MZXZlbBIMCgRuYW1lGAMgASgJEhAKCHBvc3Rjb2RlGAQgASgJEi4KCGV2aWRlbmNlGAUgASgOMhwuZ3Bkcy5ldmVudHMudjEuRXZpZGVuY2VLaW5kEg4KBnNvdXJjZRgGIAEoCRIVCg1vYnNlcnZlZF9mcm9tGAcgASgJEhMKC29ic2VydmVkX3RvGAggASgJEi8KB3BhcmVudHMYCSADKAsyHi5ncGRzLmV2ZW50cy52MS5PYnNlcnZlZFBhcmVudCKuAQoXSGllcmFyY2h5U291cmNlUmVjb3JkZWQSDgoGc291cmNlGAEgASgJEi4KCGV2aWRlbmNlGAIgASgOMhwuZ3Bkcy5ldmVudHMudjEuRXZpZGVuY2VLaW5kEhUKDW9ic2VydmVkX2Zyb20YAyABKAkSEwoLb2JzZXJ2ZWRfdG8YBCABKAkSEAoIY29tcGxldGUYBSABKAgSFQoNb3JnYW5pc2F0aW9ucxgGIAEoDSKIAQoLRGF0ZWRQYXJlbnQSNgoMcmVsYXRpb25zaGlwGAEgASgOMiAuZ3Bkcy5ldmVudHMudjEuUmVsYXRpb25zaGlwS2luZBITCgtwYXJlbnRfY29kZRgCIAEoCRIWCg5lZmZlY3RpdmVfZnJvbRgDIAEoCRIUCgxlZmZlY3RpdmVfdG8YBCABKAki/gEKHE9yZ2FuaXNhdGlvblRpbWVsaW5lUmVzb2x2ZWQSDAoEY29kZRgBIAEoCRIwCgVsZXZlbBgCIAEoDjIhLmdwZHMuZXZlbnRzLnYxLk9yZ2FuaXNhdGlvbkxldmVsEgwKBG5hbWUYAyABKAkSEAoIcG9zdGNvZGUYBCABKAkSEQoJb3BlbmVkX29uGAUgASgJEhEKCWNsb3NlZF9vbhgGIAEoCRIsCgdwYXJlbnRzGAcgAygLMhsuZ3Bkcy5ldmVudHMudjEuRGF0ZWRQYXJlbnQSFAoMbGVhcm5lZF9mcm9tGAggASgJEhQKDG9ic2VydmF0aW9ucxgJIAEoDSqDAQoRT3JnYW5pc2F0aW9uTGV2ZWwSIgoeT1JHQU5JU0FUSU9OX0xFVkVMX1VOU1BFQ0lGSUVEEAASDAoIUFJBQ1RJQ0UQARIHCgNQQ04QAhIQCgxDT01NSVNTSU9ORVIQAxIHCgNJQ0IQBBIKCgZSRUdJT04QBRIMCghOQVRJT05BTBAGKokBChBSZWxhdGlvbnNoaXBLaW5kEiEKHVJFTEFUSU9OU0hJUF9LSU5EX1VOU1BFQ0lGSUVEEAASEQoNTUVNQkVSX09GX1BDThABEhMKD0NPTU1JU1NJT05FRF9CWRACEg8KC1BBUlRfT0ZfSUNCEAMSDQoJSU5fUkVHSU9OEAQSCgoGSU5fSUNCEAUqUAoMRXZpZGVuY2VLaW5kEh0KGUVWSURFTkNFX0tJTkRfVU5TUEVDSUZJRUQQABIQCgxNQVBQSU5HX0ZJTEUQARIPCgtQVUJMSUNBVElPThACYgZwcm90bzM");
 
 /**
  * An organisation became known to the platform.
@@ -274,6 +274,447 @@ export const OrganisationClosedSchema: GenMessage<OrganisationClosed, {jsonType:
   messageDesc(file_gpds_events_v1_organisation, 3);
 
 /**
+ * One parent a source states for an organisation; an empty parent_code states that it has none
+ * (a practice in no PCN).
+ *
+ * @generated from message gpds.events.v1.ObservedParent
+ */
+export type ObservedParent = Message<"gpds.events.v1.ObservedParent"> & {
+  /**
+   * @generated from field: gpds.events.v1.RelationshipKind relationship = 1;
+   */
+  relationship: RelationshipKind;
+
+  /**
+   * @generated from field: string parent_code = 2;
+   */
+  parentCode: string;
+};
+
+/**
+ * One parent a source states for an organisation; an empty parent_code states that it has none
+ * (a practice in no PCN).
+ *
+ * @generated from message gpds.events.v1.ObservedParent
+ */
+export type ObservedParentJson = {
+  /**
+   * @generated from field: gpds.events.v1.RelationshipKind relationship = 1;
+   */
+  relationship?: RelationshipKindJson;
+
+  /**
+   * @generated from field: string parent_code = 2;
+   */
+  parentCode?: string;
+};
+
+/**
+ * Describes the message gpds.events.v1.ObservedParent.
+ * Use `create(ObservedParentSchema)` to create a new message.
+ */
+export const ObservedParentSchema: GenMessage<ObservedParent, {jsonType: ObservedParentJson}> = /*@__PURE__*/
+  messageDesc(file_gpds_events_v1_organisation, 4);
+
+/**
+ * What one source says about one organisation: it was open from observed_from (inclusive) to
+ * observed_to (exclusive) under these parents. Evidence, kept as stated; the hierarchy the
+ * platform answers with is resolved from all of it (OrganisationTimelineResolved).
+ *
+ * @generated from message gpds.events.v1.OrganisationObserved
+ */
+export type OrganisationObserved = Message<"gpds.events.v1.OrganisationObserved"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: gpds.events.v1.OrganisationLevel level = 2;
+   */
+  level: OrganisationLevel;
+
+  /**
+   * '' where the source gives none.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string postcode = 4;
+   */
+  postcode: string;
+
+  /**
+   * @generated from field: gpds.events.v1.EvidenceKind evidence = 5;
+   */
+  evidence: EvidenceKind;
+
+  /**
+   * The source: "gp-reg-pat-prac-map 2025-10-01", "online-consultation 2025-04".
+   *
+   * @generated from field: string source = 6;
+   */
+  source: string;
+
+  /**
+   * @generated from field: string observed_from = 7;
+   */
+  observedFrom: string;
+
+  /**
+   * @generated from field: string observed_to = 8;
+   */
+  observedTo: string;
+
+  /**
+   * @generated from field: repeated gpds.events.v1.ObservedParent parents = 9;
+   */
+  parents: ObservedParent[];
+};
+
+/**
+ * What one source says about one organisation: it was open from observed_from (inclusive) to
+ * observed_to (exclusive) under these parents. Evidence, kept as stated; the hierarchy the
+ * platform answers with is resolved from all of it (OrganisationTimelineResolved).
+ *
+ * @generated from message gpds.events.v1.OrganisationObserved
+ */
+export type OrganisationObservedJson = {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code?: string;
+
+  /**
+   * @generated from field: gpds.events.v1.OrganisationLevel level = 2;
+   */
+  level?: OrganisationLevelJson;
+
+  /**
+   * '' where the source gives none.
+   *
+   * @generated from field: string name = 3;
+   */
+  name?: string;
+
+  /**
+   * @generated from field: string postcode = 4;
+   */
+  postcode?: string;
+
+  /**
+   * @generated from field: gpds.events.v1.EvidenceKind evidence = 5;
+   */
+  evidence?: EvidenceKindJson;
+
+  /**
+   * The source: "gp-reg-pat-prac-map 2025-10-01", "online-consultation 2025-04".
+   *
+   * @generated from field: string source = 6;
+   */
+  source?: string;
+
+  /**
+   * @generated from field: string observed_from = 7;
+   */
+  observedFrom?: string;
+
+  /**
+   * @generated from field: string observed_to = 8;
+   */
+  observedTo?: string;
+
+  /**
+   * @generated from field: repeated gpds.events.v1.ObservedParent parents = 9;
+   */
+  parents?: ObservedParentJson[];
+};
+
+/**
+ * Describes the message gpds.events.v1.OrganisationObserved.
+ * Use `create(OrganisationObservedSchema)` to create a new message.
+ */
+export const OrganisationObservedSchema: GenMessage<OrganisationObserved, {jsonType: OrganisationObservedJson}> = /*@__PURE__*/
+  messageDesc(file_gpds_events_v1_organisation, 5);
+
+/**
+ * Every observation of a source is recorded: a complete source now counts as saying that the
+ * organisations it does not name were not open on its dates.
+ *
+ * @generated from message gpds.events.v1.HierarchySourceRecorded
+ */
+export type HierarchySourceRecorded = Message<"gpds.events.v1.HierarchySourceRecorded"> & {
+  /**
+   * @generated from field: string source = 1;
+   */
+  source: string;
+
+  /**
+   * @generated from field: gpds.events.v1.EvidenceKind evidence = 2;
+   */
+  evidence: EvidenceKind;
+
+  /**
+   * @generated from field: string observed_from = 3;
+   */
+  observedFrom: string;
+
+  /**
+   * @generated from field: string observed_to = 4;
+   */
+  observedTo: string;
+
+  /**
+   * @generated from field: bool complete = 5;
+   */
+  complete: boolean;
+
+  /**
+   * @generated from field: uint32 organisations = 6;
+   */
+  organisations: number;
+};
+
+/**
+ * Every observation of a source is recorded: a complete source now counts as saying that the
+ * organisations it does not name were not open on its dates.
+ *
+ * @generated from message gpds.events.v1.HierarchySourceRecorded
+ */
+export type HierarchySourceRecordedJson = {
+  /**
+   * @generated from field: string source = 1;
+   */
+  source?: string;
+
+  /**
+   * @generated from field: gpds.events.v1.EvidenceKind evidence = 2;
+   */
+  evidence?: EvidenceKindJson;
+
+  /**
+   * @generated from field: string observed_from = 3;
+   */
+  observedFrom?: string;
+
+  /**
+   * @generated from field: string observed_to = 4;
+   */
+  observedTo?: string;
+
+  /**
+   * @generated from field: bool complete = 5;
+   */
+  complete?: boolean;
+
+  /**
+   * @generated from field: uint32 organisations = 6;
+   */
+  organisations?: number;
+};
+
+/**
+ * Describes the message gpds.events.v1.HierarchySourceRecorded.
+ * Use `create(HierarchySourceRecordedSchema)` to create a new message.
+ */
+export const HierarchySourceRecordedSchema: GenMessage<HierarchySourceRecorded, {jsonType: HierarchySourceRecordedJson}> = /*@__PURE__*/
+  messageDesc(file_gpds_events_v1_organisation, 6);
+
+/**
+ * A parent of an organisation from effective_from (inclusive; empty: since records begin) to
+ * effective_to (exclusive; empty: still in force).
+ *
+ * @generated from message gpds.events.v1.DatedParent
+ */
+export type DatedParent = Message<"gpds.events.v1.DatedParent"> & {
+  /**
+   * @generated from field: gpds.events.v1.RelationshipKind relationship = 1;
+   */
+  relationship: RelationshipKind;
+
+  /**
+   * @generated from field: string parent_code = 2;
+   */
+  parentCode: string;
+
+  /**
+   * @generated from field: string effective_from = 3;
+   */
+  effectiveFrom: string;
+
+  /**
+   * @generated from field: string effective_to = 4;
+   */
+  effectiveTo: string;
+};
+
+/**
+ * A parent of an organisation from effective_from (inclusive; empty: since records begin) to
+ * effective_to (exclusive; empty: still in force).
+ *
+ * @generated from message gpds.events.v1.DatedParent
+ */
+export type DatedParentJson = {
+  /**
+   * @generated from field: gpds.events.v1.RelationshipKind relationship = 1;
+   */
+  relationship?: RelationshipKindJson;
+
+  /**
+   * @generated from field: string parent_code = 2;
+   */
+  parentCode?: string;
+
+  /**
+   * @generated from field: string effective_from = 3;
+   */
+  effectiveFrom?: string;
+
+  /**
+   * @generated from field: string effective_to = 4;
+   */
+  effectiveTo?: string;
+};
+
+/**
+ * Describes the message gpds.events.v1.DatedParent.
+ * Use `create(DatedParentSchema)` to create a new message.
+ */
+export const DatedParentSchema: GenMessage<DatedParent, {jsonType: DatedParentJson}> = /*@__PURE__*/
+  messageDesc(file_gpds_events_v1_organisation, 7);
+
+/**
+ * The platform's reading of every observation of an organisation (docs/organisations.md, "Which
+ * evidence wins"): replaces every earlier fact about its existence, name and parents.
+ *
+ * @generated from message gpds.events.v1.OrganisationTimelineResolved
+ */
+export type OrganisationTimelineResolved = Message<"gpds.events.v1.OrganisationTimelineResolved"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: gpds.events.v1.OrganisationLevel level = 2;
+   */
+  level: OrganisationLevel;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string postcode = 4;
+   */
+  postcode: string;
+
+  /**
+   * Empty: open before records begin.
+   *
+   * @generated from field: string opened_on = 5;
+   */
+  openedOn: string;
+
+  /**
+   * Empty: open.
+   *
+   * @generated from field: string closed_on = 6;
+   */
+  closedOn: string;
+
+  /**
+   * @generated from field: repeated gpds.events.v1.DatedParent parents = 7;
+   */
+  parents: DatedParent[];
+
+  /**
+   * The publication that made it known, when no mapping file names it ("online-consultation 2023-03").
+   *
+   * @generated from field: string learned_from = 8;
+   */
+  learnedFrom: string;
+
+  /**
+   * How many observations it was resolved from.
+   *
+   * @generated from field: uint32 observations = 9;
+   */
+  observations: number;
+};
+
+/**
+ * The platform's reading of every observation of an organisation (docs/organisations.md, "Which
+ * evidence wins"): replaces every earlier fact about its existence, name and parents.
+ *
+ * @generated from message gpds.events.v1.OrganisationTimelineResolved
+ */
+export type OrganisationTimelineResolvedJson = {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code?: string;
+
+  /**
+   * @generated from field: gpds.events.v1.OrganisationLevel level = 2;
+   */
+  level?: OrganisationLevelJson;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name?: string;
+
+  /**
+   * @generated from field: string postcode = 4;
+   */
+  postcode?: string;
+
+  /**
+   * Empty: open before records begin.
+   *
+   * @generated from field: string opened_on = 5;
+   */
+  openedOn?: string;
+
+  /**
+   * Empty: open.
+   *
+   * @generated from field: string closed_on = 6;
+   */
+  closedOn?: string;
+
+  /**
+   * @generated from field: repeated gpds.events.v1.DatedParent parents = 7;
+   */
+  parents?: DatedParentJson[];
+
+  /**
+   * The publication that made it known, when no mapping file names it ("online-consultation 2023-03").
+   *
+   * @generated from field: string learned_from = 8;
+   */
+  learnedFrom?: string;
+
+  /**
+   * How many observations it was resolved from.
+   *
+   * @generated from field: uint32 observations = 9;
+   */
+  observations?: number;
+};
+
+/**
+ * Describes the message gpds.events.v1.OrganisationTimelineResolved.
+ * Use `create(OrganisationTimelineResolvedSchema)` to create a new message.
+ */
+export const OrganisationTimelineResolvedSchema: GenMessage<OrganisationTimelineResolved, {jsonType: OrganisationTimelineResolvedJson}> = /*@__PURE__*/
+  messageDesc(file_gpds_events_v1_organisation, 8);
+
+/**
  * @generated from enum gpds.events.v1.OrganisationLevel
  */
 export enum OrganisationLevel {
@@ -364,16 +805,66 @@ export enum RelationshipKind {
    * @generated from enum value: IN_REGION = 4;
    */
   IN_REGION = 4,
+
+  /**
+   * Practice -> ICB, as a source places the practice itself (from November 2025 the national
+   * publications place some practices in an ICB other than their sub-ICB location's). Where no
+   * source says, a practice is in its commissioner's ICB.
+   *
+   * @generated from enum value: IN_ICB = 5;
+   */
+  IN_ICB = 5,
 }
 
 /**
  * @generated from enum gpds.events.v1.RelationshipKind
  */
-export type RelationshipKindJson = "RELATIONSHIP_KIND_UNSPECIFIED" | "MEMBER_OF_PCN" | "COMMISSIONED_BY" | "PART_OF_ICB" | "IN_REGION";
+export type RelationshipKindJson = "RELATIONSHIP_KIND_UNSPECIFIED" | "MEMBER_OF_PCN" | "COMMISSIONED_BY" | "PART_OF_ICB" | "IN_REGION" | "IN_ICB";
 
 /**
  * Describes the enum gpds.events.v1.RelationshipKind.
  */
 export const RelationshipKindSchema: GenEnum<RelationshipKind, RelationshipKindJson> = /*@__PURE__*/
   enumDesc(file_gpds_events_v1_organisation, 1);
+
+/**
+ * Where hierarchy evidence comes from.
+ *
+ * @generated from enum gpds.events.v1.EvidenceKind
+ */
+export enum EvidenceKind {
+  /**
+   * @generated from enum value: EVIDENCE_KIND_UNSPECIFIED = 0;
+   */
+  EVIDENCE_KIND_UNSPECIFIED = 0,
+
+  /**
+   * A national practice mapping file: the whole hierarchy on its extract date (complete: an
+   * organisation it does not name was not open that day).
+   *
+   * @generated from enum value: MAPPING_FILE = 1;
+   */
+  MAPPING_FILE = 1,
+
+  /**
+   * A national publication's practice-level table: each practice's placement in the publication's
+   * month (partial: a practice with no row may simply not use the service).
+   *
+   * @generated from enum value: PUBLICATION = 2;
+   */
+  PUBLICATION = 2,
+}
+
+/**
+ * Where hierarchy evidence comes from.
+ *
+ * @generated from enum gpds.events.v1.EvidenceKind
+ */
+export type EvidenceKindJson = "EVIDENCE_KIND_UNSPECIFIED" | "MAPPING_FILE" | "PUBLICATION";
+
+/**
+ * Describes the enum gpds.events.v1.EvidenceKind.
+ */
+export const EvidenceKindSchema: GenEnum<EvidenceKind, EvidenceKindJson> = /*@__PURE__*/
+  enumDesc(file_gpds_events_v1_organisation, 2);
 
