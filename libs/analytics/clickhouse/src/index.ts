@@ -1,4 +1,5 @@
 export { type AnalyticsConnection, analyticsConnectionFromEnv, type AnalyticsStore, openAnalyticsStore, redactAnalyticsConnection } from './analytics-client';
+export { HIERARCHY_TABLES, type HierarchySql, type HierarchySqlOptions, hierarchySql } from './hierarchy-sql';
 export { migrateAnalytics } from './migrations';
 export { BI_VIEWS, TABLES } from './names';
 export { type ProjectionLogger, ProjectionService, RebuildInProgressError } from './projection-service';

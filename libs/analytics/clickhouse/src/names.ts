@@ -14,7 +14,7 @@ export const DATABASES = {
 } as const;
 
 /**
- * Tables in the live database (and in every rebuild database alike). The first seven are the
+ * Tables in the live database (and in every rebuild database alike). The first ten are the
  * base tables the projector writes, one per kind of fact, named where their row mappings
  * are declared (each fact kind's `<kind>.rows.ts`); the rest are kept by materialized views,
  * the projector, the rebuild and the migrations.
@@ -22,6 +22,12 @@ export const DATABASES = {
 export const TABLES = {
   organisationChanges: PROJECTED_TABLE_SHAPES.organisationChanges.name,
   organisationRelationshipChanges: PROJECTED_TABLE_SHAPES.organisationRelationshipChanges.name,
+  /** Hierarchy evidence as each source stated it. */
+  organisationObservations: PROJECTED_TABLE_SHAPES.organisationObservations.name,
+  /** Resolved timelines: a code's latest replaces everything earlier known about it. */
+  organisationTimelines: PROJECTED_TABLE_SHAPES.organisationTimelines.name,
+  /** The sources of hierarchy evidence recorded. */
+  hierarchySources: PROJECTED_TABLE_SHAPES.hierarchySources.name,
   practiceAgreements: PROJECTED_TABLE_SHAPES.practiceAgreements.name,
   practiceBcpReviews: PROJECTED_TABLE_SHAPES.practiceBcpReviews.name,
   practiceCapabilities: PROJECTED_TABLE_SHAPES.practiceCapabilities.name,
@@ -53,6 +59,8 @@ export const BI_VIEWS = {
   organisationRelationships: 'organisation_relationships',
   /** Parameterised: on_date. */
   organisationHierarchy: 'organisation_hierarchy',
+  organisationObservations: 'organisation_observations',
+  hierarchySources: 'hierarchy_sources',
   utilisationSamples: 'utilisation_samples',
   utilisationMonthly: 'utilisation_monthly',
   carbonMetrics: 'carbon_metrics',

@@ -1,4 +1,5 @@
 import { PROJECTED_TABLES } from '@gpds/analytics';
+import { hierarchySql } from './hierarchy-sql';
 import type { AnalyticsMigration } from './migrations';
 import { BI_VIEWS, DATABASES, MATERIALIZED_VIEWS, TABLES, type BiViewName } from './names';
 
@@ -127,12 +128,38 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
           GROUP BY capability, metric, month, organisation_code, organisation_level`,
       ],
     },
+    {
+      version: 4,
+      name: 'hierarchy evidence and resolved timelines',
+      // Observations and sources are kept as stated (the importer resolves timelines from them);
+      // the hierarchy views read the timelines (hierarchy-sql.ts). A source's first day is always
+      // given; a missing last day stays NULL rather than a date it never stated.
+      statements: [
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.organisationObservations} (
+          code String, level LowCardinality(String), name String, evidence LowCardinality(String), source LowCardinality(String),
+          observed_from Date, observed_to Nullable(Date),
+          parent_relationships Array(LowCardinality(String)), parent_codes Array(String), ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (code, observed_from, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.organisationTimelines} (
+          code String, level LowCardinality(String), name String, postcode String,
+          opened_on Date COMMENT '1970-01-01: open since records begin', closed_on Nullable(Date),
+          parent_relationships Array(LowCardinality(String)), parent_codes Array(String),
+          parent_froms Array(Date) COMMENT '1970-01-01: since records begin', parent_tos Array(Date) COMMENT '2149-06-06: still in force',
+          learned_from String, observations UInt64, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (code, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.hierarchySources} (
+          source String, evidence LowCardinality(String), observed_from Date, observed_to Nullable(Date),
+          complete UInt8, organisations UInt64, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (source, event_position) ${DEDUP}`,
+      ],
+    },
   ];
 }
 
 /** `bi` views read the live database; they run as their definer, so a reader needs SELECT on `bi` only. */
 export function biMigrations(db: string, bi: string = DATABASES.bi): AnalyticsMigration[] {
   const view = (name: BiViewName, body: string): string => `CREATE OR REPLACE VIEW ${bi}.${name} DEFINER = CURRENT_USER SQL SECURITY DEFINER AS ${body}`;
+  const hierarchy = hierarchySql(db);
   return [
     {
       version: 101,
@@ -241,6 +268,19 @@ export function biMigrations(db: string, bi: string = DATABASES.bi): AnalyticsMi
                   sumIf(events, status = 'done') AS events_projected, max(written_at) AS last_batch_at
            FROM ${db}.${TABLES.projectorState} GROUP BY projector`,
         ),
+      ],
+    },
+    {
+      version: 102,
+      name: 'hierarchy from resolved timelines, IN_ICB; evidence views',
+      // The hierarchy views' SQL is hierarchySql's, which the reporting API's hierarchy cache also
+      // runs as known at a time: the two cannot drift apart.
+      statements: [
+        view(BI_VIEWS.organisations, hierarchy.organisations),
+        view(BI_VIEWS.organisationRelationships, hierarchy.organisationRelationships),
+        view(BI_VIEWS.organisationHierarchy, hierarchy.organisationHierarchy),
+        view(BI_VIEWS.organisationObservations, `SELECT * FROM ${db}.${TABLES.organisationObservations}`),
+        view(BI_VIEWS.hierarchySources, `SELECT * FROM ${db}.${TABLES.hierarchySources}`),
       ],
     },
   ];

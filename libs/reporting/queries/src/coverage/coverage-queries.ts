@@ -38,8 +38,10 @@ export class CoverageQueries {
   }
 
   private async coverage(kind: CoverageKind, args: CoverageArgs, extra: Record<string, unknown>): Promise<Connection<CoverageRow>> {
-    const scope = await this.context.scope(args, today());
-    const knownAt = args.knownAt ? instant('knownAt', args.knownAt) : clickhouseInstant(new Date());
+    const asked = args.knownAt ? instant('knownAt', args.knownAt) : null;
+    // Without knownAt, the facts as known now and the current hierarchy (not one built for this instant).
+    const scope = await this.context.scope(args, today(), asked);
+    const knownAt = asked ?? clickhouseInstant(new Date());
     const sql = coverageSql({ bi: this.context.bi, hierarchy: scope.table, kind, level: scope.level, parentLevel: scope.parentLevel });
     const rows = await this.context.rows<{ code: string; in_scope: string; covered: string; share: number | null; total: string }>(sql, {
       asOf: scope.asOf,

@@ -62,9 +62,32 @@ describe('coverage of the practices open on the date', () => {
   });
 
   it('answers as known at knownAt, and refuses a window it cannot answer', async () => {
-    expect(shares(await queries.agreementCoverage({ level: 'ICB', asOf: '2024-06-01', knownAt: '2021-01-01T00:00:00Z' }))).toEqual([
-      ['QA1', 0, 1, 0],
+    // Before the fixture was recorded nothing was known, not even the practices (the hierarchy is as known then too).
+    expect(shares(await queries.agreementCoverage({ level: 'ICB', asOf: '2024-06-01', knownAt: '2021-01-01T00:00:00Z' }))).toEqual([]);
+    // An agreement recorded after knownAt does not count then; it does now.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const knownAt = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await fixture.store.appendToStream(
+      'practice-P00002',
+      [
+        fact(
+          'CcgPracticeAgreementSigned',
+          { agreementId: 'AG2', practiceCode: 'P00002', commissionerCode: '00B', termStart: '2024-01-01', termEnd: '2026-12-31' },
+          '2023-12-01T09:00:00Z',
+          'AG2/signed',
+        ),
+      ],
+      { expectedVersion: 'any' },
+    );
+    await fixture.projections.waitUntilCaughtUp(30_000);
+    expect(shares(await queries.agreementCoverage({ level: 'ICB', asOf: '2024-06-01', knownAt }))).toEqual([
+      ['QA1', 1, 1, 1],
       ['QB2', 0, 1, 0],
+    ]);
+    expect(shares(await queries.agreementCoverage({ level: 'ICB', asOf: '2024-06-01' }))).toEqual([
+      ['QA1', 1, 1, 1],
+      ['QB2', 1, 1, 1],
     ]);
     const error = await queries.bcpReviewCoverage({ level: 'REGION', withinMonths: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryArgumentError);

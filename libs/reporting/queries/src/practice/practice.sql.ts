@@ -38,6 +38,19 @@ export function timelineSql(db: string): string {
                 concat(relationship, ' ', parent_code, ' from ', toString(effective_from), if(effective_to IS NULL, '', concat(' to ', toString(effective_to))))
          FROM ${db}.${TABLES.organisationRelationshipChanges} WHERE child_code = {code:String}
          UNION ALL
+         SELECT 'OrganisationObserved', ${provenance},
+                concat(source, ': ', arrayStringConcat(arrayMap((r, p) -> concat(r, ' ', if(p = '', '(none)', p)), parent_relationships, parent_codes), ', '),
+                       ' (', toString(observed_from), if(observed_to IS NULL, '', concat('..', toString(observed_to))), ')')
+         FROM ${db}.${TABLES.organisationObservations} WHERE code = {code:String}
+         UNION ALL
+         SELECT 'OrganisationTimelineResolved', ${provenance},
+                concat(name, ' (', level, ')', if(opened_on > toDate('1970-01-01'), concat(' opened ', toString(opened_on)), ''),
+                       if(closed_on IS NULL, '', concat(' closed ', toString(closed_on))), if(learned_from != '', concat(', learned from ', learned_from), ''), ': ',
+                       arrayStringConcat(arrayMap((r, p, f, t) -> concat(r, ' ', p, if(f > toDate('1970-01-01'), concat(' from ', toString(f)), ''),
+                                                                       if(t < toDate('2149-06-06'), concat(' to ', toString(t)), '')),
+                                                  parent_relationships, parent_codes, parent_froms, parent_tos), ', '))
+         FROM ${db}.${TABLES.organisationTimelines} WHERE code = {code:String}
+         UNION ALL
          SELECT if(change = 'SIGNED', 'CcgPracticeAgreementSigned', 'CcgPracticeAgreementTerminated'), ${provenance},
                 if(change = 'SIGNED', concat('agreement ', agreement_id, ' with ', commissioner_code, ' for ', toString(term_start), '..', toString(term_end)),
                    concat('agreement ', agreement_id, ' terminated on ', toString(terminated_on), if(reason != '', concat(': ', reason), '')))

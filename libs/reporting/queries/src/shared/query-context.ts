@@ -50,12 +50,16 @@ export class QueryContext {
     return this.options.bi;
   }
 
-  /** Level, parent and date of a roll-up, checked: the parent must exist and sit above the level. */
-  async scope(args: RollupScope, defaultAsOf: string): Promise<Scope> {
+  /**
+   * Level, parent and date of a roll-up, checked: the parent must exist and sit above the level.
+   * With `knownAt` (checked, ClickHouse text), the hierarchy as known then: an organisation fact
+   * recorded later changes neither the grouping nor the parents there are.
+   */
+  async scope(args: RollupScope, defaultAsOf: string, knownAt: string | null = null): Promise<Scope> {
     const level = levelArgument('level', args.level);
     const asOf = args.asOf ? isoDate('asOf', args.asOf) : defaultAsOf < today() ? defaultAsOf : today();
     const { limit, offset } = page(args.first, args.after);
-    const version = await this.hierarchy.get();
+    const version = await this.hierarchy.get(knownAt);
     let parentLevel: Level | null = null;
     const parent = args.parent?.trim() ?? '';
     if (parent) {

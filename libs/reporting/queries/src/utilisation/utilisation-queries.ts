@@ -74,8 +74,8 @@ export class UtilisationQueries {
     const capability = capabilityCode('capability', args.capability);
     const metric = metricCode('metric', capability, args.metric);
     const { from, to } = dateRange(args.from, args.to);
-    const scope = await this.context.scope(args, to);
     const knownAt = args.knownAt ? instant('knownAt', args.knownAt) : null;
+    const scope = await this.context.scope(args, to, knownAt);
     const sql = utilisationSql({ ...scope.sql, granularity: args.granularity ?? null, knownAt: knownAt !== null, ...options });
     const page = options.unattributed ? {} : { limit: scope.limit, offset: scope.offset };
     return {
