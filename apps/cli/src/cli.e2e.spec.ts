@@ -27,9 +27,10 @@ describe('npm run cli -- import-ods', () => {
   it('imports both mapping files into the embedded store with progress and a summary', () => {
     const run = cli(['import-ods', join(ods, 'gp-reg-pat-prac-map_2022-01.csv'), join(ods, 'gp-reg-pat-prac-map_2025-10.csv')], { DATA_DIR: dataDir });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('gp-reg-pat-prac-map_2022-01.csv: 7936/7936 organisations');
+    // One observation and one resolved timeline per organisation (7,936 in January 2022), and the file's marker.
+    expect(run.stderr).toContain('gp-reg-pat-prac-map_2022-01.csv: 15873/15873 hierarchy events');
     expect(run.stdout).toContain('registered: 6527 practice, 1254 pcn, 106 commissioner, 42 icb, 7 region');
-    expect(run.stdout).toContain('practices: 16 new, 341 closed, 46 moved commissioner, 14 changed region');
+    expect(run.stdout).toContain('practices since 2022-01-01: 16 new, 341 closed, 46 moved commissioner, 14 changed region');
   });
 
   it('is a no-op the second time', () => {
@@ -47,6 +48,9 @@ describe('npm run cli -- import-ods', () => {
       'cloud-based-telephony_2025-12.xlsx: cloud-telephony 2025-12: 4849 rows, 29092 samples: 29092 accepted, 0 already stored, 0 rejected',
     );
     expect(run.stdout).toContain('totals read: INBOUND_CALLS 30063218');
+    // Its placements, recorded first: the December 2025 hierarchy follows them (e.g. C83033 in ICB QOQ, where the October file has QJM).
+    expect(run.stdout).toMatch(/placements of 4739 practices \(cloud-telephony 2025-12\): \d+ as the hierarchy already had them, 0 added, \d+ differed/);
+    expect(run.stdout).toContain('C83033: icb QJM -> QOQ, region Y60 -> Y63');
     expect(run.stdout).toContain('1 row(s): unassigned practice with no PCN, sub-ICB location, ICB or region mapped: counted for England only');
     const again = cli(['import-publication', join(publications, 'cloud-based-telephony_2025-12.xlsx'), '--json'], { DATA_DIR: dataDir, PORT: '9' });
     expect(JSON.parse(again.stdout)).toMatchObject({ accepted: 0, duplicates: 29092, rejected: 0 });

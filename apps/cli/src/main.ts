@@ -1,8 +1,20 @@
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { MappingImportError, importMappingFile, loadDirectory, type MappingImportReport } from '@gpds/organisations-importer';
+import type { PlacementDifference } from '@gpds/organisations';
+import { MappingImportError, importMappingFile, loadDirectory, recordHierarchyEvidence, type MappingImportReport } from '@gpds/organisations-importer';
 import { loadLegacySourceOwners, migrateApiKeys } from '@gpds/access-api-keys';
 import { ChunkFailedError, SubmissionProcessor, type RecordResult } from '@gpds/submissions';
-import { PublicationFormatError, planPublication, readPublication, sendPublication, type PublicationImportReport } from '@gpds/submissions-publications';
+import {
+  PublicationFormatError,
+  hierarchyReport,
+  planPublication,
+  publicationEvidence,
+  publicationSystem,
+  readPublication,
+  sendPublication,
+  type HierarchyReport,
+  type PublicationImportReport,
+} from '@gpds/submissions-publications';
 import type { RebuildProgress, RebuildReport } from '@gpds/analytics-clickhouse';
 import { EventStoreUnavailableError, openPlatformEventStore, openPlatformProjections } from '@gpds/platform-bootstrap';
 import { ConfigError, readPlatformConfig } from '@gpds/shared-config';
@@ -34,9 +46,11 @@ program
     const eventStore = await openPlatformEventStore(config);
     try {
       const reports: MappingImportReport[] = [];
+      const { directory } = await loadDirectory(eventStore.opened.store, { snapshotFile: directorySnapshot(config) });
       for (const file of files) {
         const report = await importMappingFile(eventStore.opened.store, file, {
-          onProgress: (p) => progress(`${p.file}: ${p.done}/${p.total} organisations`, p.done === p.total),
+          directory,
+          onProgress: (p) => progress(`${p.file}: ${p.done}/${p.total} hierarchy events`, p.done === p.total),
         });
         reports.push(report);
         if (!options.json) process.stdout.write(describe(report));
@@ -46,6 +60,14 @@ program
       await eventStore.close();
     }
   });
+
+/**
+ * The organisation directory's snapshot in DATA_DIR: a CLI run reads the organisation events
+ * recorded since the last run, not the whole history (a cache: deleting it only costs time).
+ */
+function directorySnapshot(config: { readonly dataDir: string }): string {
+  return join(config.dataDir, 'cache', 'organisation-directory.json');
+}
 
 /** One line rewritten in place on a terminal; one line per update otherwise (logs, CI). */
 function progress(text: string, last: boolean): void {
@@ -66,6 +88,7 @@ platformOptions(
     const { config, client } = platformClient(options);
     const publication = await readPublication(file);
     const plan = planPublication(publication);
+    const evidence = publicationEvidence(publication);
     process.stderr.write(
       `${publication.file}: ${publication.kind} ${publication.month.slice(0, 7)}, ${publication.rows.length} rows, ${plan.records.length} samples\n`,
     );
@@ -74,14 +97,26 @@ platformOptions(
       expected: 'platform',
       remote: {
         says: `sending to the running platform at ${client.url}`,
-        run: (remote) => sendPublication(publication, plan, (records) => postRecords(remote, records), onProgress),
+        async run(remote) {
+          // The placements first: a practice only this publication names must be known before its samples are checked.
+          const hierarchy = await remote.json<HierarchyReport>('/v1/admin/hierarchy-evidence', { method: 'POST', body: JSON.stringify(evidence) }, '');
+          return sendPublication(publication, plan, (records) => postRecords(remote, records), onProgress, hierarchy);
+        },
       },
       local: {
         says: "importing into the stopped platform's store",
         async run() {
           const eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
           try {
-            const { directory } = await loadDirectory(eventStore.opened.store);
+            const { directory } = await loadDirectory(eventStore.opened.store, { snapshotFile: directorySnapshot(config) });
+            // The placements first (applied to the directory as they are recorded): a practice only this publication names must be known before its samples are checked.
+            const recorded = await recordHierarchyEvidence(eventStore.opened.store, evidence, {
+              system: publicationSystem(publication),
+              actor: 'cli-import-publication',
+              directory,
+              onProgress: (p) => progress(`${publication.file}: ${p.done}/${p.total} hierarchy events`, p.done === p.total),
+            });
+            const hierarchy = hierarchyReport(recorded);
             const processor = new SubmissionProcessor({
               store: eventStore.opened.store,
               directory: () => directory,
@@ -98,6 +133,7 @@ platformOptions(
                   `import-${publication.file}`,
                 ),
               onProgress,
+              hierarchy,
             );
           } finally {
             await eventStore.close();
@@ -199,6 +235,17 @@ function describePublication(r: PublicationImportReport): string {
       .map(([metric, n]) => `${metric} ${n}`)
       .join(', ')}`,
   ];
+  if (r.hierarchy) {
+    const h = r.hierarchy;
+    lines.push(
+      `  placements of ${h.practices} practices (${h.source}): ${h.agreed} as the hierarchy already had them, ${h.added} added${
+        h.learned.length
+          ? ` (${h.learned.length} practices no mapping file names, registered from this publication: ${h.learned.slice(0, 10).join(', ')}${h.learned.length > 10 ? ', ...' : ''})`
+          : ''
+      }, ${h.differed.length} differed${h.differed.length ? ' (the hierarchy now follows the publication for its month):' : ''}`,
+      ...describeDifferences(h.differed),
+    );
+  }
   const byNote = new Map<string, number>();
   for (const n of r.notes) {
     const kind = n.note.replace(/^(unassigned practice: attributed to (?:PCN|sub-ICB location|ICB|region)) \S+$/, '$1');
@@ -262,6 +309,15 @@ keyOptions(
   process.stdout.write(`revoked ${keyId}\n`);
 });
 
+/** Practices placed differently from the hierarchy the platform had, old -> new parent; the first 20, then a count. */
+function describeDifferences(differed: readonly PlacementDifference[]): string[] {
+  const lines = differed
+    .slice(0, 20)
+    .map((d) => `    ${d.practice}: ${d.changes.map((c) => `${c.level.toLowerCase()} ${c.from ?? '(none)'} -> ${c.to ?? '(none)'}`).join(', ')}`);
+  if (differed.length > 20) lines.push(`    ... and ${differed.length - 20} more (--json lists every one)`);
+  return lines;
+}
+
 function describe(r: MappingImportReport): string {
   const lines = [`${r.file}: snapshot ${r.snapshotDate} (${r.format}), ${r.practicesInFile} practices: ${r.outcome}`];
   if (r.summary) {
@@ -280,7 +336,12 @@ function describe(r: MappingImportReport): string {
           .map(([level, n]) => `${n} ${level.toLowerCase()}`)
           .join(', ') || 'none'
       }`,
-      `  practices: ${s.newPractices} new, ${s.closedPractices} closed, ${s.practicesReparented} moved commissioner, ${s.practicesChangingRegion} changed region`,
+      s.previousSnapshot
+        ? `  practices since ${s.previousSnapshot}: ${s.newPractices} new, ${s.closedPractices} closed, ${s.practicesReparented} moved commissioner, ${s.practicesChangingRegion} changed region`
+        : '  the first mapping file on the timeline',
+      `  placements: ${s.agreed} as the hierarchy already had them, ${s.differed.length} differed${s.differed.length ? ':' : ''}`,
+      ...describeDifferences(s.differed),
+      `  organisation timelines changed: ${s.timelinesChanged}`,
     );
   }
   for (const p of r.problems) lines.push(`  line ${p.line}: ${p.message} (not imported)`);

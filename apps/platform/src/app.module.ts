@@ -6,13 +6,15 @@ import { AdminKeysModule } from '@gpds/access-http';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
 import { ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
-import type { LiveDirectory } from '@gpds/organisations-importer';
+import { recordHierarchyEvidence, type LiveDirectory } from '@gpds/organisations-importer';
 import { HealthModule, probeHealth, withTimeout, type HealthCheck, type HealthProbe } from '@gpds/platform-bootstrap';
+import { ODS_SOURCE_SYSTEM } from '@gpds/organisations';
 import type { PlatformConfig } from '@gpds/shared-config';
+import { hierarchyReport } from '@gpds/submissions-publications';
 import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
 import type { ReportingQueries } from '@gpds/reporting-queries';
 import type { SubmissionProcessor } from '@gpds/submissions';
-import { SubmissionsHttpModule } from '@gpds/submissions-http';
+import { HierarchyEvidenceModule, SubmissionsHttpModule } from '@gpds/submissions-http';
 import { EventStoreModule } from './event-store/event-store.module';
 import type { PlatformInfo } from './platform-info';
 
@@ -52,6 +54,19 @@ export class AppModule {
           : []),
         SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
         AdminKeysModule.register({ keys: parts.keys, organisationLevel: (code) => parts.directory.current().organisation(code)?.level }),
+        HierarchyEvidenceModule.register({
+          keys: parts.keys,
+          record: async (evidence) => {
+            // The live directory first catches up with every organisation event already committed, then takes these in as they are appended.
+            await parts.directory.caughtUp();
+            const report = await recordHierarchyEvidence(parts.opened.store, evidence, {
+              system: evidence.evidence === 'MAPPING_FILE' ? ODS_SOURCE_SYSTEM : `nhs-england-publication:${evidence.source.replace(' ', ':')}`,
+              actor: 'admin-hierarchy-evidence',
+              directory: parts.directory.current(),
+            });
+            return hierarchyReport(report);
+          },
+        }),
       ],
     };
   }

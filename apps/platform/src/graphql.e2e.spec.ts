@@ -80,12 +80,6 @@ const UTILISATION = /* GraphQL */ `
   }
 `;
 
-/** Each practice's NHS England region in the October 2025 ODS mapping file (the hierarchy in force in December 2025). */
-function odsRegions(): Map<string, string> {
-  const rows = parse(readFileSync(join(data, 'ods', 'gp-reg-pat-prac-map_2025-10.csv')), { columns: true }) as Array<Record<string, string>>;
-  return new Map(rows.map((r) => [r['PRACTICE_CODE']!, r['COMM_REGION_CODE']!]));
-}
-
 /** A practice that moved commissioner between the 2022 and 2025 files (West Birmingham: D2P2L to 15E). */
 function movedPractice(): { code: string; before: string; after: string } {
   const read = (file: string): Map<string, string> => {
@@ -219,13 +213,13 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     it('roll up per region, by the hierarchy of the month, to the file rows per region; what no region can claim counts for England only', async () => {
       const page = await utilisation({ ...month, level: 'REGION' });
       expect(page.totalCount).toBe(7);
-      const regionOf = odsRegions();
       const expected = new Map<string, number>();
       let unplaced = 0;
       for (const row of publications[index]!.rows) {
         const value = row.values.get(metric) ?? 0;
-        // A practice counts in its ODS region; usage attributed to a PCN or sub-ICB location in the region the file gives.
-        const region = regionOf.get(row.practice) ?? (/^Y\d\d$/.test(row.region) ? row.region : '');
+        // December 2025 is under the hierarchy its publications state (their placements were recorded with them, ADR 0024):
+        // every row counts in the region the file gives it, usage attributed to a PCN or sub-ICB location included.
+        const region = /^Y\d\d$/.test(row.region) ? row.region : '';
         if (region) expected.set(region, (expected.get(region) ?? 0) + value);
         else unplaced += value;
       }
@@ -434,7 +428,8 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     expect(practice.organisation).toEqual({ name: 'THE DENSHAM SURGERY', level: 'PRACTICE' });
     expect(practice.ancestors.map((a) => a.level)).toEqual(['PCN', 'COMMISSIONER', 'ICB', 'REGION', 'NATIONAL']);
     const kinds = new Set(practice.timeline.nodes.map((n) => n.kind));
-    expect(kinds.has('OrganisationRegistered')).toBe(true);
+    expect(kinds.has('OrganisationTimelineResolved')).toBe(true);
+    expect(kinds.has('OrganisationObserved')).toBe(true);
     expect(kinds.has('UtilisationSampleRecorded')).toBe(true);
     const sources = new Set(practice.timeline.nodes.map((n) => n.sourceSystem));
     expect([...sources].some((s) => s.startsWith('nhs-england-publication'))).toBe(true);

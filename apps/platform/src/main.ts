@@ -92,10 +92,16 @@ async function main(): Promise<void> {
   if (!reporting) boot.info('no ClickHouse to read in this process (PROJECTOR=off on the embedded store): the GraphQL API is not served here');
 
   if (config.demoData) {
-    const report = await importDemoData(config.dataDir, processor, () => directory.current(), {
-      info: (details, message) => boot.info(details, message),
-      warn: (details, message) => boot.warn(details, message),
-    });
+    const report = await importDemoData(
+      config.dataDir,
+      processor,
+      () => directory.current(),
+      {
+        info: (details, message) => boot.info(details, message),
+        warn: (details, message) => boot.warn(details, message),
+      },
+      { store: opened.store },
+    );
     if (report) {
       boot.info(
         { publications: report.publications, synthetic: { ...report.synthetic, source: 'synthetic-demo' }, seconds: report.seconds },

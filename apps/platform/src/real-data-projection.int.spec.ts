@@ -4,22 +4,44 @@ import { join } from 'node:path';
 import { ProjectionService, openAnalyticsStore, type AnalyticsStore } from '@gpds/analytics-clickhouse';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import { postgresServer, type TestDatabase } from '@gpds/event-store-testing';
-import { importMappingFile, loadDirectory } from '@gpds/organisations-importer';
+import { importMappingFile, loadDirectory, recordHierarchyEvidence } from '@gpds/organisations-importer';
+import { ReportingQueries } from '@gpds/reporting-queries';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import { SubmissionProcessor, type Principal } from '@gpds/submissions';
-import { planPublication, readPublication, sendPublication, type Publication } from '@gpds/submissions-publications';
+import {
+  hierarchyReport,
+  planPublication,
+  publicationEvidence,
+  publicationSystem,
+  readPublication,
+  sendPublication,
+  type HierarchyReport,
+  type Publication,
+} from '@gpds/submissions-publications';
 
-// The real December 2025 publications, through the write side and the projector into chDB:
-// national and regional totals as the files give them.
+// Every real publication in ../shared/data (April to December 2025 online consultation, October to
+// December 2025 telephony), imported one after another as `npm run cli -- import-publication`
+// does (its placements, then its samples), through the write side and the projector into chDB:
+// each month's national, regional and ICB figures as the file itself gives them.
 const data = sharedDataDir() ?? '/missing';
 const admin: Principal = { keyId: 'publication-importer', organisation: 'ENG', role: 'admin' };
+const FILES = [
+  ...['04', '05', '06', '07', '08', '09', '10', '11', '12'].map((m) => `online-consultation-submissions_2025-${m}.xlsx`),
+  ...['10', '11', '12'].map((m) => `cloud-based-telephony_2025-${m}.xlsx`),
+];
+const METRIC = { 'online-consultation': 'SUBMISSIONS', 'cloud-telephony': 'INBOUND_CALLS' } as const;
 
 let database: TestDatabase;
 let opened: OpenedEventStore;
 let analytics: AnalyticsStore;
 let chdb: string;
 let projections: ProjectionService;
+let queries: ReportingQueries;
 const publications: Publication[] = [];
+const hierarchy = new Map<string, HierarchyReport>();
+/** The file whose samples are imported before its placements, and the instant between the two. */
+const SAMPLES_BEFORE_PLACEMENTS = 'online-consultation-submissions_2025-11.xlsx';
+let beforePlacements = '';
 
 beforeAll(async () => {
   database = await postgresServer.create('realdata');
@@ -28,23 +50,43 @@ beforeAll(async () => {
   await importMappingFile(opened.store, join(data, 'ods', 'gp-reg-pat-prac-map_2025-10.csv'));
   const { directory } = await loadDirectory(opened.store);
   const processor = new SubmissionProcessor({ store: opened.store, directory: () => directory });
-  for (const file of ['online-consultation-submissions_2025-12.xlsx', 'cloud-based-telephony_2025-12.xlsx']) {
+  for (const file of FILES) {
     const publication = await readPublication(join(data, 'publications', file));
     publications.push(publication);
-    await sendPublication(publication, planPublication(publication), (records) =>
-      processor.process(
-        records.map((value, index) => ({ index, value })),
-        admin,
-        'real-data-test',
-      ),
-    );
+    const placements = async (): Promise<void> => {
+      const recorded = await recordHierarchyEvidence(opened.store, publicationEvidence(publication), { system: publicationSystem(publication), directory });
+      hierarchy.set(file, hierarchyReport(recorded));
+    };
+    const samples = async (): Promise<void> => {
+      const report = await sendPublication(publication, planPublication(publication), (records) =>
+        processor.process(
+          records.map((value, index) => ({ index, value })),
+          admin,
+          'real-data-test',
+        ),
+      );
+      if (report.rejected > 0) throw new Error(`${file}: ${report.rejected} samples rejected: ${report.notImported[0]?.reason}`);
+    };
+    if (file === SAMPLES_BEFORE_PLACEMENTS) {
+      // Its samples learnt first, its placements a moment later: what a knownAt between the two answers.
+      await samples();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      beforePlacements = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await placements();
+    } else {
+      // As import-publication does: the placements first.
+      await placements();
+      await samples();
+    }
   }
   chdb = mkdtempSync(join(tmpdir(), 'gpds-realdata-'));
   analytics = openAnalyticsStore({ kind: 'chdb', path: chdb });
   projections = new ProjectionService({ store: opened.store, analytics, maxDelayMs: 100 });
   await projections.start();
-  await projections.waitUntilCaughtUp(120_000);
-}, 300_000);
+  await projections.waitUntilCaughtUp(300_000);
+  queries = new ReportingQueries(analytics.client, { database: 'gpds', bi: 'bi', hierarchyCheckEveryMs: 0 });
+}, 900_000);
 afterAll(async () => {
   await projections?.stop();
   await analytics?.close();
@@ -57,60 +99,98 @@ async function query<T>(sql: string, params: Record<string, unknown>): Promise<T
   return (await analytics.client.query({ query: sql, query_params: params, format: 'JSONEachRow' })).json<T>();
 }
 
-describe.each([
-  ['online consultation submissions', 0, 'SUBMISSIONS', 7_373_760],
-  ['telephony inbound calls', 1, 'INBOUND_CALLS', 30_063_218],
-])('projected December 2025 %s (real files)', (_name, index, metric, published) => {
-  const capability = (): string => publications[index]!.capability;
+function monthEnd(month: string): string {
+  const d = new Date(`${month}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+}
 
-  it('add up to the published national total, including usage attributed only to a PCN, sub-ICB location or England', async () => {
-    const [row] = await query<{ value: number }>(
-      `SELECT sum(value) AS value FROM bi.utilisation_monthly WHERE capability = {c:String} AND metric = {m:String} AND month = '2025-12-01'`,
-      { c: capability(), m: metric },
-    );
-    expect(row!.value).toBe(published);
+/** The file's own figures: its practice rows summed per the region or ICB column it gives them. */
+function fileFigures(publication: Publication, metric: string, column: 'region' | 'icb'): { total: number; by: Map<string, number> } {
+  const by = new Map<string, number>();
+  let total = 0;
+  for (const row of publication.rows) {
+    const value = row.values.get(metric) ?? 0;
+    total += value;
+    by.set(row[column], (by.get(row[column]) ?? 0) + value);
+  }
+  return { total, by };
+}
+
+describe.each(FILES.map((file, i) => [file, i] as const))('%s, imported after the months before it (real files)', (file, index) => {
+  const publication = (): Publication => publications[index]!;
+  const metric = (): string => METRIC[publication().kind];
+
+  it('records its placements: each practice placed as the hierarchy had it, added, or differing (listed)', () => {
+    const report = hierarchy.get(file)!;
+    expect(report.practices).toBeGreaterThan(4_000);
+    expect(report.agreed + report.added + report.differed.length).toBe(report.practices);
   });
 
-  it('add up per region, by the hierarchy in force that month, to the sums of the file rows per region', async () => {
-    const publication = publications[index]!;
-    const rows = await query<{ region: string; value: number }>(
-      `SELECT h.region_code AS region, sum(u.value) AS value
-       FROM bi.utilisation_monthly AS u
-       LEFT JOIN bi.organisation_hierarchy(on_date = '2025-12-01') AS h ON h.code = u.organisation_code
-       WHERE u.capability = {c:String} AND u.metric = {m:String} AND u.month = '2025-12-01'
-       GROUP BY region ORDER BY region`,
-      { c: capability(), m: metric },
-    );
-    const projected = new Map(rows.map((r) => [r.region, r.value]));
-    const hierarchy = await query<{ code: string; level: string; region_code: string }>(
-      `SELECT code, level, region_code FROM bi.organisation_hierarchy(on_date = '2025-12-01')`,
-      {},
-    );
-    const regionOf = new Map(hierarchy.map((r) => [r.code, r.region_code]));
-    const regions = new Set(hierarchy.filter((r) => r.level === 'REGION').map((r) => r.code));
-    expect(regions.size).toBe(7);
+  it.each(['REGION', 'ICB'] as const)('gives, by %s, by the hierarchy of its month, every figure the file gives', async (level) => {
+    const { month } = publication();
+    const figures = fileFigures(publication(), metric(), level === 'REGION' ? 'region' : 'icb');
+    const rows = await queries.utilisation({ capability: publication().capability, metric: metric(), level, from: month, to: monthEnd(month), first: 500 });
+    const projected = new Map(rows.nodes.map((r) => [r.organisation.code, r.value]));
+    // Rows the file cannot place at the level ("Unassigned" practices mapped nowhere): the platform counts them for England only.
+    const unplaced = [...figures.by].filter(([code]) => !projected.has(code));
+    for (const [code] of unplaced) expect(['', 'Unmapped', 'Unassigned', 'Unknown']).toContain(code);
+    const unplacedTotal = unplaced.reduce((n, [, v]) => n + v, 0);
+    expect([...projected].sort()).toEqual([...figures.by].filter(([code]) => projected.has(code)).sort());
+    const [national] = (
+      await queries.utilisation({ capability: publication().capability, metric: metric(), level: 'NATIONAL', from: month, to: monthEnd(month) })
+    ).nodes;
+    expect(national?.value).toBe(figures.total);
+    expect([...projected.values()].reduce((a, b) => a + b, 0) + unplacedTotal).toBe(figures.total);
+  });
+});
 
-    // The file's rows per its own region column ('' where it names none the hierarchy knows)...
-    const expected = new Map<string, number>();
-    const moved: string[] = [];
-    let total = 0;
-    for (const row of publication.rows) {
-      const value = row.values.get(metric) ?? 0;
-      total += value;
-      const fileRegion = regions.has(row.region) ? row.region : '';
-      expected.set(fileRegion, (expected.get(fileRegion) ?? 0) + value);
-      // ...except that a practice the ODS hierarchy of the month puts in another region counts
-      // there: the publication's own practice mapping differs from ODS for a handful of them.
-      const odsRegion = regionOf.get(row.practice);
-      if (odsRegion !== undefined && odsRegion !== fileRegion) {
-        moved.push(`${row.practice}: file ${fileRegion || '-'}, ODS ${odsRegion} (${value})`);
-        expected.set(fileRegion, expected.get(fileRegion)! - value);
-        expected.set(odsRegion, (expected.get(odsRegion) ?? 0) + value);
+describe('hierarchy facts learnt later', () => {
+  it('do not change an answer given with an earlier knownAt: ICB figures for November 2025 before and after its placements', async () => {
+    // C83033 (sub-ICB location 71E) is in ICB QJM by the October 2025 mapping file and in QOQ by the November 2025 publication.
+    const args = { capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', level: 'ICB' as const, from: '2025-11-01', to: '2025-11-30', first: 100 };
+    const c83033 = publications
+      .find((p) => p.file === SAMPLES_BEFORE_PLACEMENTS)!
+      .rows.find((r) => r.practice === 'C83033')!
+      .values.get('SUBMISSIONS')!;
+    expect(c83033).toBeGreaterThan(0);
+    const figures = async (knownAt?: string) => {
+      const rows = await queries.utilisation({ ...args, ...(knownAt ? { knownAt } : {}) });
+      return new Map(rows.nodes.map((r) => [r.organisation.code, r.value]));
+    };
+    const then = await figures(beforePlacements);
+    const now = await figures();
+    // Exactly the practices the November placements moved between ICBs (the import's own list) change ICB, each with its November submissions.
+    const november = publications.find((p) => p.file === SAMPLES_BEFORE_PLACEMENTS)!;
+    const value = new Map(november.rows.map((r) => [r.practice, r.values.get('SUBMISSIONS') ?? 0]));
+    const shift = new Map<string, number>();
+    for (const d of hierarchy.get(SAMPLES_BEFORE_PLACEMENTS)!.differed)
+      for (const c of d.changes.filter((change) => change.level === 'ICB')) {
+        shift.set(c.to!, (shift.get(c.to!) ?? 0) + value.get(d.practice)!);
+        shift.set(c.from!, (shift.get(c.from!) ?? 0) - value.get(d.practice)!);
       }
+    expect(shift.get('QOQ')).toBeGreaterThanOrEqual(c83033);
+    for (const icb of new Set([...then.keys(), ...now.keys()])) expect([icb, (now.get(icb) ?? 0) - (then.get(icb) ?? 0)]).toEqual([icb, shift.get(icb) ?? 0]);
+    // Nationally nothing moves: the same samples were known at both times.
+    const national = async (knownAt?: string) => (await queries.utilisation({ ...args, level: 'NATIONAL', ...(knownAt ? { knownAt } : {}) })).nodes[0]?.value;
+    expect(await national(beforePlacements)).toBe(await national());
+  });
+});
+
+describe('a financial year of months', () => {
+  it('rolls up to the sum of its months, nationally and per ICB', async () => {
+    const args = { capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', from: '2025-04-01', to: '2026-03-31', first: 1000 };
+    for (const level of ['NATIONAL', 'ICB'] as const) {
+      const year = await queries.utilisation({ ...args, level, granularity: 'FINANCIAL_YEAR' });
+      const months = await queries.utilisation({ ...args, level, granularity: 'MONTH' });
+      const sums = new Map<string, number>();
+      for (const r of months.nodes) sums.set(r.organisation.code, (sums.get(r.organisation.code) ?? 0) + r.value);
+      expect(year.nodes.map((r) => [r.organisation.code, r.value])).toEqual([...sums].sort());
     }
-    expect(total).toBe(published);
-    expect(moved.length).toBeLessThanOrEqual(10);
-    for (const region of [...regions, '']) expect([region, projected.get(region) ?? 0]).toEqual([region, expected.get(region) ?? 0]);
+    const national = await queries.utilisation({ ...args, level: 'NATIONAL', granularity: 'FINANCIAL_YEAR' });
+    const published = publications.filter((p) => p.kind === 'online-consultation').reduce((n, p) => n + fileFigures(p, 'SUBMISSIONS', 'region').total, 0);
+    expect(national.nodes[0]?.value).toBe(published);
   });
 });
 

@@ -239,12 +239,35 @@ describe('POST /v1/submissions over HTTP', () => {
     expect(run.stderr).toContain(`sending to the running platform at ${platform.url}`);
     expect(run.stdout).toContain('6173 rows, 30865 samples: 30865 accepted, 0 already stored, 0 rejected');
     expect(run.stdout).toContain('totals read: SUBMISSIONS 7373760');
+    // The placements went first, to the admin endpoint: the running platform's hierarchy follows them for December 2025.
+    expect(run.stdout).toMatch(/placements of 6173 practices \(online-consultation 2025-12\): \d+ as the hierarchy already had them, 0 added, \d+ differed/);
+    expect(run.stdout).toContain('C83033: icb QJM -> QOQ, region Y60 -> Y63');
+  });
+
+  it('takes hierarchy evidence from admins only, and says what is wrong with it field by field', async () => {
+    const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
+    const send = (body: unknown, key: string) =>
+      fetch(`${platform.url}/v1/admin/hierarchy-evidence`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    const bad = await send({ source: 'x', evidence: 'RUMOUR', from: '2025-11-01', to: '2025-12-01', complete: false, organisations: [] }, admin);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'INVALID_EVIDENCE', problems: ["evidence: 'MAPPING_FILE' or 'PUBLICATION'"] } });
+    const malformed = await send('{"source":', admin);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'MALFORMED_JSON' } });
+    const created = await cli(['keys', 'create', '--organisation', '15M', '--role', 'submitter', '--url', platform.url]);
+    const submitter = created.stdout.trim();
+    const forbidden = await send({ source: 'x', evidence: 'PUBLICATION', from: '2025-11-01', to: '2025-12-01', complete: false, organisations: [] }, submitter);
+    expect(forbidden.status).toBe(403);
   });
 
   it('describes itself in OpenAPI', async () => {
     const doc = (await (await fetch(`${platform.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/v1/submissions', '/v1/admin/keys', '/v1/admin/keys/{keyId}', '/health']);
+    expect(Object.keys(doc.paths)).toEqual(['/v1/submissions', '/v1/admin/keys', '/v1/admin/keys/{keyId}', '/v1/admin/hierarchy-evidence', '/health']);
   });
 });
 

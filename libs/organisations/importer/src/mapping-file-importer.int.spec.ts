@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import { pglite, postgresServer, type TestDatabase, type TestDatabaseFactory } from '@gpds/event-store-testing';
@@ -62,6 +64,70 @@ describe.each<[string, TestDatabaseFactory]>([
     expect(directory.isOpenOn(closed[0]!.code, '2025-10-01')).toBe(false);
     expect(directory.all('PRACTICE').filter((p) => p.openedOn === '2022-01-02')).toHaveLength(16);
     expect(directory.organisation('16C')?.name).toBe('NHS North East and North Cumbria ICB - 16C');
+  });
+
+  it('gives the same hierarchy when the files arrive out of order', async () => {
+    const reversed = await factory.create('ods_reversed');
+    const other = await reversed.open();
+    try {
+      const newer = await importMappingFile(other.store, oct2025);
+      expect(newer.summary).toMatchObject({ previousSnapshot: null });
+      const older = await importMappingFile(other.store, jan2022);
+      expect(older).toMatchObject({ outcome: 'imported' });
+      const inOrder = (await loadDirectory(opened.store)).directory;
+      const outOfOrder = (await loadDirectory(other.store)).directory;
+      const codes = inOrder
+        .all()
+        .map((o) => o.code)
+        .sort();
+      expect(
+        outOfOrder
+          .all()
+          .map((o) => o.code)
+          .sort(),
+      ).toEqual(codes);
+      const state = (d: typeof inOrder) =>
+        codes.map((code) => {
+          const o = d.organisation(code)!;
+          const lineages = ['2021-12-31', '2022-01-01', '2022-06-30', '2022-07-01', '2024-01-15', '2025-10-01', '2026-06-01'].map((day) =>
+            o.level === 'PRACTICE' ? d.lineageOn(code, day) : [d.parentOn(code, 'PART_OF_ICB', day), d.parentOn(code, 'IN_REGION', day)],
+          );
+          return [code, o.name, o.level, o.openedOn, o.closedOn, lineages];
+        });
+      expect(state(outOfOrder)).toEqual(state(inOrder));
+    } finally {
+      await other.close();
+      await reversed.dispose();
+    }
+  });
+
+  it('loads the directory from a snapshot and the events after it, and ignores a snapshot of another store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpds-directory-'));
+    const snapshotFile = join(dir, 'cache', 'organisation-directory.json');
+    try {
+      const full = await loadDirectory(opened.store, { snapshotFile });
+      expect(full).toMatchObject({ fromSnapshot: false });
+      expect(full.events).toBeGreaterThan(20_000);
+      const again = await loadDirectory(opened.store, { snapshotFile });
+      expect(again).toMatchObject({ fromSnapshot: true, events: 0, snapshots: ['2022-01-01', '2025-10-01'] });
+      const codes = full.directory.all().map((o) => o.code);
+      const state = (d: typeof full.directory) => codes.map((c) => [d.organisation(c), d.lineageOn(c, '2022-07-01'), d.observationsOf(c).length]);
+      expect(state(again.directory)).toEqual(state(full.directory));
+      // Another store (a new DATA_DIR's, a recreated database) does not match the snapshot: folded from the start.
+      const other = await factory.create('ods_snapshot');
+      const otherStore = await other.open();
+      try {
+        await importMappingFile(otherStore.store, oct2025);
+        const fresh = await loadDirectory(otherStore.store, { snapshotFile });
+        expect(fresh.fromSnapshot).toBe(false);
+        expect(fresh.directory.organisation('A81001')?.openedOn).toBe('');
+      } finally {
+        await otherStore.close();
+        await other.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a file that is not a mapping file, saying why', async () => {

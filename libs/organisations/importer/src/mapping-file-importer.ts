@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { EventStore, EventToAppend } from '@gpds/event-store';
-import { ODS_SOURCE_SYSTEM, diffSnapshot, readMappingSnapshot, type PlannedEvent, type SnapshotDiff, type SnapshotProblem } from '@gpds/organisations';
-import { decodeEventData } from '@gpds/shared-contracts';
-import { HIERARCHY_CHANGE_DATES } from '@gpds/shared-reference-data';
-import { loadDirectory } from './directory-loader';
+import type { EventStore } from '@gpds/event-store';
+import {
+  ODS_SOURCE_SYSTEM,
+  readMappingSnapshot,
+  snapshotEvidence,
+  type EvidenceSummary,
+  type OrganisationDirectory,
+  type SnapshotProblem,
+} from '@gpds/organisations';
+import { recordHierarchyEvidence } from './evidence-recorder';
 
 export interface ImportProgress {
   readonly file: string;
@@ -20,11 +25,28 @@ export interface MappingImportReport {
   readonly practicesInFile: number;
   /** Rows that could not be used, with why. */
   readonly problems: readonly SnapshotProblem[];
-  /** 'imported', or 'already imported' when this snapshot's events are all in the store already. */
+  /** 'imported', or 'already imported' when this snapshot's evidence is all in the store already. */
   readonly outcome: 'imported' | 'already imported';
   readonly eventsAppended: number;
   readonly eventsDuplicate: number;
-  readonly summary: SnapshotDiff['summary'] | null;
+  readonly summary: MappingSummary | null;
+}
+
+/** What the file changed: organisations new to the platform, closures, renames, and the practice moves since the previous mapping file. */
+export interface MappingSummary {
+  readonly registered: EvidenceSummary['registered'];
+  readonly closed: EvidenceSummary['closed'];
+  readonly renamed: number;
+  readonly timelinesChanged: number;
+  /** The mapping file compared with (the latest one before it), or null for the first. */
+  readonly previousSnapshot: string | null;
+  readonly newPractices: number;
+  readonly closedPractices: number;
+  readonly practicesReparented: number;
+  readonly practicesChangingRegion: number;
+  /** Practices it places differently from the hierarchy the platform had for its date (e.g. from publications). */
+  readonly agreed: number;
+  readonly differed: EvidenceSummary['differed'];
 }
 
 export class MappingImportError extends Error {
@@ -35,15 +57,15 @@ export class MappingImportError extends Error {
 }
 
 /**
- * Imports one national practice mapping file (either format) as dated organisation events:
- * registrations, renames, re-parenting and closures relative to what the store already holds.
- * Idempotent: every event's source record is (file date, organisation, fact), so importing the
- * same file again appends nothing. Snapshots must arrive in date order.
+ * Imports one national practice mapping file (either format, any month) as hierarchy evidence:
+ * an observation of every organisation it names, on its extract date, then every organisation
+ * timeline brought up to date (docs/organisations.md). Idempotent; files may come in any order
+ * (an older file after a newer one gives the same hierarchy as in date order).
  */
 export async function importMappingFile(
   store: EventStore,
   path: string,
-  options: { onProgress?: (progress: ImportProgress) => void; actor?: string } = {},
+  options: { onProgress?: (progress: ImportProgress) => void; actor?: string; directory?: OrganisationDirectory } = {},
 ): Promise<MappingImportReport> {
   const file = basename(path);
   let records: string[][];
@@ -55,60 +77,38 @@ export async function importMappingFile(
   const [header, ...rows] = records;
   if (!header) throw new MappingImportError(`${file}: the file is empty`);
   const { snapshot, problems } = readMappingSnapshot(header, rows);
-
-  const { directory, snapshots } = await loadDirectory(store);
-  const latest = snapshots.at(-1) ?? null;
-  const base = { file, snapshotDate: snapshot.date, format: snapshot.format, practicesInFile: snapshot.practices.length, problems };
-  if (latest !== null && snapshot.date < latest) {
-    if (snapshots.includes(snapshot.date)) return { ...base, outcome: 'already imported', eventsAppended: 0, eventsDuplicate: 0, summary: null };
-    throw new MappingImportError(
-      `${file}: its snapshot (${snapshot.date}) is older than one already imported (${latest}); mapping files must be imported in date order`,
-    );
-  }
-  const previous = snapshots.filter((d) => d < snapshot.date).at(-1) ?? null;
-  const diff = diffSnapshot(directory, snapshot, { previousSnapshot: previous, knownChangeDates: HIERARCHY_CHANGE_DATES });
-  // Seen before and nothing left to write (an import cut short is completed instead).
-  if (snapshots.includes(snapshot.date) && diff.events.length === 0) {
-    return { ...base, outcome: 'already imported', eventsAppended: 0, eventsDuplicate: 0, summary: null };
-  }
-
-  const byStream = new Map<string, PlannedEvent[]>();
-  for (const planned of diff.events) byStream.set(planned.streamId, [...(byStream.get(planned.streamId) ?? []), planned]);
-  let appended = 0;
-  let duplicates = 0;
-  let done = 0;
-  const total = byStream.size;
-  for (const [streamId, planned] of byStream) {
-    const result = await store.appendToStream(
-      streamId,
-      planned.map((p) => toEvent(p, snapshot.date, options.actor ?? 'ods-importer')),
-      { expectedVersion: 'any' },
-    );
-    for (const e of result.events) {
-      if (e.status === 'appended') appended++;
-      else duplicates++;
-    }
-    done++;
-    if (done % 500 === 0 || done === total) options.onProgress?.({ file, done, total });
-  }
-  return { ...base, outcome: 'imported', eventsAppended: appended, eventsDuplicate: duplicates, summary: diff.summary };
-}
-
-function toEvent(planned: PlannedEvent, snapshotDate: string, actor: string): EventToAppend {
-  const { type, data } = planned.event;
-  const decoded = decodeEventData(type, 1, data);
-  if (!decoded.ok)
-    throw new MappingImportError(`internal: ${type} for ${planned.streamId} breaks its contract: ${decoded.errors.map((e) => e.message).join('; ')}`);
-  const effective = 'effectiveFrom' in data ? data.effectiveFrom : 'closedOn' in data ? data.closedOn : '';
+  const evidence = snapshotEvidence(snapshot);
+  const report = await recordHierarchyEvidence(store, evidence, {
+    system: ODS_SOURCE_SYSTEM,
+    actor: options.actor ?? 'ods-importer',
+    ...(options.directory ? { directory: options.directory } : {}),
+    onProgress: (p) => options.onProgress?.({ file, done: p.done, total: p.total }),
+  });
+  const s = report.summary;
   return {
-    type,
-    schemaVersion: 1,
-    data: decoded.data,
-    metadata: {
-      occurredAt: `${effective || snapshotDate}T00:00:00Z`,
-      source: { system: ODS_SOURCE_SYSTEM, recordId: planned.recordId },
-      actor: { type: 'importer', id: actor },
-      correlationId: `ods-${snapshotDate}`,
-    },
+    file,
+    snapshotDate: snapshot.date,
+    format: snapshot.format,
+    practicesInFile: snapshot.practices.length,
+    problems,
+    outcome: report.outcome === 'recorded' ? 'imported' : 'already imported',
+    eventsAppended: report.eventsAppended,
+    eventsDuplicate: report.eventsDuplicate,
+    summary:
+      report.outcome === 'recorded'
+        ? {
+            registered: s.registered,
+            closed: s.closed,
+            renamed: s.renamed,
+            timelinesChanged: s.timelinesChanged,
+            previousSnapshot: s.sincePrevious?.source.replace(/^\S+ /, '') ?? null,
+            newPractices: s.sincePrevious?.newPractices ?? 0,
+            closedPractices: s.sincePrevious?.closedPractices ?? 0,
+            practicesReparented: s.sincePrevious?.practicesReparented ?? 0,
+            practicesChangingRegion: s.sincePrevious?.practicesChangingRegion ?? 0,
+            agreed: s.agreed,
+            differed: s.differed,
+          }
+        : null,
   };
 }

@@ -5,7 +5,9 @@ import type { OrganisationDirectory } from '@gpds/organisations';
 import { CARBON_CATEGORIES, patientFacingCapabilities } from '@gpds/shared-reference-data';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import type { RecordResult, SubmissionProcessor } from '@gpds/submissions';
-import { planPublication, readPublication, sendPublication } from '@gpds/submissions-publications';
+import type { EventStore } from '@gpds/event-store';
+import { recordHierarchyEvidence } from '@gpds/organisations-importer';
+import { hierarchyReport, planPublication, publicationEvidence, publicationSystem, readPublication, sendPublication } from '@gpds/submissions-publications';
 import type { EventType, SubmittedData } from '@gpds/shared-contracts';
 
 /**
@@ -47,7 +49,7 @@ export async function importDemoData(
   processor: SubmissionProcessor,
   directory: () => OrganisationDirectory,
   log: DemoDataLog,
-  options: { now?: Date; batchSize?: number } = {},
+  options: { now?: Date; batchSize?: number; store?: EventStore } = {},
 ): Promise<DemoDataReport | null> {
   if (demoDataImported(dataDir)) {
     const previous = JSON.parse(readFileSync(join(dataDir, MARKER), 'utf8')) as { importedAt?: string };
@@ -77,11 +79,22 @@ export async function importDemoData(
     }
     const publication = await readPublication(path);
     const plan = planPublication(publication);
+    // The publication's placements first: its month's hierarchy follows them (docs/organisations.md).
+    const hierarchy = options.store
+      ? hierarchyReport(
+          await recordHierarchyEvidence(options.store, publicationEvidence(publication), {
+            system: publicationSystem(publication),
+            actor: 'demo-data',
+            directory: directory(),
+          }),
+        )
+      : null;
     const report = await sendPublication(
       publication,
       plan,
       sink,
       (done, total) => log.info({ file, done, total }, `demo data: ${file}: ${done}/${total} samples`),
+      hierarchy,
       2_000,
     );
     publications.push({ file, samples: report.samples, accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected });

@@ -22,7 +22,7 @@ export async function importReferenceData(store: EventStore, log: ReferenceImpor
   for (const file of odsMappingFiles(dataDir)) {
     const started = Date.now();
     const report = await importMappingFile(store, file, {
-      onProgress: (p) => log.info({ file: p.file, done: p.done, total: p.total }, `importing ${p.file}: ${p.done}/${p.total} organisations`),
+      onProgress: (p) => log.info({ file: p.file, done: p.done, total: p.total }, `importing ${p.file}: ${p.done}/${p.total} hierarchy events`),
     });
     reports.push(report);
     log.info(

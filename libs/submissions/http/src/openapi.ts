@@ -160,6 +160,57 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/v1/admin/hierarchy-evidence': {
+      post: {
+        summary: "Record a source's hierarchy evidence: a publication's placements for its month, or a mapping file (admin role)",
+        description:
+          'What `npm run cli -- import-publication` sends before the samples when a platform is running (docs/organisations.md). Answers once the platform checks records against it.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['source', 'evidence', 'from', 'to', 'complete', 'organisations'],
+                properties: {
+                  source: { type: 'string', example: 'online-consultation 2025-11' },
+                  evidence: { type: 'string', enum: ['MAPPING_FILE', 'PUBLICATION'] },
+                  from: { type: 'string', format: 'date', example: '2025-11-01' },
+                  to: { type: 'string', format: 'date', example: '2025-12-01', description: 'exclusive' },
+                  complete: { type: 'boolean', description: 'true for a mapping file: an organisation it does not name was not open' },
+                  organisations: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['code', 'level', 'name', 'postcode', 'parents'],
+                      properties: {
+                        code: { type: 'string', example: 'C83033' },
+                        level: { type: 'string', enum: ['PRACTICE', 'PCN', 'COMMISSIONER', 'ICB', 'REGION'] },
+                        name: { type: 'string' },
+                        postcode: { type: 'string' },
+                        parents: {
+                          type: 'object',
+                          description: "relationship -> parent code ('' for none)",
+                          example: { MEMBER_OF_PCN: 'U56215', COMMISSIONED_BY: '71E', IN_ICB: 'QOQ' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'what it recorded: {"source", "outcome", "eventsAppended", "practices", "agreed", "added", "differed", "learned", "timelinesChanged"}',
+          },
+          '400': { description: 'MALFORMED_JSON, or INVALID_EVIDENCE with the problems field by field' },
+          '401': { description: 'no valid API key' },
+          '403': { description: 'not an admin key' },
+        },
+      },
+    },
     '/health': {
       get: {
         summary: 'Liveness and readiness',

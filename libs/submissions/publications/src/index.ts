@@ -1,2 +1,3 @@
-export { planPublication, type PublicationImportReport, sendPublication } from './publication-import';
+export { hierarchyReport, publicationEvidence, publicationSource, publicationSystem } from './publication-evidence';
+export { planPublication, sendPublication, type HierarchyReport, type PublicationImportReport } from './publication-import';
 export { type Publication, PublicationFormatError, readPublication } from './publication-reader';

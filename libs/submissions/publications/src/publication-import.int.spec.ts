@@ -71,7 +71,7 @@ describe('importing the December 2025 national publications (real files)', () =>
     expect((await storedTotal('SUBMISSIONS')).total).toBe(7_373_760);
   });
 
-  it('imports telephony Table 3: unassigned rows go to their PCN, sub-ICB location or ICB, the unmapped one to England only', async () => {
+  it('imports telephony Table 3: unassigned rows go to their PCN, sub-ICB location, ICB or region, the unmapped one to England only', async () => {
     const publication = await readPublication(telephony);
     expect(publication).toMatchObject({ kind: 'cloud-telephony', month: '2025-12-01' });
     const plan = planPublication(publication);
@@ -81,7 +81,9 @@ describe('importing the December 2025 national publications (real files)', () =>
     expect(report.placements.NATIONAL).toBe(1);
     // 110 "Unassigned" rows: each at the most specific level it maps to.
     expect(report.rows - report.placements.PRACTICE).toBe(110);
-    expect(report.placements.PCN).toBe(73); // and 2 rows whose PCN is "U" (no PCN) at their sub-ICB location
+    // Each at the most specific level whose levels above are mapped too: 71 PCNs, 23 sub-ICB locations, 9 ICBs, 6 regions
+    // (a row in sub-ICB location 71E whose ICB the file leaves unmapped counts for its region, as the file's own ICB figures count it).
+    expect(report.placements).toEqual({ PRACTICE: 4739, PCN: 71, COMMISSIONER: 23, ICB: 9, REGION: 6, NATIONAL: 1 });
     expect(report.notes.find((n) => n.note.includes('England only'))).toBeDefined();
     const stored = await storedTotal('INBOUND_CALLS');
     expect(stored.total).toBe(30_063_218);

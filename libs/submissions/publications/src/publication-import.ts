@@ -1,5 +1,6 @@
-import type { OrganisationLevel } from '@gpds/organisations';
+import type { EvidenceSummary, OrganisationLevel } from '@gpds/organisations';
 import type { RecordResult } from '@gpds/submissions';
+import { publicationSystem } from './publication-evidence';
 import type { Publication, PublicationRow } from './publication-reader';
 import type { SubmittedData } from '@gpds/shared-contracts';
 
@@ -16,22 +17,34 @@ const UNMAPPED = new Set(['', 'unmapped', 'unassigned', 'unknown', 'u', 'unalloc
 
 /**
  * Attaches a row to the most specific organisation it names: the practice; for an "Unassigned"
- * practice, its PCN, sub-ICB location, ICB or region, whichever is mapped first; a row unmapped at
- * every level counts for England only. Whether the code is known is then checked by the
- * submission path like any other record (an unknown one is reported, not imported).
+ * practice, the most specific of its PCN, sub-ICB location, ICB and region whose every level above
+ * is mapped too (a row in sub-ICB location 71E but in no ICB counts for its region, where the file's
+ * own ICB and region figures count it); a row unmapped at every level counts for England only.
+ * Whether the code is known is then checked by the submission path like any other record (an
+ * unknown one is reported, not imported).
  */
 export function placeRow(row: PublicationRow): Placement {
   const named = (code: string): boolean => !UNMAPPED.has(code.toLowerCase());
   if (named(row.practice)) return { level: 'PRACTICE', code: row.practice, note: null };
-  for (const [code, level, name] of [
+  const levels = [
     [row.pcn, 'PCN', 'PCN'],
     [row.subIcb, 'COMMISSIONER', 'sub-ICB location'],
     [row.icb, 'ICB', 'ICB'],
     [row.region, 'REGION', 'region'],
-  ] as const) {
-    if (named(code)) return { level, code, note: `unassigned practice: attributed to ${name} ${code}` };
+  ] as const;
+  for (const [i, [code, level, name]] of levels.entries()) {
+    if (!named(code)) continue;
+    const unmappedAbove = levels.slice(i + 1).find(([above]) => !named(above));
+    if (unmappedAbove) continue;
+    return { level, code, note: `unassigned practice: attributed to ${name} ${code}` };
   }
-  return { level: 'NATIONAL', code: 'ENG', note: 'unassigned practice with no PCN, sub-ICB location, ICB or region mapped: counted for England only' };
+  return {
+    level: 'NATIONAL',
+    code: 'ENG',
+    note: levels.some(([code]) => named(code))
+      ? 'unassigned practice whose region is not mapped: counted for England only'
+      : 'unassigned practice with no PCN, sub-ICB location, ICB or region mapped: counted for England only',
+  };
 }
 
 export interface PublicationPlan {
@@ -48,7 +61,7 @@ export function planPublication(publication: Publication): PublicationPlan {
   end.setUTCMonth(end.getUTCMonth() + 1);
   end.setUTCDate(0);
   const periodEnd = end.toISOString().slice(0, 10);
-  const system = `nhs-england-publication:${publication.kind}:${publication.month.slice(0, 7)}`;
+  const system = publicationSystem(publication);
   const placements = { PRACTICE: 0, PCN: 0, COMMISSIONER: 0, ICB: 0, REGION: 0, NATIONAL: 0 } as Record<OrganisationLevel, number>;
   const notes: Array<{ line: number; note: string }> = [];
   const totals: Record<string, number> = {};
@@ -104,6 +117,21 @@ export interface PublicationImportReport {
   readonly notImported: Array<{ line?: number; reason: string }>;
   /** Sum of each metric over the rows read (the publication's own totals to check against). */
   readonly totals: Record<string, number>;
+  /** The placements the publication states, recorded as hierarchy evidence before its samples. */
+  readonly hierarchy: HierarchyReport | null;
+}
+
+/** What recording the publication's placements did (see EvidenceSummary in @gpds/organisations). */
+export interface HierarchyReport {
+  readonly source: string;
+  readonly outcome: string;
+  readonly eventsAppended: number;
+  readonly practices: number;
+  readonly agreed: number;
+  readonly added: number;
+  readonly differed: EvidenceSummary['differed'];
+  readonly learned: readonly string[];
+  readonly timelinesChanged: number;
 }
 
 /** Sends the plan through a submission sink in batches, with progress; the sink is HTTP or in-process. */
@@ -112,6 +140,7 @@ export async function sendPublication(
   plan: PublicationPlan,
   sink: (records: Array<Record<string, unknown>>) => Promise<RecordResult[]>,
   onProgress?: (done: number, total: number) => void,
+  hierarchy: HierarchyReport | null = null,
   batchSize = 5_000,
 ): Promise<PublicationImportReport> {
   let accepted = 0;
@@ -145,5 +174,6 @@ export async function sendPublication(
     notes: plan.notes,
     notImported,
     totals: plan.totals,
+    hierarchy,
   };
 }

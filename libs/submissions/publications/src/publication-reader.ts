@@ -30,7 +30,7 @@ const SPECS: readonly PublicationSpec[] = [
     kind: 'online-consultation',
     sheetPrefix: 'Table 2',
     capability: 'ONLINE_CONSULTATION',
-    practiceColumn: ['GP Code'],
+    practiceColumn: ['GP Code', 'Practice Code'],
     supplierColumn: 'Supplier',
     metrics: [
       { metric: 'SUBMISSIONS', header: 'Submissions' },
@@ -68,6 +68,8 @@ export interface PublicationRow {
   readonly icb: string;
   readonly region: string;
   readonly supplier: string;
+  /** The names the row gives its practice, PCN, sub-ICB location, ICB and region ('' where it has none). */
+  readonly names: { readonly practice: string; readonly pcn: string; readonly subIcb: string; readonly icb: string; readonly region: string };
   readonly values: ReadonlyMap<string, number>;
 }
 
@@ -139,14 +141,24 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
     }
     throw new PublicationFormatError(`${file}: the header row of ${spec.sheetPrefix} has no '${names[0]}' column`);
   };
+  // Names are for the hierarchy evidence; an edition without them still imports.
+  const optionalColumn = (...names: string[]): number => names.map((n) => header.indexOf(normaliseHeader(n))).find((i) => i >= 0) ?? -1;
   const cols = {
     month: column('Month'),
     practice: column(...spec.practiceColumn),
+    // Earlier editions name the levels as they were then (CCG and STP before July 2022).
     pcn: column('PCN Code'),
-    subIcb: column('Sub ICB Code'),
-    icb: column('ICB Code'),
-    region: column('Region Code'),
+    subIcb: column('Sub ICB Code', 'Sub ICB Location Code', 'SICBL Code', 'CCG Code'),
+    icb: column('ICB Code', 'STP Code'),
+    region: column('Region Code', 'NHS England Region Code', 'Commissioning Region Code'),
     supplier: spec.supplierColumn ? column(spec.supplierColumn) : -1,
+    names: {
+      practice: optionalColumn('GP Name'),
+      pcn: optionalColumn('PCN Name'),
+      subIcb: optionalColumn('Sub ICB Name', 'Sub ICB Location Name', 'SICBL Name', 'CCG Name'),
+      icb: optionalColumn('ICB Name', 'STP Name'),
+      region: optionalColumn('Region Name', 'NHS England Region Name', 'Commissioning Region Name'),
+    },
     metrics: spec.metrics
       .filter((m) => !m.optional || header.includes(normaliseHeader(m.header)))
       .map((m) => ({ metric: m.metric, index: column(m.header), optional: m.optional === true })),
@@ -186,6 +198,13 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
       icb: text(cols.icb),
       region: text(cols.region),
       supplier: text(cols.supplier),
+      names: {
+        practice: text(cols.names.practice),
+        pcn: text(cols.names.pcn),
+        subIcb: text(cols.names.subIcb),
+        icb: text(cols.names.icb),
+        region: text(cols.names.region),
+      },
       values,
     });
   });
