@@ -1,6 +1,7 @@
 import { runEventStoreBench } from './event-store.bench';
 import { runGraphqlBench } from './graphql.bench';
 import { runProjectionBench } from './projection.bench';
+import { runPublicationsBench } from './publications.bench';
 import { runSubmissionsBench } from './submissions.bench';
 import { progress } from './report';
 
@@ -13,6 +14,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   submissions: runSubmissionsBench,
   projection: runProjectionBench,
   graphql: runGraphqlBench,
+  publications: runPublicationsBench,
 };
 
 async function main(): Promise<void> {
