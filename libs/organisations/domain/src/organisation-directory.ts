@@ -226,12 +226,6 @@ export class OrganisationDirectory {
     return period?.parent || null; // '' records "no parent from then on"
   }
 
-  /** The latest parent, whatever the date: what a new snapshot is compared with. */
-  currentParent(child: string, relationship: RelationshipKind): string | null {
-    const periods = this.parents.get(key(child, relationship));
-    return periods?.find((p) => p.to === '')?.parent || null;
-  }
-
   commissionerOn(practice: string, date: string): string | null {
     return this.parentOn(practice, 'COMMISSIONED_BY', date);
   }

@@ -6,6 +6,17 @@ import type { Publication } from './publication-reader';
 // How the publications mark a level they cannot name.
 const UNNAMED = new Set(['', 'u', 'unallocated', 'unassigned', 'unmapped', 'unknown', 'null', '-']);
 const PRACTICE_CODE = /^[A-Z]\d{5}$/;
+/**
+ * The shapes of the NHS organisation codes each level takes (ODS): a level whose code has another
+ * shape (an edition giving ONS codes such as E54000050, say) states nothing, rather than register
+ * an organisation the hierarchy does not have.
+ */
+const CODE_SHAPE = {
+  pcn: /^U\d{5}$/,
+  subIcb: /^(\d{2}[A-Z]|[A-Z0-9]{5})$/,
+  icb: /^Q[A-Z0-9]{2}$/,
+  region: /^Y\d{2}$/,
+} as const;
 
 /** The source system of everything imported from a publication (its samples and its placements). */
 export function publicationSystem(publication: Pick<Publication, 'kind' | 'month'>): string {
@@ -45,6 +56,7 @@ export function publicationEvidence(publication: Publication): HierarchyEvidence
   const next = new Date(`${from}T00:00:00Z`);
   next.setUTCMonth(next.getUTCMonth() + 1);
   const named = (code: string): boolean => !UNNAMED.has(code.trim().toLowerCase());
+  const usable = (level: keyof typeof CODE_SHAPE, code: string): boolean => named(code) && CODE_SHAPE[level].test(code);
   const practices = new Map<string, ObservedOrganisation>();
   const names = new Map<string, { level: ObservedOrganisation['level']; name: string }>();
   const votes = new Map<string, Map<string, number>>();
@@ -55,18 +67,23 @@ export function publicationEvidence(publication: Publication): HierarchyEvidence
   };
   for (const row of publication.rows) {
     if (row.month !== publication.month || !PRACTICE_CODE.test(row.practice) || practices.has(row.practice)) continue;
+    const pcn = usable('pcn', row.pcn);
+    const subIcb = usable('subIcb', row.subIcb);
+    const icb = usable('icb', row.icb);
+    const region = usable('region', row.region);
     const parents: ObservedOrganisation['parents'] = {
-      MEMBER_OF_PCN: named(row.pcn) ? row.pcn : '',
-      ...(named(row.subIcb) ? { COMMISSIONED_BY: row.subIcb } : {}),
-      ...(named(row.icb) ? { IN_ICB: row.icb } : {}),
+      // A practice in no PCN ('U', 'Unallocated') is stated as in none; a PCN code of another shape states nothing.
+      ...(pcn || !named(row.pcn) ? { MEMBER_OF_PCN: pcn ? row.pcn : '' } : {}),
+      ...(subIcb ? { COMMISSIONED_BY: row.subIcb } : {}),
+      ...(icb ? { IN_ICB: row.icb } : {}),
     };
     practices.set(row.practice, { code: row.practice, level: 'PRACTICE', name: row.names.practice, postcode: '', parents });
-    if (named(row.pcn)) names.set(row.pcn, { level: 'PCN', name: row.names.pcn });
-    if (named(row.subIcb)) names.set(row.subIcb, { level: 'COMMISSIONER', name: row.names.subIcb });
-    if (named(row.icb)) names.set(row.icb, { level: 'ICB', name: row.names.icb });
-    if (named(row.region)) names.set(row.region, { level: 'REGION', name: row.names.region });
-    if (named(row.subIcb) && named(row.icb)) vote(row.subIcb, row.icb);
-    if (named(row.icb) && named(row.region)) vote(row.icb, row.region);
+    if (pcn) names.set(row.pcn, { level: 'PCN', name: row.names.pcn });
+    if (subIcb) names.set(row.subIcb, { level: 'COMMISSIONER', name: row.names.subIcb });
+    if (icb) names.set(row.icb, { level: 'ICB', name: row.names.icb });
+    if (region) names.set(row.region, { level: 'REGION', name: row.names.region });
+    if (subIcb && icb) vote(row.subIcb, row.icb);
+    if (icb && region) vote(row.icb, row.region);
   }
   const majority = (code: string): string | undefined => [...(votes.get(code) ?? [])].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
   const higher: ObservedOrganisation[] = [...names].map(([code, { level, name }]) => {
