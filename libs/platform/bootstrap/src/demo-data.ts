@@ -27,7 +27,15 @@ export interface DemoDataLog {
 }
 
 export interface DemoDataReport {
-  readonly publications: Array<{ file: string; samples: number; accepted: number; duplicates: number; rejected: number }>;
+  readonly publications: Array<{
+    file: string;
+    samples: number;
+    accepted: number;
+    duplicates: number;
+    rejected: number;
+    /** Practices the publication placed differently from the mapping files (the month's hierarchy follows the publication). */
+    placementsDiffered: number | null;
+  }>;
   readonly synthetic: { records: number; accepted: number; duplicates: number; rejected: number; firstRejections: string[] };
   readonly seconds: number;
 }
@@ -97,7 +105,14 @@ export async function importDemoData(
       hierarchy,
       2_000,
     );
-    publications.push({ file, samples: report.samples, accepted: report.accepted, duplicates: report.duplicates, rejected: report.rejected });
+    publications.push({
+      file,
+      samples: report.samples,
+      accepted: report.accepted,
+      duplicates: report.duplicates,
+      rejected: report.rejected,
+      placementsDiffered: hierarchy?.differed.length ?? null,
+    });
   }
 
   const records = syntheticRecords(directory(), options.now ?? new Date());
