@@ -30,6 +30,21 @@ const FILES = [
   ...['10', '11', '12'].map((m) => `cloud-based-telephony_2025-${m}.xlsx`),
 ];
 const METRIC = { 'online-consultation': 'SUBMISSIONS', 'cloud-telephony': 'INBOUND_CALLS' } as const;
+/** Practice-level rows and national totals as ../shared/data/README.md states them for each file. */
+const PUBLISHED: Record<string, [rows: number, total: number]> = {
+  'online-consultation-submissions_2025-04.xlsx': [6_210, 4_747_764],
+  'online-consultation-submissions_2025-05.xlsx': [6_199, 5_123_833],
+  'online-consultation-submissions_2025-06.xlsx': [6_194, 5_675_043],
+  'online-consultation-submissions_2025-07.xlsx': [6_188, 5_883_795],
+  'online-consultation-submissions_2025-08.xlsx': [6_183, 5_078_573],
+  'online-consultation-submissions_2025-09.xlsx': [6_182, 6_532_742],
+  'online-consultation-submissions_2025-10.xlsx': [6_180, 8_330_625],
+  'online-consultation-submissions_2025-11.xlsx': [6_170, 7_409_171],
+  'online-consultation-submissions_2025-12.xlsx': [6_173, 7_373_760],
+  'cloud-based-telephony_2025-10.xlsx': [4_459, 31_444_618],
+  'cloud-based-telephony_2025-11.xlsx': [4_793, 29_439_840],
+  'cloud-based-telephony_2025-12.xlsx': [4_849, 30_063_218],
+};
 
 let database: TestDatabase;
 let opened: OpenedEventStore;
@@ -121,6 +136,11 @@ function fileFigures(publication: Publication, metric: string, column: 'region' 
 describe.each(FILES.map((file, i) => [file, i] as const))('%s, imported after the months before it (real files)', (file, index) => {
   const publication = (): Publication => publications[index]!;
   const metric = (): string => METRIC[publication().kind];
+
+  it('is read whole: every practice row, the published national total', () => {
+    // The October and November 2025 telephony files each have one practice row with the copyright line in its month cell.
+    expect([publication().rows.length, fileFigures(publication(), metric(), 'region').total]).toEqual(PUBLISHED[file]);
+  });
 
   it('records its placements: each practice placed as the hierarchy had it, added, or differing (listed)', () => {
     const report = hierarchy.get(file)!;

@@ -21,6 +21,7 @@ const publication = (rows: PublicationRow[]): Publication => ({
   month: '2024-03-01',
   rows,
   unreadable: [],
+  readNotes: [],
 });
 
 describe("a publication's placements as hierarchy evidence", () => {

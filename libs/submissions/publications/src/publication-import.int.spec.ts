@@ -7,7 +7,7 @@ import type { OrganisationDirectory } from '@gpds/organisations';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import { SubmissionProcessor, type Principal } from '@gpds/submissions';
 import { planPublication, sendPublication } from './publication-import';
-import { PublicationFormatError, monthOf, normaliseHeader, readPublication } from './publication-reader';
+import { PublicationFormatError, headerKey, monthOf, normaliseHeader, readPublication } from './publication-reader';
 
 const data = sharedDataDir() ?? '/missing';
 const oc = join(data, 'publications', 'online-consultation-submissions_2025-12.xlsx');
@@ -98,9 +98,27 @@ describe('importing the December 2025 national publications (real files)', () =>
     expect(report.duplicates).toBe(report.samples);
   });
 
+  it('reads a practice row whose month cell holds other text as of the publication month, and says so', async () => {
+    // October 2025 telephony: M83616's month cell holds the copyright line; its 4,231 calls are in the published total.
+    const october = await readPublication(join(data, 'publications', 'cloud-based-telephony_2025-10.xlsx'));
+    expect(october.unreadable).toEqual([]);
+    expect(october.readNotes).toEqual([
+      { line: 2124, note: "practice M83616: the month cell reads 'Copyright © 2025 NHS England', not a date: taken as the publication's month 2025-10" },
+    ]);
+    const row = october.rows.find((r) => r.practice === 'M83616');
+    expect(row).toMatchObject({ month: '2025-10-01', icb: 'QNC' });
+    expect(row?.values.get('INBOUND_CALLS')).toBe(4_231);
+    const plan = planPublication(october);
+    expect(plan.totals['INBOUND_CALLS']).toBe(31_444_618);
+    expect(plan.notes).toContainEqual(october.readNotes[0]);
+  });
+
   it('reads headers with footnote markers and months as Excel serial numbers, and refuses other workbooks', async () => {
     expect(normaliseHeader('Submissions [7]')).toBe('submissions');
     expect(normaliseHeader('GP Practice \r\n(ODS_CODE)')).toBe('gp practice (ods_code)');
+    // Columns are matched on letters and digits: earlier editions' spellings of a level are the same column.
+    expect(headerKey('Sub-ICB Location Code [2]')).toBe(headerKey('Sub ICB Location Code'));
+    expect(headerKey('GP Practice \r\n(ODS_CODE)')).toBe('gppracticeodscode');
     expect(monthOf(46_000)).toBe('2025-12-01');
     expect(monthOf(new Date('2025-12-01T00:00:00Z'))).toBe('2025-12-01');
     expect(monthOf('soon')).toBeNull();

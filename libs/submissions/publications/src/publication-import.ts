@@ -63,7 +63,7 @@ export function planPublication(publication: Publication): PublicationPlan {
   const periodEnd = end.toISOString().slice(0, 10);
   const system = publicationSystem(publication);
   const placements = { PRACTICE: 0, PCN: 0, COMMISSIONER: 0, ICB: 0, REGION: 0, NATIONAL: 0 } as Record<OrganisationLevel, number>;
-  const notes: Array<{ line: number; note: string }> = [];
+  const notes: Array<{ line: number; note: string }> = [...publication.readNotes];
   const totals: Record<string, number> = {};
   const records: Array<Record<string, unknown>> = [];
   const seen = new Map<string, number>();

@@ -30,7 +30,7 @@ const SPECS: readonly PublicationSpec[] = [
     kind: 'online-consultation',
     sheetPrefix: 'Table 2',
     capability: 'ONLINE_CONSULTATION',
-    practiceColumn: ['GP Code', 'Practice Code'],
+    practiceColumn: ['GP Code', 'Practice Code', 'GP Practice Code'],
     supplierColumn: 'Supplier',
     metrics: [
       { metric: 'SUBMISSIONS', header: 'Submissions' },
@@ -81,6 +81,8 @@ export interface Publication {
   readonly month: string;
   readonly rows: PublicationRow[];
   readonly unreadable: Array<{ line: number; reason: string }>;
+  /** Rows read with a correction, and which (a practice row whose month cell holds other text takes the publication's month). */
+  readonly readNotes: Array<{ line: number; note: string }>;
 }
 
 export class PublicationFormatError extends Error {
@@ -90,6 +92,8 @@ export class PublicationFormatError extends Error {
   }
 }
 
+const PRACTICE_CODE = /^[A-Z]\d{5}$/;
+
 /** "Submissions [7]" -> "submissions"; line breaks and double spaces folded. */
 export function normaliseHeader(value: unknown): string {
   return String(value ?? '')
@@ -97,6 +101,11 @@ export function normaliseHeader(value: unknown): string {
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();
+}
+
+/** A header as columns are matched: normalised, then only its letters and digits ("Sub-ICB Location Code" is "Sub ICB Location Code"). */
+export function headerKey(value: unknown): string {
+  return normaliseHeader(value).replace(/[^a-z0-9]/g, '');
 }
 
 /** A month cell: a Date, an Excel serial number (days since 1899-12-30) or text; 'YYYY-MM-01'. */
@@ -121,8 +130,8 @@ export async function readPublication(path: string): Promise<Publication> {
     const sheet = sheets.find((s) => s.sheet.trim().startsWith(spec.sheetPrefix));
     if (!sheet) continue;
     const headerIndex = sheet.data.findIndex((row) => {
-      const names = row.map(normaliseHeader);
-      return spec.practiceColumn.some((p) => names.includes(normaliseHeader(p))) && names.includes(normaliseHeader(spec.metrics[0]!.header));
+      const names = row.map(headerKey);
+      return spec.practiceColumn.some((p) => names.includes(headerKey(p))) && names.includes(headerKey(spec.metrics[0]!.header));
     });
     if (headerIndex < 0) continue;
     return readTable(file, spec, sheet.data, headerIndex);
@@ -133,16 +142,16 @@ export async function readPublication(path: string): Promise<Publication> {
 }
 
 function readTable(file: string, spec: PublicationSpec, data: unknown[][], headerIndex: number): Publication {
-  const header = data[headerIndex]!.map(normaliseHeader);
+  const header = data[headerIndex]!.map(headerKey);
   const column = (...names: string[]): number => {
     for (const name of names) {
-      const i = header.indexOf(normaliseHeader(name));
+      const i = header.indexOf(headerKey(name));
       if (i >= 0) return i;
     }
     throw new PublicationFormatError(`${file}: the header row of ${spec.sheetPrefix} has no '${names[0]}' column`);
   };
   // Names are for the hierarchy evidence; an edition without them still imports.
-  const optionalColumn = (...names: string[]): number => names.map((n) => header.indexOf(normaliseHeader(n))).find((i) => i >= 0) ?? -1;
+  const optionalColumn = (...names: string[]): number => names.map((n) => header.indexOf(headerKey(n))).find((i) => i >= 0) ?? -1;
   const cols = {
     month: column('Month'),
     practice: column(...spec.practiceColumn),
@@ -160,11 +169,15 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
       region: optionalColumn('Region Name', 'NHS England Region Name', 'Commissioning Region Name'),
     },
     metrics: spec.metrics
-      .filter((m) => !m.optional || header.includes(normaliseHeader(m.header)))
+      .filter((m) => !m.optional || header.includes(headerKey(m.header)))
       .map((m) => ({ metric: m.metric, index: column(m.header), optional: m.optional === true })),
   };
   const rows: PublicationRow[] = [];
   const unreadable: Array<{ line: number; reason: string }> = [];
+  const readNotes: Array<{ line: number; note: string }> = [];
+  // Practice rows with counts whose month cell holds something else (the October 2025 telephony
+  // file has its copyright line in one): they belong to the publication's month, known at the end.
+  const undated: Array<{ row: PublicationRow; cell: string }> = [];
   const months = new Map<string, number>();
   data.slice(headerIndex + 1).forEach((row, i) => {
     const line = headerIndex + 2 + i;
@@ -176,7 +189,7 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
     }
     const month = monthOf(row[cols.month]);
     if (!month && !hasNumbers) return; // a note under the table
-    if (!month) {
+    if (!month && !PRACTICE_CODE.test(practice)) {
       unreadable.push({ line, reason: `practice ${practice}: the month '${String(row[cols.month])}' is not a date` });
       return;
     }
@@ -188,10 +201,10 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
     const values = new Map<string, number>();
     for (const m of cols.metrics) if (typeof row[m.index] === 'number') values.set(m.metric, row[m.index] as number);
     const text = (index: number): string => (index >= 0 && row[index] !== null && row[index] !== undefined ? String(row[index]).trim() : '');
-    months.set(month, (months.get(month) ?? 0) + 1);
-    rows.push({
+    if (month) months.set(month, (months.get(month) ?? 0) + 1);
+    const read: PublicationRow = {
       line,
-      month,
+      month: month ?? '',
       practice,
       pcn: text(cols.pcn),
       subIcb: text(cols.subIcb),
@@ -206,9 +219,19 @@ function readTable(file: string, spec: PublicationSpec, data: unknown[][], heade
         region: text(cols.names.region),
       },
       values,
-    });
+    };
+    if (month) rows.push(read);
+    else undated.push({ row: read, cell: String(row[cols.month]) });
   });
   const month = [...months].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (!month) throw new PublicationFormatError(`${file}: ${spec.sheetPrefix} has no practice rows`);
-  return { file, kind: spec.kind, capability: spec.capability, month, rows, unreadable };
+  for (const { row, cell } of undated) {
+    rows.push({ ...row, month });
+    readNotes.push({
+      line: row.line,
+      note: `practice ${row.practice}: the month cell reads '${cell}', not a date: taken as the publication's month ${month.slice(0, 7)}`,
+    });
+  }
+  rows.sort((a, b) => a.line - b.line);
+  return { file, kind: spec.kind, capability: spec.capability, month, rows, unreadable, readNotes };
 }
