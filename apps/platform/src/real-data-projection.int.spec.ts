@@ -57,6 +57,8 @@ const hierarchy = new Map<string, HierarchyReport>();
 /** The file whose samples are imported before its placements, and the instant between the two. */
 const SAMPLES_BEFORE_PLACEMENTS = 'online-consultation-submissions_2025-11.xlsx';
 let beforePlacements = '';
+let synthetic: Publication;
+let before2024Placements = '';
 
 beforeAll(async () => {
   database = await postgresServer.create('realdata');
@@ -95,6 +97,32 @@ beforeAll(async () => {
       await samples();
     }
   }
+  // SYNTHETIC (no 2024 edition is in ../shared/data): the real April 2025 file relabelled June 2024, with C83033 placed in
+  // ICB QOQ (its mapping files put it in QJM): its samples are learnt first, its placements later.
+  const april = publications[0]!;
+  const june2024: Publication = {
+    ...april,
+    file: 'online-consultation-submissions_2024-06 (synthetic copy of 2025-04)',
+    month: '2024-06-01',
+    rows: april.rows.map((r) => ({ ...r, month: '2024-06-01', ...(r.practice === 'C83033' ? { icb: 'QOQ', region: 'Y63' } : {}) })),
+  };
+  synthetic = june2024;
+  await sendPublication(june2024, planPublication(june2024), (records) =>
+    processor.process(
+      records.map((value, index) => ({ index, value })),
+      admin,
+      'real-data-test',
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  before2024Placements = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await recordHierarchyEvidence(
+    opened.store,
+    { ...publicationEvidence(june2024), source: 'online-consultation 2024-06 (synthetic)' },
+    { system: 'real-data-test', directory },
+  );
+
   chdb = mkdtempSync(join(tmpdir(), 'gpds-realdata-'));
   analytics = openAnalyticsStore({ kind: 'chdb', path: chdb });
   projections = new ProjectionService({ store: opened.store, analytics, maxDelayMs: 100 });
@@ -195,6 +223,21 @@ describe('hierarchy facts learnt later', () => {
     // Nationally nothing moves: the same samples were known at both times.
     const national = async (knownAt?: string) => (await queries.utilisation({ ...args, level: 'NATIONAL', ...(knownAt ? { knownAt } : {}) })).nodes[0]?.value;
     expect(await national(beforePlacements)).toBe(await national());
+  });
+});
+
+describe('a 2024 month whose placements arrive after its samples (synthetic copy of a real file)', () => {
+  it('keeps its ICB figures as they were known before the placements, and moves them after', async () => {
+    const args = { capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', level: 'ICB' as const, from: '2024-06-01', to: '2024-06-30', first: 100 };
+    const c83033 = synthetic.rows.find((r) => r.practice === 'C83033')!.values.get('SUBMISSIONS')!;
+    const figures = async (knownAt?: string) =>
+      new Map((await queries.utilisation({ ...args, ...(knownAt ? { knownAt } : {}) })).nodes.map((r) => [r.organisation.code, r.value]));
+    const then = await figures(before2024Placements);
+    const now = await figures();
+    expect(now.get('QOQ')! - then.get('QOQ')!).toBe(c83033);
+    expect(then.get('QJM')! - now.get('QJM')!).toBe(c83033);
+    // Every other ICB is as it was: the placements of the other practices agreed with the hierarchy of June 2024.
+    for (const icb of then.keys()) if (icb !== 'QOQ' && icb !== 'QJM') expect([icb, now.get(icb)]).toEqual([icb, then.get(icb)]);
   });
 });
 
