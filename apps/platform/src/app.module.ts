@@ -8,9 +8,8 @@ import { ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import { recordHierarchyEvidence, type LiveDirectory } from '@gpds/organisations-importer';
 import { HealthModule, probeHealth, withTimeout, type HealthCheck, type HealthProbe } from '@gpds/platform-bootstrap';
-import { ODS_SOURCE_SYSTEM } from '@gpds/organisations';
 import type { PlatformConfig } from '@gpds/shared-config';
-import { hierarchyReport } from '@gpds/submissions-publications';
+import { evidenceSystem, hierarchyReport } from '@gpds/submissions-publications';
 import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
 import type { ReportingQueries } from '@gpds/reporting-queries';
 import type { SubmissionProcessor } from '@gpds/submissions';
@@ -60,7 +59,7 @@ export class AppModule {
             // The live directory first catches up with every organisation event already committed, then takes these in as they are appended.
             await parts.directory.caughtUp();
             const report = await recordHierarchyEvidence(parts.opened.store, evidence, {
-              system: evidence.evidence === 'MAPPING_FILE' ? ODS_SOURCE_SYSTEM : `nhs-england-publication:${evidence.source.replace(' ', ':')}`,
+              system: evidenceSystem(evidence),
               actor: 'admin-hierarchy-evidence',
               directory: parts.directory.current(),
             });

@@ -1,4 +1,4 @@
-import type { HierarchyEvidence, ObservedOrganisation } from '@gpds/organisations';
+import { ODS_SOURCE_SYSTEM, type HierarchyEvidence, type ObservedOrganisation } from '@gpds/organisations';
 import type { EvidenceReport } from '@gpds/organisations-importer';
 import type { HierarchyReport } from './publication-import';
 import type { Publication } from './publication-reader';
@@ -21,6 +21,16 @@ const CODE_SHAPE = {
 /** The source system of everything imported from a publication (its samples and its placements). */
 export function publicationSystem(publication: Pick<Publication, 'kind' | 'month'>): string {
   return `nhs-england-publication:${publication.kind}:${publication.month.slice(0, 7)}`;
+}
+
+/**
+ * The source system to record a source's evidence under: the mapping files' for a mapping file,
+ * the publication's own (the one its samples come from) for a publication's placements.
+ */
+export function evidenceSystem(evidence: Pick<HierarchyEvidence, 'evidence' | 'source'>): string {
+  if (evidence.evidence === 'MAPPING_FILE') return ODS_SOURCE_SYSTEM;
+  // 'online-consultation 2025-11' -> nhs-england-publication:online-consultation:2025-11, as publicationSystem.
+  return `nhs-england-publication:${evidence.source.trim().replace(/\s+/g, ':')}`;
 }
 
 /** What recording a publication's placements did, for its import report. */
