@@ -6,7 +6,24 @@ import {
   CcgPracticeAgreementSignedSchema,
   CcgPracticeAgreementTerminatedSchema,
 } from './gen/gpds/events/v1/governance_pb';
+import {
+  CyberIncidentReportedSchema,
+  CyberIncidentResolvedSchema,
+  RecordAccessLostSchema,
+  RecordAccessRestoredSchema,
+} from './gen/gpds/events/v1/incidents_pb';
+import { DataBreachReportedSchema, DataProtectionOfficerDesignatedSchema, DsptAssessmentPublishedSchema } from './gen/gpds/events/v1/information_governance_pb';
+import {
+  ItReviewCompletedSchema,
+  LocalClinicalServerDecommissionedSchema,
+  LocalClinicalServerRecordedSchema,
+  RemoteAccessCapacityAssessedSchema,
+  SubcontractorAccessApprovedSchema,
+  UnsupportedSoftwareDetectedSchema,
+  UnsupportedSoftwareRemediatedSchema,
+} from './gen/gpds/events/v1/infrastructure_pb';
 import { CarbonMetricRecordedSchema, UtilisationSampleRecordedSchema } from './gen/gpds/events/v1/measurement_pb';
+import { CasRegistrationRecordedSchema, ClinicalSafetyAssessmentRecordedSchema } from './gen/gpds/events/v1/patient_safety_pb';
 import { required } from './gen/gpds/options/v1/options_pb';
 import {
   HierarchySourceRecordedSchema,
@@ -38,6 +55,24 @@ const CATALOGUE = {
   BusinessContinuityPlanReviewed: { schemaVersion: 1, kind: 'governance', submittable: true, schema: BusinessContinuityPlanReviewedSchema },
   CapabilityDeployed: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CapabilityDeployedSchema },
   CapabilityWithdrawn: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CapabilityWithdrawnSchema },
+  // The rest of the Operating Model (DOMAIN.md, second table): decided on the practice's stream
+  // (a cyber incident on its organisation's: a practice's, or a commissioner's own).
+  DsptAssessmentPublished: { schemaVersion: 1, kind: 'governance', submittable: true, schema: DsptAssessmentPublishedSchema },
+  DataProtectionOfficerDesignated: { schemaVersion: 1, kind: 'governance', submittable: true, schema: DataProtectionOfficerDesignatedSchema },
+  CasRegistrationRecorded: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CasRegistrationRecordedSchema },
+  ClinicalSafetyAssessmentRecorded: { schemaVersion: 1, kind: 'governance', submittable: true, schema: ClinicalSafetyAssessmentRecordedSchema },
+  ItReviewCompleted: { schemaVersion: 1, kind: 'governance', submittable: true, schema: ItReviewCompletedSchema },
+  LocalClinicalServerRecorded: { schemaVersion: 1, kind: 'governance', submittable: true, schema: LocalClinicalServerRecordedSchema },
+  LocalClinicalServerDecommissioned: { schemaVersion: 1, kind: 'governance', submittable: true, schema: LocalClinicalServerDecommissionedSchema },
+  RemoteAccessCapacityAssessed: { schemaVersion: 1, kind: 'governance', submittable: true, schema: RemoteAccessCapacityAssessedSchema },
+  UnsupportedSoftwareDetected: { schemaVersion: 1, kind: 'governance', submittable: true, schema: UnsupportedSoftwareDetectedSchema },
+  UnsupportedSoftwareRemediated: { schemaVersion: 1, kind: 'governance', submittable: true, schema: UnsupportedSoftwareRemediatedSchema },
+  CyberIncidentReported: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CyberIncidentReportedSchema },
+  CyberIncidentResolved: { schemaVersion: 1, kind: 'governance', submittable: true, schema: CyberIncidentResolvedSchema },
+  DataBreachReported: { schemaVersion: 1, kind: 'governance', submittable: true, schema: DataBreachReportedSchema },
+  RecordAccessLost: { schemaVersion: 1, kind: 'governance', submittable: true, schema: RecordAccessLostSchema },
+  RecordAccessRestored: { schemaVersion: 1, kind: 'governance', submittable: true, schema: RecordAccessRestoredSchema },
+  SubcontractorAccessApproved: { schemaVersion: 1, kind: 'governance', submittable: true, schema: SubcontractorAccessApprovedSchema },
   UtilisationSampleRecorded: { schemaVersion: 1, kind: 'measurement', submittable: true, schema: UtilisationSampleRecordedSchema },
   CarbonMetricRecorded: { schemaVersion: 1, kind: 'measurement', submittable: true, schema: CarbonMetricRecordedSchema },
 } as const satisfies Record<string, { schemaVersion: number; kind: EventKind; submittable: boolean; schema: DescMessage }>;

@@ -1,4 +1,5 @@
 import { EVENT_CATALOGUE, decodeEventData, requiredFieldsOf } from './event-catalogue';
+import { TypedSubmissionRecordSchema } from './gen/gpds/submission/v1/submission_pb';
 
 describe('decodeEventData', () => {
   it('accepts the canonical submission example and normalises it', () => {
@@ -91,6 +92,24 @@ describe('decodeEventData', () => {
     expect(required('CarbonMetricRecorded')).toEqual(['organisationCode', 'organisationLevel', 'periodStart', 'periodEnd', 'footprint', 'category', 'kgCo2e']);
     for (const entry of EVENT_CATALOGUE.values())
       if (entry.submittable) expect({ type: entry.type, required: required(entry.type).length > 0 }).toEqual({ type: entry.type, required: true });
+  });
+
+  it("gives TypedSubmissionRecord's data one case per submittable type, named as the type and typed by its contract", () => {
+    const oneof = TypedSubmissionRecordSchema.oneofs.find((o) => o.name === 'data');
+    expect(oneof).toBeDefined();
+    const cases = oneof!.fields.map((f) => ({ case: f.localName, message: f.fieldKind === 'message' ? f.message.typeName : `(${f.fieldKind})` }));
+    const submittable = [...EVENT_CATALOGUE.values()].filter((e) => e.submittable);
+    const expected = submittable.map((e) => ({ case: e.type.charAt(0).toLowerCase() + e.type.slice(1), message: `gpds.events.v1.${e.type}` }));
+    const byCase = (a: { case: string }, b: { case: string }) => a.case.localeCompare(b.case);
+    expect([...cases].sort(byCase)).toEqual([...expected].sort(byCase));
+    // Each case's message is the very contract the catalogue decodes the type's data with.
+    for (const entry of submittable) {
+      const field = oneof!.fields.find((f) => f.fieldKind === 'message' && f.message.typeName === entry.schema.typeName);
+      expect({ type: entry.type, sameContract: field?.fieldKind === 'message' && field.message === entry.schema }).toEqual({
+        type: entry.type,
+        sameContract: true,
+      });
+    }
   });
 
   it('lists the catalogue of DOMAIN.md', () => {

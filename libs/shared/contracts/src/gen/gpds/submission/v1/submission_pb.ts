@@ -14,13 +14,25 @@ import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2"
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { StructJson, Timestamp, TimestampJson } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { BusinessContinuityPlanReviewed, BusinessContinuityPlanReviewedJson, CapabilityDeployed, CapabilityDeployedJson, CapabilityWithdrawn, CapabilityWithdrawnJson, CcgPracticeAgreementSigned, CcgPracticeAgreementSignedJson, CcgPracticeAgreementTerminated, CcgPracticeAgreementTerminatedJson } from "../../events/v1/governance_pb";
+import { file_gpds_events_v1_governance } from "../../events/v1/governance_pb";
+import type { CyberIncidentReported, CyberIncidentReportedJson, CyberIncidentResolved, CyberIncidentResolvedJson, RecordAccessLost, RecordAccessLostJson, RecordAccessRestored, RecordAccessRestoredJson } from "../../events/v1/incidents_pb";
+import { file_gpds_events_v1_incidents } from "../../events/v1/incidents_pb";
+import type { DataBreachReported, DataBreachReportedJson, DataProtectionOfficerDesignated, DataProtectionOfficerDesignatedJson, DsptAssessmentPublished, DsptAssessmentPublishedJson } from "../../events/v1/information_governance_pb";
+import { file_gpds_events_v1_information_governance } from "../../events/v1/information_governance_pb";
+import type { ItReviewCompleted, ItReviewCompletedJson, LocalClinicalServerDecommissioned, LocalClinicalServerDecommissionedJson, LocalClinicalServerRecorded, LocalClinicalServerRecordedJson, RemoteAccessCapacityAssessed, RemoteAccessCapacityAssessedJson, SubcontractorAccessApproved, SubcontractorAccessApprovedJson, UnsupportedSoftwareDetected, UnsupportedSoftwareDetectedJson, UnsupportedSoftwareRemediated, UnsupportedSoftwareRemediatedJson } from "../../events/v1/infrastructure_pb";
+import { file_gpds_events_v1_infrastructure } from "../../events/v1/infrastructure_pb";
+import type { CarbonMetricRecorded, CarbonMetricRecordedJson, UtilisationSampleRecorded, UtilisationSampleRecordedJson } from "../../events/v1/measurement_pb";
+import { file_gpds_events_v1_measurement } from "../../events/v1/measurement_pb";
+import type { CasRegistrationRecorded, CasRegistrationRecordedJson, ClinicalSafetyAssessmentRecorded, ClinicalSafetyAssessmentRecordedJson } from "../../events/v1/patient_safety_pb";
+import { file_gpds_events_v1_patient_safety } from "../../events/v1/patient_safety_pb";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file gpds/submission/v1/submission.proto.
  */
 export const file_gpds_submission_v1_submission: GenFile = /*@__PURE__*/
-  fileDesc("CiNncGRzL3N1Ym1pc3Npb24vdjEvc3VibWlzc2lvbi5wcm90bxISZ3Bkcy5zdWJtaXNzaW9uLnYxIisKBlNvdXJjZRIOCgZzeXN0ZW0YASABKAkSEQoJcmVjb3JkX2lkGAIgASgJIrwBChBTdWJtaXNzaW9uUmVjb3JkEgwKBHR5cGUYASABKAkSFgoOc2NoZW1hX3ZlcnNpb24YAiABKAUSKgoGc291cmNlGAMgASgLMhouZ3Bkcy5zdWJtaXNzaW9uLnYxLlNvdXJjZRIvCgtvY2N1cnJlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJQoEZGF0YRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiSAoPU3VibWlzc2lvbkJhdGNoEjUKB3JlY29yZHMYASADKAsyJC5ncGRzLnN1Ym1pc3Npb24udjEuU3VibWlzc2lvblJlY29yZCI6CgtSZWNvcmRFcnJvchIMCgRwYXRoGAEgASgJEgwKBGNvZGUYAiABKAkSDwoHbWVzc2FnZRgDIAEoCSKSAQoMUmVjb3JkUmVzdWx0Eg0KBWluZGV4GAEgASgFEjAKBnN0YXR1cxgCIAEoDjIgLmdwZHMuc3VibWlzc2lvbi52MS5SZWNvcmRTdGF0dXMSEAoIZXZlbnRfaWQYAyABKAkSLwoGZXJyb3JzGAQgAygLMh8uZ3Bkcy5zdWJtaXNzaW9uLnYxLlJlY29yZEVycm9yIn8KElN1Ym1pc3Npb25SZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoBRISCgpkdXBsaWNhdGVzGAIgASgFEhAKCHJlamVjdGVkGAMgASgFEjEKB3Jlc3VsdHMYBCADKAsyIC5ncGRzLnN1Ym1pc3Npb24udjEuUmVjb3JkUmVzdWx0KlgKDFJlY29yZFN0YXR1cxIdChlSRUNPUkRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASDAoIQUNDRVBURUQQARINCglEVVBMSUNBVEUQAhIMCghSRUpFQ1RFRBADYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiNncGRzL3N1Ym1pc3Npb24vdjEvc3VibWlzc2lvbi5wcm90bxISZ3Bkcy5zdWJtaXNzaW9uLnYxIisKBlNvdXJjZRIOCgZzeXN0ZW0YASABKAkSEQoJcmVjb3JkX2lkGAIgASgJIrwBChBTdWJtaXNzaW9uUmVjb3JkEgwKBHR5cGUYASABKAkSFgoOc2NoZW1hX3ZlcnNpb24YAiABKAUSKgoGc291cmNlGAMgASgLMhouZ3Bkcy5zdWJtaXNzaW9uLnYxLlNvdXJjZRIvCgtvY2N1cnJlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJQoEZGF0YRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3Qi3A8KFVR5cGVkU3VibWlzc2lvblJlY29yZBIWCg5zY2hlbWFfdmVyc2lvbhgBIAEoBRIqCgZzb3VyY2UYAiABKAsyGi5ncGRzLnN1Ym1pc3Npb24udjEuU291cmNlEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJTCh1jY2dfcHJhY3RpY2VfYWdyZWVtZW50X3NpZ25lZBgKIAEoCzIqLmdwZHMuZXZlbnRzLnYxLkNjZ1ByYWN0aWNlQWdyZWVtZW50U2lnbmVkSAASWwohY2NnX3ByYWN0aWNlX2FncmVlbWVudF90ZXJtaW5hdGVkGAsgASgLMi4uZ3Bkcy5ldmVudHMudjEuQ2NnUHJhY3RpY2VBZ3JlZW1lbnRUZXJtaW5hdGVkSAASWwohYnVzaW5lc3NfY29udGludWl0eV9wbGFuX3Jldmlld2VkGAwgASgLMi4uZ3Bkcy5ldmVudHMudjEuQnVzaW5lc3NDb250aW51aXR5UGxhblJldmlld2VkSAASQQoTY2FwYWJpbGl0eV9kZXBsb3llZBgNIAEoCzIiLmdwZHMuZXZlbnRzLnYxLkNhcGFiaWxpdHlEZXBsb3llZEgAEkMKFGNhcGFiaWxpdHlfd2l0aGRyYXduGA4gASgLMiMuZ3Bkcy5ldmVudHMudjEuQ2FwYWJpbGl0eVdpdGhkcmF3bkgAElAKG3V0aWxpc2F0aW9uX3NhbXBsZV9yZWNvcmRlZBgPIAEoCzIpLmdwZHMuZXZlbnRzLnYxLlV0aWxpc2F0aW9uU2FtcGxlUmVjb3JkZWRIABJGChZjYXJib25fbWV0cmljX3JlY29yZGVkGBAgASgLMiQuZ3Bkcy5ldmVudHMudjEuQ2FyYm9uTWV0cmljUmVjb3JkZWRIABJMChlkc3B0X2Fzc2Vzc21lbnRfcHVibGlzaGVkGBEgASgLMicuZ3Bkcy5ldmVudHMudjEuRHNwdEFzc2Vzc21lbnRQdWJsaXNoZWRIABJdCiJkYXRhX3Byb3RlY3Rpb25fb2ZmaWNlcl9kZXNpZ25hdGVkGBIgASgLMi8uZ3Bkcy5ldmVudHMudjEuRGF0YVByb3RlY3Rpb25PZmZpY2VyRGVzaWduYXRlZEgAEkwKGWNhc19yZWdpc3RyYXRpb25fcmVjb3JkZWQYEyABKAsyJy5ncGRzLmV2ZW50cy52MS5DYXNSZWdpc3RyYXRpb25SZWNvcmRlZEgAEl8KI2NsaW5pY2FsX3NhZmV0eV9hc3Nlc3NtZW50X3JlY29yZGVkGBQgASgLMjAuZ3Bkcy5ldmVudHMudjEuQ2xpbmljYWxTYWZldHlBc3Nlc3NtZW50UmVjb3JkZWRIABJAChNpdF9yZXZpZXdfY29tcGxldGVkGBUgASgLMiEuZ3Bkcy5ldmVudHMudjEuSXRSZXZpZXdDb21wbGV0ZWRIABJVCh5sb2NhbF9jbGluaWNhbF9zZXJ2ZXJfcmVjb3JkZWQYFiABKAsyKy5ncGRzLmV2ZW50cy52MS5Mb2NhbENsaW5pY2FsU2VydmVyUmVjb3JkZWRIABJhCiRsb2NhbF9jbGluaWNhbF9zZXJ2ZXJfZGVjb21taXNzaW9uZWQYFyABKAsyMS5ncGRzLmV2ZW50cy52MS5Mb2NhbENsaW5pY2FsU2VydmVyRGVjb21taXNzaW9uZWRIABJXCh9yZW1vdGVfYWNjZXNzX2NhcGFjaXR5X2Fzc2Vzc2VkGBggASgLMiwuZ3Bkcy5ldmVudHMudjEuUmVtb3RlQWNjZXNzQ2FwYWNpdHlBc3Nlc3NlZEgAElQKHXVuc3VwcG9ydGVkX3NvZnR3YXJlX2RldGVjdGVkGBkgASgLMisuZ3Bkcy5ldmVudHMudjEuVW5zdXBwb3J0ZWRTb2Z0d2FyZURldGVjdGVkSAASWAofdW5zdXBwb3J0ZWRfc29mdHdhcmVfcmVtZWRpYXRlZBgaIAEoCzItLmdwZHMuZXZlbnRzLnYxLlVuc3VwcG9ydGVkU29mdHdhcmVSZW1lZGlhdGVkSAASSAoXY3liZXJfaW5jaWRlbnRfcmVwb3J0ZWQYGyABKAsyJS5ncGRzLmV2ZW50cy52MS5DeWJlckluY2lkZW50UmVwb3J0ZWRIABJIChdjeWJlcl9pbmNpZGVudF9yZXNvbHZlZBgcIAEoCzIlLmdwZHMuZXZlbnRzLnYxLkN5YmVySW5jaWRlbnRSZXNvbHZlZEgAEkIKFGRhdGFfYnJlYWNoX3JlcG9ydGVkGB0gASgLMiIuZ3Bkcy5ldmVudHMudjEuRGF0YUJyZWFjaFJlcG9ydGVkSAASPgoScmVjb3JkX2FjY2Vzc19sb3N0GB4gASgLMiAuZ3Bkcy5ldmVudHMudjEuUmVjb3JkQWNjZXNzTG9zdEgAEkYKFnJlY29yZF9hY2Nlc3NfcmVzdG9yZWQYHyABKAsyJC5ncGRzLmV2ZW50cy52MS5SZWNvcmRBY2Nlc3NSZXN0b3JlZEgAElQKHXN1YmNvbnRyYWN0b3JfYWNjZXNzX2FwcHJvdmVkGCAgASgLMisuZ3Bkcy5ldmVudHMudjEuU3ViY29udHJhY3RvckFjY2Vzc0FwcHJvdmVkSABCBgoEZGF0YSJICg9TdWJtaXNzaW9uQmF0Y2gSNQoHcmVjb3JkcxgBIAMoCzIkLmdwZHMuc3VibWlzc2lvbi52MS5TdWJtaXNzaW9uUmVjb3JkIjoKC1JlY29yZEVycm9yEgwKBHBhdGgYASABKAkSDAoEY29kZRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJIpIBCgxSZWNvcmRSZXN1bHQSDQoFaW5kZXgYASABKAUSMAoGc3RhdHVzGAIgASgOMiAuZ3Bkcy5zdWJtaXNzaW9uLnYxLlJlY29yZFN0YXR1cxIQCghldmVudF9pZBgDIAEoCRIvCgZlcnJvcnMYBCADKAsyHy5ncGRzLnN1Ym1pc3Npb24udjEuUmVjb3JkRXJyb3IifwoSU3VibWlzc2lvblJlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgFEhIKCmR1cGxpY2F0ZXMYAiABKAUSEAoIcmVqZWN0ZWQYAyABKAUSMQoHcmVzdWx0cxgEIAMoCzIgLmdwZHMuc3VibWlzc2lvbi52MS5SZWNvcmRSZXN1bHQqWAoMUmVjb3JkU3RhdHVzEh0KGVJFQ09SRF9TVEFUVVNfVU5TUEVDSUZJRUQQABIMCghBQ0NFUFRFRBABEg0KCURVUExJQ0FURRACEgwKCFJFSkVDVEVEEANiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_gpds_events_v1_governance, file_gpds_events_v1_incidents, file_gpds_events_v1_information_governance, file_gpds_events_v1_infrastructure, file_gpds_events_v1_measurement, file_gpds_events_v1_patient_safety]);
 
 /**
  * Where a fact came from. system + record_id identify the record forever: resending it is a
@@ -157,6 +169,319 @@ export const SubmissionRecordSchema: GenMessage<SubmissionRecord, {jsonType: Sub
   messageDesc(file_gpds_submission_v1_submission, 1);
 
 /**
+ * A record in binary protobuf (a Kafka message, say): the same fact as a SubmissionRecord, its
+ * data typed by the oneof instead of named by `type`. Every fact a connector may submit is one
+ * case, named as its event type (a test holds the cases to the event catalogue's submittable types).
+ *
+ * @generated from message gpds.submission.v1.TypedSubmissionRecord
+ */
+export type TypedSubmissionRecord = Message<"gpds.submission.v1.TypedSubmissionRecord"> & {
+  /**
+   * @generated from field: int32 schema_version = 1;
+   */
+  schemaVersion: number;
+
+  /**
+   * @generated from field: gpds.submission.v1.Source source = 2;
+   */
+  source?: Source | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from oneof gpds.submission.v1.TypedSubmissionRecord.data
+   */
+  data: {
+    /**
+     * @generated from field: gpds.events.v1.CcgPracticeAgreementSigned ccg_practice_agreement_signed = 10;
+     */
+    value: CcgPracticeAgreementSigned;
+    case: "ccgPracticeAgreementSigned";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.CcgPracticeAgreementTerminated ccg_practice_agreement_terminated = 11;
+     */
+    value: CcgPracticeAgreementTerminated;
+    case: "ccgPracticeAgreementTerminated";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.BusinessContinuityPlanReviewed business_continuity_plan_reviewed = 12;
+     */
+    value: BusinessContinuityPlanReviewed;
+    case: "businessContinuityPlanReviewed";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.CapabilityDeployed capability_deployed = 13;
+     */
+    value: CapabilityDeployed;
+    case: "capabilityDeployed";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.CapabilityWithdrawn capability_withdrawn = 14;
+     */
+    value: CapabilityWithdrawn;
+    case: "capabilityWithdrawn";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.UtilisationSampleRecorded utilisation_sample_recorded = 15;
+     */
+    value: UtilisationSampleRecorded;
+    case: "utilisationSampleRecorded";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.CarbonMetricRecorded carbon_metric_recorded = 16;
+     */
+    value: CarbonMetricRecorded;
+    case: "carbonMetricRecorded";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.DsptAssessmentPublished dspt_assessment_published = 17;
+     */
+    value: DsptAssessmentPublished;
+    case: "dsptAssessmentPublished";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.DataProtectionOfficerDesignated data_protection_officer_designated = 18;
+     */
+    value: DataProtectionOfficerDesignated;
+    case: "dataProtectionOfficerDesignated";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.CasRegistrationRecorded cas_registration_recorded = 19;
+     */
+    value: CasRegistrationRecorded;
+    case: "casRegistrationRecorded";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.ClinicalSafetyAssessmentRecorded clinical_safety_assessment_recorded = 20;
+     */
+    value: ClinicalSafetyAssessmentRecorded;
+    case: "clinicalSafetyAssessmentRecorded";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.ItReviewCompleted it_review_completed = 21;
+     */
+    value: ItReviewCompleted;
+    case: "itReviewCompleted";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.LocalClinicalServerRecorded local_clinical_server_recorded = 22;
+     */
+    value: LocalClinicalServerRecorded;
+    case: "localClinicalServerRecorded";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.LocalClinicalServerDecommissioned local_clinical_server_decommissioned = 23;
+     */
+    value: LocalClinicalServerDecommissioned;
+    case: "localClinicalServerDecommissioned";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.RemoteAccessCapacityAssessed remote_access_capacity_assessed = 24;
+     */
+    value: RemoteAccessCapacityAssessed;
+    case: "remoteAccessCapacityAssessed";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.UnsupportedSoftwareDetected unsupported_software_detected = 25;
+     */
+    value: UnsupportedSoftwareDetected;
+    case: "unsupportedSoftwareDetected";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.UnsupportedSoftwareRemediated unsupported_software_remediated = 26;
+     */
+    value: UnsupportedSoftwareRemediated;
+    case: "unsupportedSoftwareRemediated";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.CyberIncidentReported cyber_incident_reported = 27;
+     */
+    value: CyberIncidentReported;
+    case: "cyberIncidentReported";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.CyberIncidentResolved cyber_incident_resolved = 28;
+     */
+    value: CyberIncidentResolved;
+    case: "cyberIncidentResolved";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.DataBreachReported data_breach_reported = 29;
+     */
+    value: DataBreachReported;
+    case: "dataBreachReported";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.RecordAccessLost record_access_lost = 30;
+     */
+    value: RecordAccessLost;
+    case: "recordAccessLost";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.RecordAccessRestored record_access_restored = 31;
+     */
+    value: RecordAccessRestored;
+    case: "recordAccessRestored";
+  } | {
+    /**
+     * @generated from field: gpds.events.v1.SubcontractorAccessApproved subcontractor_access_approved = 32;
+     */
+    value: SubcontractorAccessApproved;
+    case: "subcontractorAccessApproved";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * A record in binary protobuf (a Kafka message, say): the same fact as a SubmissionRecord, its
+ * data typed by the oneof instead of named by `type`. Every fact a connector may submit is one
+ * case, named as its event type (a test holds the cases to the event catalogue's submittable types).
+ *
+ * @generated from message gpds.submission.v1.TypedSubmissionRecord
+ */
+export type TypedSubmissionRecordJson = {
+  /**
+   * @generated from field: int32 schema_version = 1;
+   */
+  schemaVersion?: number;
+
+  /**
+   * @generated from field: gpds.submission.v1.Source source = 2;
+   */
+  source?: SourceJson;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: TimestampJson;
+
+  /**
+   * @generated from field: gpds.events.v1.CcgPracticeAgreementSigned ccg_practice_agreement_signed = 10;
+   */
+  ccgPracticeAgreementSigned?: CcgPracticeAgreementSignedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.CcgPracticeAgreementTerminated ccg_practice_agreement_terminated = 11;
+   */
+  ccgPracticeAgreementTerminated?: CcgPracticeAgreementTerminatedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.BusinessContinuityPlanReviewed business_continuity_plan_reviewed = 12;
+   */
+  businessContinuityPlanReviewed?: BusinessContinuityPlanReviewedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.CapabilityDeployed capability_deployed = 13;
+   */
+  capabilityDeployed?: CapabilityDeployedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.CapabilityWithdrawn capability_withdrawn = 14;
+   */
+  capabilityWithdrawn?: CapabilityWithdrawnJson;
+
+  /**
+   * @generated from field: gpds.events.v1.UtilisationSampleRecorded utilisation_sample_recorded = 15;
+   */
+  utilisationSampleRecorded?: UtilisationSampleRecordedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.CarbonMetricRecorded carbon_metric_recorded = 16;
+   */
+  carbonMetricRecorded?: CarbonMetricRecordedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.DsptAssessmentPublished dspt_assessment_published = 17;
+   */
+  dsptAssessmentPublished?: DsptAssessmentPublishedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.DataProtectionOfficerDesignated data_protection_officer_designated = 18;
+   */
+  dataProtectionOfficerDesignated?: DataProtectionOfficerDesignatedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.CasRegistrationRecorded cas_registration_recorded = 19;
+   */
+  casRegistrationRecorded?: CasRegistrationRecordedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.ClinicalSafetyAssessmentRecorded clinical_safety_assessment_recorded = 20;
+   */
+  clinicalSafetyAssessmentRecorded?: ClinicalSafetyAssessmentRecordedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.ItReviewCompleted it_review_completed = 21;
+   */
+  itReviewCompleted?: ItReviewCompletedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.LocalClinicalServerRecorded local_clinical_server_recorded = 22;
+   */
+  localClinicalServerRecorded?: LocalClinicalServerRecordedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.LocalClinicalServerDecommissioned local_clinical_server_decommissioned = 23;
+   */
+  localClinicalServerDecommissioned?: LocalClinicalServerDecommissionedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.RemoteAccessCapacityAssessed remote_access_capacity_assessed = 24;
+   */
+  remoteAccessCapacityAssessed?: RemoteAccessCapacityAssessedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.UnsupportedSoftwareDetected unsupported_software_detected = 25;
+   */
+  unsupportedSoftwareDetected?: UnsupportedSoftwareDetectedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.UnsupportedSoftwareRemediated unsupported_software_remediated = 26;
+   */
+  unsupportedSoftwareRemediated?: UnsupportedSoftwareRemediatedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.CyberIncidentReported cyber_incident_reported = 27;
+   */
+  cyberIncidentReported?: CyberIncidentReportedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.CyberIncidentResolved cyber_incident_resolved = 28;
+   */
+  cyberIncidentResolved?: CyberIncidentResolvedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.DataBreachReported data_breach_reported = 29;
+   */
+  dataBreachReported?: DataBreachReportedJson;
+
+  /**
+   * @generated from field: gpds.events.v1.RecordAccessLost record_access_lost = 30;
+   */
+  recordAccessLost?: RecordAccessLostJson;
+
+  /**
+   * @generated from field: gpds.events.v1.RecordAccessRestored record_access_restored = 31;
+   */
+  recordAccessRestored?: RecordAccessRestoredJson;
+
+  /**
+   * @generated from field: gpds.events.v1.SubcontractorAccessApproved subcontractor_access_approved = 32;
+   */
+  subcontractorAccessApproved?: SubcontractorAccessApprovedJson;
+};
+
+/**
+ * Describes the message gpds.submission.v1.TypedSubmissionRecord.
+ * Use `create(TypedSubmissionRecordSchema)` to create a new message.
+ */
+export const TypedSubmissionRecordSchema: GenMessage<TypedSubmissionRecord, {jsonType: TypedSubmissionRecordJson}> = /*@__PURE__*/
+  messageDesc(file_gpds_submission_v1_submission, 2);
+
+/**
  * A batch of records, as sent in one request body or one file.
  *
  * @generated from message gpds.submission.v1.SubmissionBatch
@@ -185,7 +510,7 @@ export type SubmissionBatchJson = {
  * Use `create(SubmissionBatchSchema)` to create a new message.
  */
 export const SubmissionBatchSchema: GenMessage<SubmissionBatch, {jsonType: SubmissionBatchJson}> = /*@__PURE__*/
-  messageDesc(file_gpds_submission_v1_submission, 2);
+  messageDesc(file_gpds_submission_v1_submission, 3);
 
 /**
  * @generated from message gpds.submission.v1.RecordError
@@ -244,7 +569,7 @@ export type RecordErrorJson = {
  * Use `create(RecordErrorSchema)` to create a new message.
  */
 export const RecordErrorSchema: GenMessage<RecordError, {jsonType: RecordErrorJson}> = /*@__PURE__*/
-  messageDesc(file_gpds_submission_v1_submission, 3);
+  messageDesc(file_gpds_submission_v1_submission, 4);
 
 /**
  * @generated from message gpds.submission.v1.RecordResult
@@ -305,7 +630,7 @@ export type RecordResultJson = {
  * Use `create(RecordResultSchema)` to create a new message.
  */
 export const RecordResultSchema: GenMessage<RecordResult, {jsonType: RecordResultJson}> = /*@__PURE__*/
-  messageDesc(file_gpds_submission_v1_submission, 4);
+  messageDesc(file_gpds_submission_v1_submission, 5);
 
 /**
  * The answer to a batch: one result per record, in order.
@@ -366,7 +691,7 @@ export type SubmissionResponseJson = {
  * Use `create(SubmissionResponseSchema)` to create a new message.
  */
 export const SubmissionResponseSchema: GenMessage<SubmissionResponse, {jsonType: SubmissionResponseJson}> = /*@__PURE__*/
-  messageDesc(file_gpds_submission_v1_submission, 5);
+  messageDesc(file_gpds_submission_v1_submission, 6);
 
 /**
  * @generated from enum gpds.submission.v1.RecordStatus
