@@ -14,10 +14,10 @@ export const DATABASES = {
 } as const;
 
 /**
- * Tables in the live database (and in every rebuild database alike). The first ten are the
- * base tables the projector writes, one per kind of fact, named where their row mappings
- * are declared (each fact kind's `<kind>.rows.ts`); the rest are kept by materialized views,
- * the projector, the rebuild and the migrations.
+ * Tables in the live database (and in every rebuild database alike). Those named from
+ * PROJECTED_TABLE_SHAPES are the base tables the projector writes, one per kind of fact, named
+ * where their row mappings are declared (each fact kind's `<kind>.rows.ts`); the rest are kept by
+ * materialized views, the projector, the rebuild and the migrations.
  */
 export const TABLES = {
   organisationChanges: PROJECTED_TABLE_SHAPES.organisationChanges.name,
@@ -33,6 +33,23 @@ export const TABLES = {
   practiceCapabilities: PROJECTED_TABLE_SHAPES.practiceCapabilities.name,
   utilisationSamples: PROJECTED_TABLE_SHAPES.utilisationSamples.name,
   carbonMetrics: PROJECTED_TABLE_SHAPES.carbonMetrics.name,
+  // The rest of the Operating Model's facts (migration 5).
+  practiceDsptAssessments: PROJECTED_TABLE_SHAPES.practiceDsptAssessments.name,
+  practiceDpoDesignations: PROJECTED_TABLE_SHAPES.practiceDpoDesignations.name,
+  practiceCasRegistrations: PROJECTED_TABLE_SHAPES.practiceCasRegistrations.name,
+  practiceClinicalSafetyAssessments: PROJECTED_TABLE_SHAPES.practiceClinicalSafetyAssessments.name,
+  practiceItReviews: PROJECTED_TABLE_SHAPES.practiceItReviews.name,
+  /** Local clinical servers recorded in place and decommissioned. */
+  practiceLocalServers: PROJECTED_TABLE_SHAPES.practiceLocalServers.name,
+  practiceRemoteAccessAssessments: PROJECTED_TABLE_SHAPES.practiceRemoteAccessAssessments.name,
+  /** Unsupported software detected and remediated. */
+  practiceUnsupportedSoftware: PROJECTED_TABLE_SHAPES.practiceUnsupportedSoftware.name,
+  /** Cyber incidents reported and resolved, at a practice or a commissioner (organisation_code, not practice_code). */
+  cyberIncidents: PROJECTED_TABLE_SHAPES.cyberIncidents.name,
+  practiceDataBreaches: PROJECTED_TABLE_SHAPES.practiceDataBreaches.name,
+  /** Losses of access to patient records and restorations. */
+  practiceRecordAccess: PROJECTED_TABLE_SHAPES.practiceRecordAccess.name,
+  practiceSubcontractorApprovals: PROJECTED_TABLE_SHAPES.practiceSubcontractorApprovals.name,
   /** Roll-up, fed by MATERIALIZED_VIEWS.utilisationMonthly. */
   utilisationMonthly: 'utilisation_monthly',
   /** Roll-up, fed by MATERIALIZED_VIEWS.carbonMonthly. */
@@ -74,6 +91,25 @@ export const BI_VIEWS = {
   capabilityChanges: 'capability_changes',
   capabilityStatusAt: 'capability_status_at',
   capabilityStatus: 'capability_status',
+  // The rest of the Operating Model's facts, as projected (migration 103).
+  dsptAssessments: 'dspt_assessments',
+  dpoDesignations: 'dpo_designations',
+  casRegistrations: 'cas_registrations',
+  clinicalSafetyAssessments: 'clinical_safety_assessments',
+  itReviews: 'it_reviews',
+  localServerChanges: 'local_server_changes',
+  remoteAccessAssessments: 'remote_access_assessments',
+  unsupportedSoftwareChanges: 'unsupported_software_changes',
+  cyberIncidentChanges: 'cyber_incident_changes',
+  dataBreaches: 'data_breaches',
+  recordAccessChanges: 'record_access_changes',
+  subcontractorApprovals: 'subcontractor_approvals',
+  // Compliance with the Operating Model's rules (migration 104; docs/compliance.md).
+  complianceRules: 'compliance_rules',
+  /** Parameterised: as_of, known_at. One row per practice open on as_of and rule. */
+  complianceAt: 'compliance_at',
+  /** Parameterised: as_of, known_at. One row per level, organisation and rule (and ALL_RULES). */
+  complianceByOrganisationAt: 'compliance_by_organisation_at',
   projectionErrors: 'projection_errors',
   projectionStatus: 'projection_status',
 } as const;

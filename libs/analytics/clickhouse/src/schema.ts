@@ -153,6 +153,83 @@ export function tableMigrations(db: string): AnalyticsMigration[] {
         ) ENGINE = MergeTree ORDER BY (source, event_position) ${DEDUP}`,
       ],
     },
+    {
+      version: 5,
+      name: "the rest of the Operating Model's facts",
+      // One append-only log per fact kind, as the earlier governance tables: a practice's (or an
+      // organisation's) facts in date order. Where a fact has no day of its own (an incident, a
+      // loss of access) the date is occurred_at. Two event types of one kind share a table,
+      // told apart by `change`; a column a type does not state is NULL (or '' / 0 where the
+      // column is not Nullable), as COMMENTed.
+      statements: [
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceDsptAssessments} (
+          practice_code String,
+          financial_year LowCardinality(String) COMMENT 'YYYY/YY: 2022/23 runs from 1 April 2022 to 31 March 2023',
+          status LowCardinality(String), published_on Date, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, published_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceDpoDesignations} (
+          practice_code String, provision LowCardinality(String) COMMENT 'who provides the Data Protection Officer (no names)',
+          designated_on Date COMMENT 'the day the designation took effect', ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, designated_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceCasRegistrations} (
+          practice_code String, email UInt8 COMMENT '1: registered for Central Alerting System email alerts',
+          mobile UInt8 COMMENT '1: registered for Central Alerting System mobile phone text alerts',
+          recorded_on Date COMMENT 'the registration stands as recorded from this day', ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, recorded_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceClinicalSafetyAssessments} (
+          practice_code String, system String COMMENT 'the clinical system or module assessed',
+          standard LowCardinality(String) COMMENT 'DCB0129: manufacture (the supplier); DCB0160: deployment and use',
+          outcome LowCardinality(String), assessed_on Date COMMENT 'the day it was signed off', ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, assessed_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceItReviews} (
+          practice_code String, reviewed_by LowCardinality(String) COMMENT 'the commissioner the review was held with',
+          reviewed_on Date, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, reviewed_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceLocalServers} (
+          practice_code String, server String COMMENT 'the server id (asset tag) in the sending system',
+          change LowCardinality(String) COMMENT 'RECORDED: in place from changed_on; DECOMMISSIONED: switched off on changed_on (in place that day)',
+          changed_on Date, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, changed_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceRemoteAccessAssessments} (
+          practice_code String, solution LowCardinality(String),
+          capacity_percent Float64 COMMENT 'the share of the practice''s normal operational capacity it supports, 0 to 100',
+          assessed_on Date, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, assessed_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceUnsupportedSoftware} (
+          practice_code String, asset String COMMENT 'the device or server, by its id in the sending system',
+          product String COMMENT 'product and version, e.g. Windows 10 22H2',
+          change LowCardinality(String) COMMENT 'DETECTED or REMEDIATED (upgraded, replaced or removed) on changed_on',
+          changed_on Date, end_of_support Nullable(Date) COMMENT 'the last day of its supplier''s support; NULL on REMEDIATED', ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, changed_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.cyberIncidents} (
+          organisation_code String, organisation_level LowCardinality(String) COMMENT 'PRACTICE, or COMMISSIONER for its own systems',
+          incident_id String COMMENT 'the incident id in the sending system',
+          change LowCardinality(String) COMMENT 'REPORTED or RESOLVED, at occurred_at',
+          severity Nullable(UInt8) COMMENT '1 (most severe) to 4; NULL on RESOLVED',
+          high_severity UInt8 COMMENT '1: managed as a High Severity Incident; 0 on RESOLVED (see the REPORTED row)',
+          detected_at Nullable(DateTime64(3, 'UTC')) COMMENT 'NULL on RESOLVED',
+          reported_to LowCardinality(String) COMMENT 'e.g. NHS England CSOC; empty on RESOLVED', ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (organisation_code, occurred_at, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceDataBreaches} (
+          practice_code String, breach_id String COMMENT 'the breach keeps its id in every record of it',
+          detected_at DateTime64(3, 'UTC') COMMENT 'when the practice became aware of it: the ICO 72 hours run from here',
+          reportable_to_ico UInt8 COMMENT '1: it risks the rights and freedoms of individuals, so must be reported to the ICO',
+          reported_to_ico_at Nullable(DateTime64(3, 'UTC')) COMMENT 'NULL while not reported (as of this record)',
+          recorded_on Date COMMENT 'the day of this record: a later record of the breach may add its report', ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, recorded_on, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceRecordAccess} (
+          practice_code String, change LowCardinality(String) COMMENT 'LOST or RESTORED, at occurred_at',
+          cause LowCardinality(String) COMMENT 'why access was lost; empty on RESTORED',
+          bcp_activated UInt8 COMMENT '1: the business continuity plan was activated (on RESTORED: during the loss, the final word)', ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, occurred_at, event_position) ${DEDUP}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${TABLES.practiceSubcontractorApprovals} (
+          practice_code String, provider String COMMENT 'the sub-contracted provider, e.g. its ODS code or name',
+          services Array(String) COMMENT 'the Operating Model services it may use',
+          data_processing_agreement UInt8 COMMENT '1: a GDPR Article 28 agreement between the practice and the provider is in place',
+          approved_by LowCardinality(String) COMMENT 'the commissioner that agreed', approved_on Date, ${PROVENANCE}
+        ) ENGINE = MergeTree ORDER BY (practice_code, approved_on, event_position) ${DEDUP}`,
+      ],
+    },
   ];
 }
 
@@ -281,6 +358,25 @@ export function biMigrations(db: string, bi: string = DATABASES.bi): AnalyticsMi
         view(BI_VIEWS.organisationHierarchy, hierarchy.organisationHierarchy),
         view(BI_VIEWS.organisationObservations, `SELECT * FROM ${db}.${TABLES.organisationObservations}`),
         view(BI_VIEWS.hierarchySources, `SELECT * FROM ${db}.${TABLES.hierarchySources}`),
+      ],
+    },
+    {
+      version: 103,
+      name: 'Operating Model fact views',
+      // Each table of migration 5 as projected; the state and compliance views read them.
+      statements: [
+        view(BI_VIEWS.dsptAssessments, `SELECT * FROM ${db}.${TABLES.practiceDsptAssessments}`),
+        view(BI_VIEWS.dpoDesignations, `SELECT * FROM ${db}.${TABLES.practiceDpoDesignations}`),
+        view(BI_VIEWS.casRegistrations, `SELECT * FROM ${db}.${TABLES.practiceCasRegistrations}`),
+        view(BI_VIEWS.clinicalSafetyAssessments, `SELECT * FROM ${db}.${TABLES.practiceClinicalSafetyAssessments}`),
+        view(BI_VIEWS.itReviews, `SELECT * FROM ${db}.${TABLES.practiceItReviews}`),
+        view(BI_VIEWS.localServerChanges, `SELECT * FROM ${db}.${TABLES.practiceLocalServers}`),
+        view(BI_VIEWS.remoteAccessAssessments, `SELECT * FROM ${db}.${TABLES.practiceRemoteAccessAssessments}`),
+        view(BI_VIEWS.unsupportedSoftwareChanges, `SELECT * FROM ${db}.${TABLES.practiceUnsupportedSoftware}`),
+        view(BI_VIEWS.cyberIncidentChanges, `SELECT * FROM ${db}.${TABLES.cyberIncidents}`),
+        view(BI_VIEWS.dataBreaches, `SELECT * FROM ${db}.${TABLES.practiceDataBreaches}`),
+        view(BI_VIEWS.recordAccessChanges, `SELECT * FROM ${db}.${TABLES.practiceRecordAccess}`),
+        view(BI_VIEWS.subcontractorApprovals, `SELECT * FROM ${db}.${TABLES.practiceSubcontractorApprovals}`),
       ],
     },
   ];

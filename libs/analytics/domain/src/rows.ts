@@ -1,10 +1,22 @@
 import type { RecordedEvent } from '@gpds/event-store';
 import {
   CARBON_METRICS,
+  CYBER_INCIDENTS,
   GOVERNANCE_ROW_MAPPINGS,
   PRACTICE_AGREEMENTS,
   PRACTICE_BCP_REVIEWS,
   PRACTICE_CAPABILITIES,
+  PRACTICE_CAS_REGISTRATIONS,
+  PRACTICE_CLINICAL_SAFETY_ASSESSMENTS,
+  PRACTICE_DATA_BREACHES,
+  PRACTICE_DPO_DESIGNATIONS,
+  PRACTICE_DSPT_ASSESSMENTS,
+  PRACTICE_IT_REVIEWS,
+  PRACTICE_LOCAL_SERVERS,
+  PRACTICE_RECORD_ACCESS,
+  PRACTICE_REMOTE_ACCESS_ASSESSMENTS,
+  PRACTICE_SUBCONTRACTOR_APPROVALS,
+  PRACTICE_UNSUPPORTED_SOFTWARE,
   UTILISATION_SAMPLES,
 } from '@gpds/governance';
 import {
@@ -16,7 +28,7 @@ import {
   ORGANISATION_ROWS,
   ORGANISATION_TIMELINES,
 } from '@gpds/organisations';
-import { BEGINNING, OPEN_END, type Row, type RowMapping, type TableShape } from '@gpds/shared-contracts';
+import { BEGINNING, OPEN_END, dateTime, type Row, type RowMapping, type TableShape } from '@gpds/shared-contracts';
 
 /**
  * How each stored event becomes rows of the analytics tables: pure, deterministic (the same
@@ -61,10 +73,24 @@ export const PROJECTED_TABLE_SHAPES = {
   practiceCapabilities: PRACTICE_CAPABILITIES,
   utilisationSamples: UTILISATION_SAMPLES,
   carbonMetrics: CARBON_METRICS,
+  practiceDsptAssessments: PRACTICE_DSPT_ASSESSMENTS,
+  practiceDpoDesignations: PRACTICE_DPO_DESIGNATIONS,
+  practiceCasRegistrations: PRACTICE_CAS_REGISTRATIONS,
+  practiceClinicalSafetyAssessments: PRACTICE_CLINICAL_SAFETY_ASSESSMENTS,
+  practiceItReviews: PRACTICE_IT_REVIEWS,
+  practiceLocalServers: PRACTICE_LOCAL_SERVERS,
+  practiceRemoteAccessAssessments: PRACTICE_REMOTE_ACCESS_ASSESSMENTS,
+  practiceUnsupportedSoftware: PRACTICE_UNSUPPORTED_SOFTWARE,
+  cyberIncidents: CYBER_INCIDENTS,
+  practiceDataBreaches: PRACTICE_DATA_BREACHES,
+  practiceRecordAccess: PRACTICE_RECORD_ACCESS,
+  practiceSubcontractorApprovals: PRACTICE_SUBCONTRACTOR_APPROVALS,
 } as const satisfies Record<string, TableShape<ProjectedTable>>;
 export type RowsByTable = Map<ProjectedTable, Row[]>;
 
 export { BEGINNING, OPEN_END };
+/** ISO 8601 with any offset -> ClickHouse's 'YYYY-MM-DD hh:mm:ss.sss' in UTC (declared with the row-mapping kit, which instant fields use too). */
+export { dateTime };
 
 /** Adds the rows of one event to `out` and says how many; events of types it does not project add none. */
 export function projectEvent(event: RecordedEvent, out: RowsByTable): number {
@@ -78,22 +104,4 @@ export function projectEvent(event: RecordedEvent, out: RowsByTable): number {
   if (!rows) out.set(table, (rows = []));
   rows.push(row);
   return 1;
-}
-
-/** ISO 8601 with any offset -> 'YYYY-MM-DD hh:mm:ss.sss' in UTC, which every ClickHouse parses. */
-export function dateTime(iso: string): string {
-  // The shapes the platform writes (UTC with seconds, milliseconds or the event store's
-  // microseconds, cut to milliseconds) by slicing: this runs twice per projected event.
-  if (
-    (iso.length === 24 || iso.length === 27) &&
-    iso.charCodeAt(iso.length - 1) === 90 /* Z */ &&
-    iso.charCodeAt(10) === 84 /* T */ &&
-    iso.charCodeAt(19) === 46 /* . */
-  ) {
-    return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-  }
-  if (iso.length === 20 && iso.charCodeAt(19) === 90 && iso.charCodeAt(10) === 84) return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.000`;
-  const t = new Date(iso);
-  if (Number.isNaN(t.getTime())) throw new RangeError(`'${iso}' is not an ISO 8601 date-time`);
-  return t.toISOString().replace('T', ' ').replace('Z', '');
 }

@@ -25,6 +25,24 @@ describe('rows of the analytics tables', () => {
     expect(() => dateTime('yesterday')).toThrow(/not an ISO 8601/);
   });
 
+  it('writes instant fields in the same form, NULL when empty, and hands on anything else as a text ClickHouse refuses', () => {
+    const detectedAt = (value: unknown): unknown => {
+      const rows: RowsByTable = new Map();
+      projectEvent(recorded('DataBreachReported', { breachId: 'B-1', practiceCode: 'P1', detectedAt: '2024-03-01T10:00:00Z', reportedToIcoAt: value }), rows);
+      return rows.get('practice_data_breaches')![0]![TABLE_COLUMNS.practice_data_breaches.indexOf('reported_to_ico_at')];
+    };
+    expect(detectedAt('2024-03-01T10:00:00Z')).toBe('2024-03-01 10:00:00.000');
+    expect(detectedAt('2024-03-02T09:30:00.123456Z')).toBe('2024-03-02 09:30:00.123');
+    expect(detectedAt('2024-07-01T10:00+01:00')).toBe('2024-07-01 09:00:00.000');
+    expect(detectedAt('')).toBeNull();
+    expect(detectedAt(undefined)).toBeNull();
+    // Never dropped, never guessed: no zone (the projector's own zone would decide), not a real
+    // day or time (JavaScript reads 30 February as 1 March), not a date-time at all.
+    for (const bad of ['2024-03-01T10:00:00', '2024-02-30T10:00:00Z', '2024-03-01T24:00:00Z', '2024-03-01', 'yesterday', 42]) {
+      expect(detectedAt(bad)).toBe(`not a date-time: ${bad}`);
+    }
+  });
+
   it('gives one row per projected event in the column order of its table, with provenance', () => {
     const rows: RowsByTable = new Map();
     const added = projectEvent(
@@ -83,6 +101,99 @@ describe('rows of the analytics tables', () => {
     for (const [table, list] of rows) for (const row of list) expect(row).toHaveLength(TABLE_COLUMNS[table].length);
   });
 
+  it('projects the Operating Model facts: instants in UTC, NULL where a type does not state a column', () => {
+    const rows: RowsByTable = new Map();
+    const columnsOf = (table: keyof typeof TABLE_COLUMNS, index = 0) => {
+      const row = rows.get(table)![index]!;
+      expect(row).toHaveLength(TABLE_COLUMNS[table].length);
+      return Object.fromEntries(TABLE_COLUMNS[table].map((c, i) => [c, row[i]]));
+    };
+    projectEvent(
+      recorded(
+        'DataBreachReported',
+        { breachId: 'B-1', practiceCode: 'P1', detectedAt: '2024-03-01T10:00:00+00:00', reportableToIco: true, reportedToIcoAt: '2024-03-02T09:00:00Z' },
+        '2024-03-02T12:00:00Z',
+      ),
+      rows,
+    );
+    projectEvent(recorded('DataBreachReported', { breachId: 'B-2', practiceCode: 'P1', detectedAt: '', reportableToIco: false, reportedToIcoAt: '' }), rows);
+    expect(columnsOf('practice_data_breaches')).toMatchObject({
+      practice_code: 'P1',
+      breach_id: 'B-1',
+      detected_at: '2024-03-01 10:00:00.000',
+      reportable_to_ico: 1,
+      reported_to_ico_at: '2024-03-02 09:00:00.000',
+      recorded_on: '2024-03-02',
+      occurred_at: '2024-03-02 12:00:00.000',
+    });
+    // Not yet reported: NULL. A required instant missing is refused (its column is not Nullable: NULL would read as 1970).
+    expect(columnsOf('practice_data_breaches', 1)).toMatchObject({ detected_at: 'not a date-time: (empty)', reportable_to_ico: 0, reported_to_ico_at: null });
+
+    projectEvent(
+      recorded(
+        'CyberIncidentReported',
+        {
+          incidentId: 'CI-1',
+          organisationCode: 'P1',
+          organisationLevel: 'PRACTICE',
+          severity: 1,
+          highSeverity: true,
+          detectedAt: '2024-05-01T08:15:00+01:00',
+          reportedTo: 'NHS England CSOC',
+        },
+        '2024-05-01T09:00:00Z',
+      ),
+      rows,
+    );
+    projectEvent(
+      recorded('CyberIncidentResolved', { incidentId: 'CI-1', organisationCode: 'P1', organisationLevel: 'PRACTICE' }, '2024-05-03T17:00:00Z'),
+      rows,
+    );
+    expect(columnsOf('cyber_incidents')).toMatchObject({
+      organisation_code: 'P1',
+      organisation_level: 'PRACTICE',
+      incident_id: 'CI-1',
+      change: 'REPORTED',
+      severity: 1,
+      high_severity: 1,
+      detected_at: '2024-05-01 07:15:00.000',
+      reported_to: 'NHS England CSOC',
+    });
+    expect(columnsOf('cyber_incidents', 1)).toMatchObject({
+      change: 'RESOLVED',
+      severity: null,
+      high_severity: 0,
+      detected_at: null,
+      reported_to: '',
+      occurred_at: '2024-05-03 17:00:00.000',
+    });
+    // A severity the UInt8 column would wrap (300 -> 44) or that is no severity is refused, not stored.
+    projectEvent(recorded('CyberIncidentReported', { incidentId: 'CI-2', organisationCode: 'P1', organisationLevel: 'PRACTICE', severity: 300 }), rows);
+    expect(columnsOf('cyber_incidents', 2)).toMatchObject({ severity: 'not a whole number from 1 to 4: 300', detected_at: null });
+
+    projectEvent(recorded('UnsupportedSoftwareDetected', { practiceCode: 'P1', asset: 'PC-7', product: 'Windows 10 22H2', endOfSupport: '2025-10-14' }), rows);
+    projectEvent(recorded('UnsupportedSoftwareRemediated', { practiceCode: 'P1', asset: 'PC-7', product: 'Windows 10 22H2' }), rows);
+    expect(rows.get('practice_unsupported_software')!.map((r) => r.slice(0, 6))).toEqual([
+      ['P1', 'PC-7', 'Windows 10 22H2', 'DETECTED', '2025-12-31', '2025-10-14'],
+      ['P1', 'PC-7', 'Windows 10 22H2', 'REMEDIATED', '2025-12-31', null],
+    ]);
+
+    projectEvent(recorded('RecordAccessRestored', { practiceCode: 'P1', bcpActivated: true }), rows);
+    expect(rows.get('practice_record_access')![0]!.slice(0, 4)).toEqual(['P1', 'RESTORED', '', 1]);
+
+    projectEvent(
+      recorded('SubcontractorAccessApproved', {
+        practiceCode: 'P1',
+        provider: 'Y12345',
+        services: ['clinical system', 'NHSmail'],
+        dataProcessingAgreement: true,
+        approvedBy: '00A',
+      }),
+      rows,
+    );
+    expect(rows.get('practice_subcontractor_approvals')![0]!.slice(0, 6)).toEqual(['P1', 'Y12345', ['clinical system', 'NHSmail'], 1, '00A', '2025-12-31']);
+  });
+
   describe('every contract field is known to its row mapping', () => {
     it('maps every event type of the catalogue', () => {
       expect([...EVENT_CATALOGUE.keys()].filter((type) => !ROW_MAPPINGS.has(type))).toEqual([]);
@@ -105,17 +216,33 @@ describe('rows of the analytics tables', () => {
       '%s: each field read lands, as sent, in the column that names it',
       (type, entry) => {
         // A distinct value per field, of the field's kind, so a value in the wrong column shows.
+        const mapping = ROW_MAPPINGS.get(type)!;
+        const sourceOf = (field: string) => mapping.sources.find(([, s]) => Object.values(s).includes(field))?.[1];
         const data: Record<string, unknown> = {};
         entry.schema.fields.forEach((f, i) => {
+          const source = sourceOf(f.jsonName);
           const value =
             f.fieldKind === 'enum' ? f.enum.values[1]!.name : f.fieldKind === 'scalar' && f.scalar !== 9 /* STRING */ ? 1000 + i : `${f.jsonName}-${i}`;
-          data[f.jsonName] = f.fieldKind === 'list' ? [f.enum ? f.enum.values[1]!.name : `${f.jsonName}-${i}`] : value;
+          data[f.jsonName] =
+            f.fieldKind === 'list'
+              ? [f.enum ? f.enum.values[1]!.name : `${f.jsonName}-${i}`]
+              : source && 'instant' in source
+                ? `2024-01-${String(10 + i).padStart(2, '0')}T10:${String(i).padStart(2, '0')}:00Z`
+                : source && 'integer' in source
+                  ? source.max
+                  : value;
         });
         const rows: RowsByTable = new Map();
         expect(projectEvent(recorded(type, data), rows)).toBe(1);
-        const mapping = ROW_MAPPINGS.get(type)!;
         const row = rows.get(mapping.table.name as never)![0]!;
         for (const [column, source] of mapping.sources) {
+          if ('instant' in source) {
+            const sent = data[source.instant] as string;
+            expect({ column, value: row[TABLE_COLUMNS[mapping.table.name as keyof typeof TABLE_COLUMNS].indexOf(column)] }).toEqual({
+              column,
+              value: `${sent.slice(0, 10)} ${sent.slice(11, 19)}.000`,
+            });
+          }
           const field =
             'text' in source
               ? source.text
@@ -125,9 +252,11 @@ describe('rows of the analytics tables', () => {
                   ? source.count
                   : 'number' in source
                     ? source.number
-                    : 'list' in source
-                      ? source.list
-                      : undefined;
+                    : 'integer' in source
+                      ? source.integer
+                      : 'list' in source
+                        ? source.list
+                        : undefined;
           if (field)
             expect({ column, value: row[TABLE_COLUMNS[mapping.table.name as keyof typeof TABLE_COLUMNS].indexOf(column)] }).toEqual({
               column,

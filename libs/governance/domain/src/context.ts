@@ -1,3 +1,4 @@
+import { instantProblem } from '@gpds/shared-contracts';
 import { Rejection, dateOf, isIsoDate } from './rejection';
 
 /** What a decision may look up; passed in, so deciders stay pure. */
@@ -77,6 +78,26 @@ export function requireDate(value: string, path: string): void {
   if (!isIsoDate(value)) throw new Rejection('INVALID_DATE', path, `${path} '${value}' is not a calendar date (YYYY-MM-DD)`);
   if (value < EARLIEST_FACT_DATE || value > LATEST_DATE) {
     throw new Rejection('DATE_OUT_OF_RANGE', path, `${path} ${value} is outside ${EARLIEST_FACT_DATE} to ${LATEST_DATE}: check the year`);
+  }
+}
+
+/** An instant inside a fact (an incident's detectedAt): a real ISO 8601 date-time with a zone, not before EARLIEST_FACT_DATE. */
+export function requireInstant(value: string, path: string): void {
+  if (typeof value !== 'string' || value === '')
+    throw new Rejection('MISSING_FIELD', path, `${path} is required: an ISO 8601 date-time with a time zone, e.g. 2022-07-12T10:00:00Z`);
+  const problem = instantProblem(value);
+  if (problem)
+    throw new Rejection(
+      'INVALID_DATE',
+      path,
+      `${path} '${value.slice(0, 60)}' ${problem}: write an ISO 8601 date-time with a time zone, e.g. 2022-07-12T10:00:00Z`,
+    );
+  if (dateOf(value) < EARLIEST_FACT_DATE) {
+    throw new Rejection(
+      'DATE_OUT_OF_RANGE',
+      path,
+      `${path} ${value} is before ${EARLIEST_FACT_DATE}: no fact the platform records happened then; check the year`,
+    );
   }
 }
 

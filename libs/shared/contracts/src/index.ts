@@ -18,10 +18,12 @@ export {
   type SubmittedData,
   type TypedData,
 } from './event-catalogue';
+export { instantProblem } from './instant';
 export {
   BEGINNING,
   OPEN_END,
   PROVENANCE_COLUMNS,
+  dateTime,
   defineTable,
   rowMapping,
   type Cell,

@@ -1,4 +1,5 @@
 import type { EventData, EventType } from './event-catalogue';
+import { instantProblem } from './instant';
 
 /**
  * How an event becomes a row of an analytics table, declared as data: the table's columns in
@@ -42,10 +43,22 @@ type SourceOf<F extends string> =
   | { readonly date: F }
   /** A date field, `otherwise` when empty. */
   | { readonly date: F; readonly otherwise: string }
+  /**
+   * An instant: an ISO 8601 date-time with its zone, as ClickHouse's 'YYYY-MM-DD hh:mm:ss.sss' in
+   * UTC (a DateTime64(3, 'UTC') column); NULL when empty. A text that is not one (no zone, not a
+   * real time) is handed on as a text ClickHouse refuses, never dropped. `required`: empty is
+   * refused too, for a column that is not Nullable (ClickHouse would read NULL as 1970-01-01).
+   */
+  | { readonly instant: F; readonly required?: true }
   /** A count (UInt64): a whole number >= 0, else handed on as a text ClickHouse refuses (never a silent 0). */
   | { readonly count: F }
   /** A finite number, else handed on as a text ClickHouse refuses. */
   | { readonly number: F }
+  /**
+   * A whole number from min to max, else handed on as a text ClickHouse refuses: for a small
+   * integer column (UInt8), into which ClickHouse would wrap a larger value silently (300 -> 44).
+   */
+  | { readonly integer: F; readonly min: number; readonly max: number }
   /** A list of codes. */
   | { readonly list: F }
   /** One field of each element of a list of messages, as a list ('' replaced by `otherwise` where given: dates). */
@@ -55,7 +68,7 @@ type SourceOf<F extends string> =
   /** The day the fact happened (occurredAt's date). */
   | { readonly occurredOn: true }
   /** The same value for every event of the type (NULL included). */
-  | { readonly constant: string | null };
+  | { readonly constant: string | number | null };
 
 export interface RowMappingSpec<T extends EventType, Name extends string, Column extends string> {
   readonly type: T;
@@ -102,7 +115,9 @@ function fieldOf(source: SourceOf<string>): string[] {
   if ('text' in source) return [source.text];
   if ('date' in source) return [source.date];
   if ('count' in source) return [source.count];
+  if ('instant' in source) return [source.instant];
   if ('number' in source) return [source.number];
+  if ('integer' in source) return [source.integer];
   if ('list' in source) return [source.list];
   if ('each' in source) return [source.each];
   if ('flag' in source) return [source.flag];
@@ -120,8 +135,16 @@ function cellOf(source: SourceOf<string>): CellOf {
       return typeof value === 'string' && value !== '' ? value : otherwise;
     };
   }
+  if ('instant' in source) {
+    const { instant: field, required } = source;
+    return (d) => instant(d[field], required === true);
+  }
   if ('count' in source) return (d) => count(d[source.count]);
   if ('number' in source) return (d) => num(d[source.number]);
+  if ('integer' in source) {
+    const { integer: field, min, max } = source;
+    return (d) => integer(d[field], min, max);
+  }
   if ('list' in source) return (d) => (Array.isArray(d[source.list]) ? (d[source.list] as unknown[]).map(String) : []);
   if ('each' in source) {
     const { each, field } = source;
@@ -155,4 +178,53 @@ function num(value: unknown): number | string {
 /** A count (a UInt64 column): a whole number >= 0 within JavaScript's exact integers, else refused as above. */
 function count(value: unknown): number | string {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : `not a whole count: ${String(value)}`;
+}
+
+/** A whole number from min to max, else refused as above. */
+function integer(value: unknown, min: number, max: number): number | string {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max
+    ? value
+    : `not a whole number from ${min} to ${max}: ${String(value)}`;
+}
+
+/**
+ * An instant field, NULL when empty (refused when required). Only a real date-time with its zone
+ * is converted: one without a zone would be read in the projector's own time zone (another row
+ * on another machine), and JavaScript reads 30 February as 1 March. Anything else is refused as
+ * above, so the row lands in projection_errors with its event.
+ */
+function instant(value: unknown, required: boolean): string | null {
+  if (value === undefined || value === null || value === '') return required ? 'not a date-time: (empty)' : null;
+  if (typeof value === 'string' && instantProblem(value) === null) {
+    const converted = clickHouseDateTime(value);
+    if (converted !== undefined) return converted;
+  }
+  return `not a date-time: ${String(value)}`;
+}
+
+/**
+ * ISO 8601 with any offset -> 'YYYY-MM-DD hh:mm:ss.sss' in UTC, which every ClickHouse parses:
+ * the provenance columns (occurred_at, recorded_at) of every row, and instant fields.
+ */
+export function dateTime(iso: string): string {
+  const converted = clickHouseDateTime(iso);
+  if (converted === undefined) throw new RangeError(`'${iso}' is not an ISO 8601 date-time`);
+  return converted;
+}
+
+function clickHouseDateTime(iso: string): string | undefined {
+  // The shapes the platform writes (UTC with seconds, milliseconds or the event store's
+  // microseconds, cut to milliseconds) by slicing: this runs at least twice per projected event.
+  if (
+    (iso.length === 24 || iso.length === 27) &&
+    iso.charCodeAt(iso.length - 1) === 90 /* Z */ &&
+    iso.charCodeAt(10) === 84 /* T */ &&
+    iso.charCodeAt(19) === 46 /* . */
+  ) {
+    return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  }
+  if (iso.length === 20 && iso.charCodeAt(19) === 90 && iso.charCodeAt(10) === 84) return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.000`;
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return undefined;
+  return t.toISOString().replace('T', ' ').replace('Z', '');
 }

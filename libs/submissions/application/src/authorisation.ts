@@ -11,8 +11,8 @@ export interface CommissioningFacts {
  * Who may state a fact (pure; docs/submission-api.md, "Who may send what"). Admins may state
  * any fact but the organisation hierarchy's (the national reference feed's alone); analysts nothing; a submitter only facts about the practices it commissioned on
  * every day the fact is about (a sample's whole period, the review's day, the agreement's first
- * day) and about itself, and never in another organisation's name (an agreement's
- * commissionerCode, a review's reviewedBy). The days come from the fact's own fields, not only
+ * day) and about itself (its own figures, its own systems' cyber incidents), and never in another
+ * organisation's name (an agreement's commissionerCode, a review's reviewedBy, an approval's approvedBy). The days come from the fact's own fields, not only
  * from occurredAt, so back-dating a record cannot move it into another commissioner's years.
  */
 export function authorise(record: CheckedRecord, principal: Principal, hierarchy: CommissioningFacts): RecordError | null {
@@ -57,7 +57,8 @@ export function authorise(record: CheckedRecord, principal: Principal, hierarchy
   const days = from === to ? `on ${from}` : `from ${from} to ${to}`;
   const others = commissioners.filter((c): c is string => c !== null && c !== me);
   return {
-    path: subject.practice !== undefined ? 'data.practiceCode' : 'data.organisationCode',
+    // The field that names the practice: practiceCode, or organisationCode for facts about any level.
+    path: 'practiceCode' in record.data ? 'data.practiceCode' : 'data.organisationCode',
     code: 'NOT_YOUR_PRACTICE',
     message:
       others.length > 0
@@ -81,9 +82,20 @@ interface Subject {
   readonly actsFor?: { readonly field: string; readonly value: string };
 }
 
-/** Per fact type, read from its typed data; undefined for the hierarchy's own events (never submitted). */
+/**
+ * Per fact type, read from its typed data; undefined for the hierarchy's own events (never
+ * submitted). Exhaustive: a new event type does not compile until it says what it is about.
+ */
 function subjectOf(record: CheckedRecord): Subject | undefined {
   const day = record.occurredAt.slice(0, 10);
+  /** A fact about a practice on its day, recorded in the name of the organisation in `actsFor`, if any. */
+  const practiceFact = (practice: string, actsFor?: Subject['actsFor']): Subject => ({
+    practice,
+    organisation: practice,
+    level: 'PRACTICE',
+    days: [day, day],
+    ...(actsFor ? { actsFor } : {}),
+  });
   switch (record.type) {
     case 'UtilisationSampleRecorded':
     case 'CarbonMetricRecorded': {
@@ -114,22 +126,53 @@ function subjectOf(record: CheckedRecord): Subject | undefined {
       };
     }
     case 'BusinessContinuityPlanReviewed':
-      return {
-        practice: record.data.practiceCode,
-        organisation: record.data.practiceCode,
-        level: 'PRACTICE',
-        days: [day, day],
-        actsFor: { field: 'reviewedBy', value: record.data.reviewedBy },
-      };
+      return practiceFact(record.data.practiceCode, { field: 'reviewedBy', value: record.data.reviewedBy });
+    case 'ItReviewCompleted':
+      return practiceFact(record.data.practiceCode, { field: 'reviewedBy', value: record.data.reviewedBy });
+    case 'SubcontractorAccessApproved':
+      return practiceFact(record.data.practiceCode, { field: 'approvedBy', value: record.data.approvedBy });
     case 'CapabilityDeployed':
     case 'CapabilityWithdrawn':
-      return { practice: record.data.practiceCode, organisation: record.data.practiceCode, level: 'PRACTICE', days: [day, day] };
+    case 'DsptAssessmentPublished':
+    case 'DataProtectionOfficerDesignated':
+    case 'CasRegistrationRecorded':
+    case 'ClinicalSafetyAssessmentRecorded':
+    case 'LocalClinicalServerRecorded':
+    case 'LocalClinicalServerDecommissioned':
+    case 'RemoteAccessCapacityAssessed':
+    case 'UnsupportedSoftwareDetected':
+    case 'UnsupportedSoftwareRemediated':
+    case 'DataBreachReported':
+    case 'RecordAccessLost':
+    case 'RecordAccessRestored':
+      return practiceFact(record.data.practiceCode);
+    case 'CyberIncidentReported':
+    case 'CyberIncidentResolved': {
+      // At a practice (its commissioner's to state) or at a commissioner's own systems (its own).
+      const d = record.data;
+      return {
+        ...(d.organisationLevel === 'PRACTICE' ? { practice: d.organisationCode } : {}),
+        organisation: d.organisationCode,
+        level: d.organisationLevel,
+        days: [day, day],
+      };
+    }
     case 'OrganisationRegistered':
     case 'OrganisationRenamed':
     case 'OrganisationRelationshipChanged':
     case 'OrganisationClosed':
+    case 'OrganisationObserved':
+    case 'HierarchySourceRecorded':
+    case 'OrganisationTimelineResolved':
       return undefined;
+    default:
+      return unhandled(record);
   }
+}
+
+/** Compiles only when every event type has its case above. */
+function unhandled(record: never): never {
+  throw new Error(`no subject for event type ${(record as { type: string }).type}`);
 }
 
 /** The first and last day a fact is about. */

@@ -80,6 +80,56 @@ describe('who may state a fact', () => {
     expect(authorise(review('03Q', '2025-11-12T10:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({ code: 'NOT_YOUR_PRACTICE' });
   });
 
+  it("judges the Operating Model's other practice facts by their day, and by the commissioner they name", () => {
+    const itReview = (reviewedBy: string, occurredAt: string) => record('ItReviewCompleted', { practiceCode: 'B82002', reviewedBy }, occurredAt);
+    expect(authorise(itReview('03Q', '2022-07-12T10:00:00.000Z'), submitter('03Q'), hierarchy)).toBeNull();
+    expect(authorise(itReview('42D', '2025-11-12T10:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({
+      code: 'NOT_PERMITTED',
+      path: 'data.reviewedBy',
+      message: expect.stringMatching(/data.reviewedBy must be 03Q, not '42D'/),
+    });
+    expect(authorise(itReview('03Q', '2025-11-12T10:00:00.000Z'), submitter('03Q'), hierarchy)).toMatchObject({
+      code: 'NOT_YOUR_PRACTICE',
+      path: 'data.practiceCode',
+    });
+    const approval = (approvedBy: string) =>
+      record(
+        'SubcontractorAccessApproved',
+        { practiceCode: 'B82002', provider: 'Y12345', services: ['NHSmail'], dataProcessingAgreement: true, approvedBy },
+        '2025-11-12T10:00:00.000Z',
+      );
+    expect(authorise(approval('42D'), submitter('42D'), hierarchy)).toBeNull();
+    expect(authorise(approval('03Q'), submitter('42D'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', path: 'data.approvedBy' });
+    const dspt = record('DsptAssessmentPublished', { practiceCode: 'B82002', financialYear: '2024/25', status: 'STANDARDS_MET' }, '2025-06-30T00:00:00.000Z');
+    expect(factDays(dspt)).toEqual(['2025-06-30', '2025-06-30']);
+    expect(authorise(dspt, submitter('03Q'), hierarchy)).toBeNull();
+    expect(authorise(dspt, submitter('42D'), hierarchy)).toMatchObject({ code: 'NOT_YOUR_PRACTICE', path: 'data.practiceCode' });
+  });
+
+  it("lets a commissioner state its own systems' cyber incidents and its practices', not another's", () => {
+    const incident = (organisationCode: string, organisationLevel: string) =>
+      record(
+        'CyberIncidentReported',
+        { incidentId: 'INC-1', organisationCode, organisationLevel, severity: 2, detectedAt: '2025-11-03T09:00:00Z', reportedTo: 'NHS England CSOC' },
+        '2025-11-03T10:00:00.000Z',
+      );
+    expect(authorise(incident('42D', 'COMMISSIONER'), submitter('42D'), hierarchy)).toBeNull();
+    expect(authorise(incident('42D', 'COMMISSIONER'), submitter('03Q'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED', path: 'data.organisationCode' });
+    expect(authorise(incident('B82002', 'PRACTICE'), submitter('42D'), hierarchy)).toBeNull();
+    expect(authorise(incident('B82002', 'PRACTICE'), submitter('03Q'), hierarchy)).toMatchObject({
+      code: 'NOT_YOUR_PRACTICE',
+      path: 'data.organisationCode',
+      message: expect.stringMatching(/practice B82002 was commissioned by 42D on 2025-11-03, not by 03Q/),
+    });
+    const resolved = record(
+      'CyberIncidentResolved',
+      { incidentId: 'INC-1', organisationCode: '42D', organisationLevel: 'COMMISSIONER' },
+      '2025-11-04T10:00:00.000Z',
+    );
+    expect(authorise(resolved, submitter('42D'), hierarchy)).toBeNull();
+    expect(authorise(resolved, submitter('03Q'), hierarchy)).toMatchObject({ code: 'NOT_PERMITTED' });
+  });
+
   it('lets a commissioner state its own figures, not another-s and not a PCN-s', () => {
     expect(authorise(sample('2025-11-01', '2025-11-30', undefined, '16C', 'COMMISSIONER'), submitter('16C'), hierarchy)).toBeNull();
     expect(authorise(sample('2025-11-01', '2025-11-30', undefined, '15M', 'COMMISSIONER'), submitter('16C'), hierarchy)).toMatchObject({

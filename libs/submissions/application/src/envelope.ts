@@ -1,5 +1,5 @@
+import { instantProblem } from '@gpds/shared-contracts';
 import { EVENT_CATALOGUE, decodeEventData } from '@gpds/shared-contracts';
-import { isIsoDate } from '@gpds/organisations';
 import type { CheckedRecord, RecordError } from './submission-types';
 
 const ENVELOPE_FIELDS = new Set(['type', 'schemaVersion', 'source', 'occurredAt', 'data']);
@@ -14,7 +14,6 @@ export const MAX_DEPTH = 8;
 export const MAX_DATA_BYTES = 64 * 1024;
 /** A record with more problems than this is answered with the first ones. */
 const MAX_ERRORS = 20;
-const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 // An unpaired UTF-16 surrogate: a JSON escape like "\ud800" makes one; no text encoding can carry it.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -177,15 +176,9 @@ function checkShapeAndText(record: object): RecordError[] {
   return errors.slice(0, MAX_ERRORS);
 }
 
-/** Why a value is not a real ISO 8601 date-time with a zone, or null: 30 February and 24:00 are not instants. */
+/** Why a value is not a real ISO 8601 date-time with a zone, or null (the grammar is the governance domain's, for every instant). */
 function dateTimeProblem(value: unknown): string | null {
-  if (typeof value !== 'string') return `is ${typeName(value)}, not text`;
-  const m = ISO_DATE_TIME.exec(value);
-  if (!m) return 'is not in the form YYYY-MM-DDThh:mm[:ss[.fff]] with Z or an offset';
-  if (!isIsoDate(m[1]!)) return `names a day that does not exist (${m[1]})`;
-  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) return 'names a time of day that does not exist';
-  if (m[5] !== undefined && (Number(m[5]) > 14 || Number(m[6]) > 59)) return 'has an offset beyond ±14:00';
-  return null;
+  return typeof value === 'string' ? instantProblem(value) : `is ${typeName(value)}, not text`;
 }
 
 function typeName(value: unknown): string {

@@ -1,9 +1,9 @@
 import type { EventStore, ExpectedVersion } from '@gpds/event-store';
 import {
   evolvePracticeGovernance,
+  governanceStreamId,
   initialPracticeGovernanceState,
   measurementStreamId,
-  practiceStreamId,
   type MeasurementCommand,
   type PracticeGovernanceCommand,
   type PracticeGovernanceState,
@@ -11,25 +11,28 @@ import {
 import { isOfKind, storedFact } from '@gpds/shared-contracts';
 import type { CheckedRecord } from './submission-types';
 
-/** A record routed to its stream: a practice's governance stream (decided against its history) or a measurement stream (no state). */
+/**
+ * A record routed to its stream: a governance stream (a practice's, or a commissioner's own for its
+ * cyber incidents; decided against its history) or a measurement stream (no state).
+ */
 export type Routed =
   | { readonly kind: 'governance'; readonly streamId: string; readonly record: CheckedRecord; readonly fact: PracticeGovernanceCommand }
   | { readonly kind: 'measurement'; readonly streamId: string; readonly record: CheckedRecord; readonly fact: MeasurementCommand };
 
 /** Where a checked record goes; undefined for a kind no connector may submit (organisation events: refused earlier by the policy). */
 export function route(record: CheckedRecord): Routed | undefined {
-  if (isOfKind(record, 'governance')) return { kind: 'governance', streamId: practiceStreamId(record.data.practiceCode), record, fact: record };
+  if (isOfKind(record, 'governance')) return { kind: 'governance', streamId: governanceStreamId(record), record, fact: record };
   if (isOfKind(record, 'measurement')) return { kind: 'measurement', streamId: measurementStreamId(record), record, fact: record };
   return undefined;
 }
 
-/** A practice stream's state, rebuilt from its history, and the version an append after it expects. */
+/** A governance stream's state, rebuilt from its history, and the version an append after it expects. */
 export interface LoadedStream {
   readonly state: PracticeGovernanceState;
   readonly expectedVersion: ExpectedVersion;
 }
 
-/** Reads a practice's history once and folds it into its state. */
+/** Reads a governance stream's history (a practice's or a commissioner's) once and folds it into its state. */
 export async function loadPracticeStream(store: EventStore, streamId: string): Promise<LoadedStream> {
   const history = await store.readStream(streamId);
   let state = initialPracticeGovernanceState;

@@ -2,7 +2,8 @@ import type { DecisionContext } from '../context';
 
 /**
  * A small hierarchy for specs: A81001 under 16C throughout; C81640 under 01Y until 30 June 2022,
- * then 15M; Y09999 opened 2023-04-01; B82001 closed 2025-10-01. (Codes from the real files.)
+ * then 15M; Y09999 opened 2023-04-01; B82001 closed 2025-10-01; commissioners 16C, 15M and 01Y (a CCG, closed 2022-07-01).
+ * (Codes from the real files.)
  */
 export function fixtureContext(now = '2025-12-15T12:00:00Z'): DecisionContext {
   const orgs: Record<string, { level: string; openedOn: string; closedOn: string }> = {
@@ -12,6 +13,8 @@ export function fixtureContext(now = '2025-12-15T12:00:00Z'): DecisionContext {
     B82001: { level: 'PRACTICE', openedOn: '', closedOn: '2025-10-01' },
     U89141: { level: 'PCN', openedOn: '', closedOn: '' },
     '16C': { level: 'COMMISSIONER', openedOn: '', closedOn: '' },
+    '15M': { level: 'COMMISSIONER', openedOn: '', closedOn: '' },
+    '01Y': { level: 'COMMISSIONER', openedOn: '', closedOn: '2022-07-01' },
   };
   return {
     now: new Date(now),

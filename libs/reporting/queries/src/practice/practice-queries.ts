@@ -1,4 +1,4 @@
-import { clickhouseInstant, isoDate, page, today } from '../shared/arguments';
+import { clickhouseInstant, isoDate, isoInstant, page, today } from '../shared/arguments';
 import { connection, type Connection } from '../shared/connection';
 import type { QueryContext } from '../shared/query-context';
 import { agreementInForceSql, deployedCapabilitiesSql, latestBcpReviewSql, timelineSql } from './practice.sql';
@@ -71,8 +71,4 @@ export class PracticeQueries {
       offset,
     );
   }
-}
-
-function isoInstant(text: string): string {
-  return `${text.replace(' ', 'T')}${text.includes('.') ? '' : '.000'}Z`;
 }

@@ -70,6 +70,61 @@ export function timelineSql(db: string): string {
          UNION ALL
          SELECT 'CarbonMetricRecorded', ${provenance},
                 concat(footprint, ' ', category, ' ', toString(kg_co2e), ' kgCO2e for ', toString(period_start), '..', toString(period_end))
-         FROM ${db}.${TABLES.carbonMetrics} WHERE organisation_code = {code:String})
+         FROM ${db}.${TABLES.carbonMetrics} WHERE organisation_code = {code:String}
+         UNION ALL
+         SELECT 'DsptAssessmentPublished', ${provenance}, concat('DSPT ', financial_year, ': ', status)
+         FROM ${db}.${TABLES.practiceDsptAssessments} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT 'DataProtectionOfficerDesignated', ${provenance}, concat('Data Protection Officer from ', toString(designated_on), ': ', provision)
+         FROM ${db}.${TABLES.practiceDpoDesignations} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT 'CasRegistrationRecorded', ${provenance},
+                concat('CAS alerts from ', toString(recorded_on), ': ',
+                       multiIf(email AND mobile, 'email and mobile', email, 'email only', mobile, 'mobile only', 'not registered'))
+         FROM ${db}.${TABLES.practiceCasRegistrations} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT 'ClinicalSafetyAssessmentRecorded', ${provenance}, concat(standard, ' assessment of ', system, ' on ', toString(assessed_on), ': ', outcome)
+         FROM ${db}.${TABLES.practiceClinicalSafetyAssessments} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT 'ItReviewCompleted', ${provenance}, concat('IT review with ', reviewed_by, ' on ', toString(reviewed_on))
+         FROM ${db}.${TABLES.practiceItReviews} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT if(change = 'RECORDED', 'LocalClinicalServerRecorded', 'LocalClinicalServerDecommissioned'), ${provenance},
+                concat('local clinical server ', server, if(change = 'RECORDED', ' in place on ', ' decommissioned on '), toString(changed_on))
+         FROM ${db}.${TABLES.practiceLocalServers} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT 'RemoteAccessCapacityAssessed', ${provenance},
+                concat('remote access (', solution, ') supports ', toString(capacity_percent), '% of normal capacity, assessed on ', toString(assessed_on))
+         FROM ${db}.${TABLES.practiceRemoteAccessAssessments} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT if(change = 'DETECTED', 'UnsupportedSoftwareDetected', 'UnsupportedSoftwareRemediated'), ${provenance},
+                concat('unsupported software ', product, ' on ', asset, ' ', lower(change), ' on ', toString(changed_on),
+                       if(end_of_support IS NULL, '', concat(' (support ended ', toString(end_of_support), ')')))
+         FROM ${db}.${TABLES.practiceUnsupportedSoftware} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT if(change = 'REPORTED', 'CyberIncidentReported', 'CyberIncidentResolved'), ${provenance},
+                concat('cyber incident ', incident_id,
+                       if(change = 'REPORTED',
+                          concat(' (severity ', ifNull(toString(severity), '?'), if(high_severity = 1, ', high severity incident', ''), ')',
+                                 if(detected_at IS NULL, '', concat(' detected ', formatDateTime(assumeNotNull(detected_at), '%Y-%m-%d %H:%i'))),
+                                 ', reported to ', reported_to),
+                          ' resolved'))
+         FROM ${db}.${TABLES.cyberIncidents} WHERE organisation_code = {code:String} AND organisation_level = 'PRACTICE'
+         UNION ALL
+         SELECT 'DataBreachReported', ${provenance},
+                concat('data breach ', breach_id, ' detected ', formatDateTime(detected_at, '%Y-%m-%d %H:%i'),
+                       multiIf(reported_to_ico_at IS NOT NULL, concat(', reported to the ICO ', formatDateTime(assumeNotNull(reported_to_ico_at), '%Y-%m-%d %H:%i')),
+                               reportable_to_ico = 1, ', reportable to the ICO, not reported yet', ', not reportable to the ICO'))
+         FROM ${db}.${TABLES.practiceDataBreaches} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT if(change = 'LOST', 'RecordAccessLost', 'RecordAccessRestored'), ${provenance},
+                concat('access to patient records ', lower(change), if(change = 'LOST', concat(': ', cause), ''),
+                       if(bcp_activated = 1, if(change = 'LOST', ', business continuity plan activated', ' (business continuity plan was activated)'), ''))
+         FROM ${db}.${TABLES.practiceRecordAccess} WHERE practice_code = {code:String}
+         UNION ALL
+         SELECT 'SubcontractorAccessApproved', ${provenance},
+                concat('sub-contractor ', provider, ' may use ', arrayStringConcat(services, ', '), ', agreed by ', approved_by, ' on ', toString(approved_on),
+                       if(data_processing_agreement = 1, ' (data processing agreement in place)', ' (no data processing agreement)'))
+         FROM ${db}.${TABLES.practiceSubcontractorApprovals} WHERE practice_code = {code:String})
        ORDER BY occurred_at DESC, event_position DESC LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
 }

@@ -56,6 +56,11 @@ export function clickhouseInstant(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** ClickHouse's 'YYYY-MM-DD hh:mm:ss[.sss]' (UTC) as ISO 8601: 'YYYY-MM-DDThh:mm:ss.sssZ'. */
+export function isoInstant(text: string): string {
+  return `${text.replace(' ', 'T')}${text.includes('.') ? '' : '.000'}Z`;
+}
+
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }

@@ -1,0 +1,23 @@
+/** An ISO 8601 date-time with a zone: YYYY-MM-DDThh:mm[:ss[.fff]] and Z or ±hh:mm. */
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Why a text is not a real ISO 8601 date-time with a zone, or null: 30 February and 24:00 are
+ * not instants, and no zone is more than 14 hours from UTC. The one definition, for the
+ * submission envelope's occurredAt, the instants inside facts (an incident's detectedAt) and
+ * the instant columns of the analytics rows.
+ */
+export function instantProblem(value: string): string | null {
+  const m = ISO_DATE_TIME.exec(value);
+  if (!m) return 'is not in the form YYYY-MM-DDThh:mm[:ss[.fff]] with Z or an offset';
+  if (!realDay(m[1]!)) return `names a day that does not exist (${m[1]})`;
+  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59) return 'names a time of day that does not exist';
+  if (m[5] !== undefined && (Number(m[6]) > 59 || Number(m[5]) * 60 + Number(m[6]) > 14 * 60)) return 'has an offset beyond ±14:00';
+  return null;
+}
+
+function realDay(date: string): boolean {
+  const [y, m, d] = date.split('-').map(Number);
+  const day = new Date(Date.UTC(y!, m! - 1, d!));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m! - 1 && day.getUTCDate() === d;
+}
