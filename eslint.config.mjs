@@ -22,6 +22,7 @@ const layers = {
 const productScopes = [
   'scope:reporting',
   'scope:analytics',
+  'scope:compliance',
   'scope:access',
   'scope:submissions',
   'scope:governance',
@@ -35,9 +36,11 @@ const scopes = {
   'scope:organisations': ['scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:governance': ['scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:access': ['scope:access', 'scope:event-store', 'scope:shared'],
-  'scope:analytics': ['scope:analytics', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  // The Operating Model's compliance rules: data and words, evaluated by the read side.
+  'scope:compliance': ['scope:compliance', 'scope:shared'],
+  'scope:analytics': ['scope:analytics', 'scope:compliance', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:submissions': ['scope:submissions', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
-  'scope:reporting': ['scope:reporting', 'scope:analytics', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  'scope:reporting': ['scope:reporting', 'scope:analytics', 'scope:compliance', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   // The composition roots may use every product scope; tools also the platform's.
   'scope:platform': ['scope:platform', ...productScopes],
   'scope:tools': ['scope:tools', 'scope:platform', ...productScopes],

@@ -1,4 +1,6 @@
 import { PROJECTED_TABLES } from '@gpds/analytics';
+import { RULE_CATALOGUES } from '@gpds/compliance';
+import { complianceViewBodies } from './compliance/compliance-views';
 import { hierarchySql } from './hierarchy-sql';
 import type { AnalyticsMigration } from './migrations';
 import { BI_VIEWS, DATABASES, MATERIALIZED_VIEWS, TABLES, type BiViewName } from './names';
@@ -9,6 +11,9 @@ import { BI_VIEWS, DATABASES, MATERIALIZED_VIEWS, TABLES, type BiViewName } from
  * and BI tools read. docs/analytics.md describes every table and view; the reasons for engines,
  * keys and partitions are there and in docs/decisions/0012-analytics-schema.md.
  */
+
+/** The rule catalogue the compliance views of migration 104 evaluate. */
+const RULES_V1 = RULE_CATALOGUES.get(1)!;
 
 /** Every projected fact row carries its event's provenance. */
 const PROVENANCE = `
@@ -379,7 +384,40 @@ export function biMigrations(db: string, bi: string = DATABASES.bi): AnalyticsMi
         view(BI_VIEWS.subcontractorApprovals, `SELECT * FROM ${db}.${TABLES.practiceSubcontractorApprovals}`),
       ],
     },
+    {
+      version: 104,
+      name: 'compliance with the Operating Model (rules v1); agreements per practice',
+      // The compliance views run practiceComplianceSql, the SQL the reporting API runs (ADR 0025),
+      // with the rules of catalogue version 1. A new version of the rules is a new migration.
+      // The agreement views now tell agreements apart per practice: two commissioners may both
+      // number their agreements AG-001.
+      statements: (() => {
+        const compliance = complianceViewBodies(db, bi, RULES_V1);
+        return [
+          view(BI_VIEWS.agreementsAt, agreementsPerPracticeSql(db, `WHERE a.recorded_at <= {known_at:DateTime64(3)}`, '{as_of:Date}')),
+          view(BI_VIEWS.agreements, agreementsPerPracticeSql(db, '', 'today()')),
+          view(BI_VIEWS.complianceRules, compliance.rules),
+          view(BI_VIEWS.complianceAt, compliance.outcomes),
+          view(BI_VIEWS.complianceByOrganisationAt, compliance.byOrganisation),
+        ];
+      })(),
+    },
   ];
+}
+
+function agreementsPerPracticeSql(db: string, where: string, asOf: string): string {
+  return `SELECT agreement_id, practice_code, commissioner_code, signed_on, term_start, term_end, terminated_on, recorded_at,
+            signed_on <= ${asOf} AND term_start <= ${asOf} AND ${asOf} <= term_end AND (terminated_on IS NULL OR ${asOf} < terminated_on) AS in_force
+          FROM (
+            SELECT a.practice_code AS practice_code, a.agreement_id AS agreement_id,
+              anyIf(a.commissioner_code, a.change = 'SIGNED') AS commissioner_code,
+              toDate(minIf(a.occurred_at, a.change = 'SIGNED')) AS signed_on,
+              assumeNotNull(minIf(a.term_start, a.change = 'SIGNED')) AS term_start,
+              assumeNotNull(maxIf(a.term_end, a.change = 'SIGNED')) AS term_end,
+              minIf(a.terminated_on, a.change = 'TERMINATED') AS terminated_on,
+              max(a.recorded_at) AS recorded_at
+            FROM ${db}.${TABLES.practiceAgreements} AS a ${where}
+            GROUP BY a.practice_code, a.agreement_id HAVING countIf(a.change = 'SIGNED') > 0)`;
 }
 
 function agreementsSql(db: string, where: string, asOf: string): string {

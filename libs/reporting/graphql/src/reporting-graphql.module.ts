@@ -27,7 +27,16 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ApiKeyPrincipal, ApiKeyStore, Role } from '@gpds/access-api-keys';
 import { ApiKeyRefusal, authenticateApiKey } from '@gpds/access-http';
 import { QueryArgumentError, type ReportingQueries } from '@gpds/reporting-queries';
-import { OrganisationResolver, PracticeResolver, QueryResolver, REPORTING_QUERIES, UtilisationConnectionResolver } from './resolvers';
+import {
+  ComplianceRuleResolver,
+  NonCompliantPracticeResolver,
+  OrganisationResolver,
+  PracticeResolver,
+  QueryResolver,
+  REPORTING_QUERIES,
+  RuleOutcomeResolver,
+  UtilisationConnectionResolver,
+} from './resolvers';
 import { DateScalar, DateTimeScalar } from './scalars';
 
 /** The schema, as SDL: docs/graphql.md documents it field by field. */
@@ -342,6 +351,9 @@ export class ReportingGraphqlModule implements NestModule {
         UtilisationConnectionResolver,
         OrganisationResolver,
         PracticeResolver,
+        ComplianceRuleResolver,
+        RuleOutcomeResolver,
+        NonCompliantPracticeResolver,
       ],
     };
   }

@@ -5,13 +5,17 @@ import {
   QueryArgumentError,
   ReportingQueries,
   type CarbonArgs,
+  type ComplianceArgs,
   type Connection,
   type CoverageArgs,
   type OrganisationDetail,
   type PracticeState,
   type UtilisationArgs,
   type UtilisationRow,
+  type NonCompliantPractice,
+  type RuleOutcome,
 } from '@gpds/reporting-queries';
+import type { ComplianceRule } from '@gpds/compliance';
 
 export const REPORTING_QUERIES = Symbol('REPORTING_QUERIES');
 
@@ -66,6 +70,21 @@ export class QueryResolver {
   @Query('carbon')
   carbon(@Args() args: CarbonArgs) {
     return this.queries.carbon(args);
+  }
+
+  @Query('complianceRules')
+  complianceRules() {
+    return this.queries.complianceRules();
+  }
+
+  @Query('compliance')
+  compliance(@Args() args: ComplianceArgs) {
+    return this.queries.compliance(args);
+  }
+
+  @Query('nonCompliantPractices')
+  nonCompliantPractices(@Args() args: ComplianceArgs & { rule: string }) {
+    return this.queries.nonCompliantPractices(args);
   }
 
   @Query('practice')
@@ -153,5 +172,48 @@ export class PracticeResolver {
   @ResolveField('timeline')
   timeline(@Parent() practice: PracticeParent, @Args() args: { first?: number; after?: string }) {
     return this.queries.practiceTimeline(practice.code, args);
+  }
+
+  @ResolveField('compliance')
+  compliance(@Parent() practice: PracticeParent, @Args() args: { asOf?: string; knownAt?: string; rules?: string[] }) {
+    return this.queries.practiceCompliance(practice.code, { ...args, asOf: args.asOf ?? practice.asOf });
+  }
+}
+
+/** A rule's parameters as text and as a list; its catalogue version. */
+@Resolver('ComplianceRule')
+export class ComplianceRuleResolver {
+  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
+
+  @ResolveField('parameters')
+  parameters(@Parent() rule: ComplianceRule) {
+    return rule.parameters.map((p) => {
+      const values = Array.isArray(p.value) ? p.value.map(String) : [String(p.value)];
+      return { name: p.name, value: values.join(', '), values, description: p.description };
+    });
+  }
+
+  @ResolveField('version')
+  version() {
+    return this.queries.complianceRules().version;
+  }
+}
+
+/** The values a rule compared, as name/value pairs, for the types that carry them. */
+const comparedValues = (parent: { values: Readonly<Record<string, string>> }) => Object.entries(parent.values).map(([name, value]) => ({ name, value }));
+
+@Resolver('RuleOutcome')
+export class RuleOutcomeResolver {
+  @ResolveField('values')
+  values(@Parent() outcome: RuleOutcome) {
+    return comparedValues(outcome);
+  }
+}
+
+@Resolver('NonCompliantPractice')
+export class NonCompliantPracticeResolver {
+  @ResolveField('values')
+  values(@Parent() practice: NonCompliantPractice) {
+    return comparedValues(practice);
   }
 }

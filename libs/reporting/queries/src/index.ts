@@ -12,6 +12,17 @@ export type { Period } from './shared/period';
 export type { PreparedQuery, RollupScope } from './shared/query-context';
 export type { CarbonArgs, CarbonRow } from './carbon/carbon-queries';
 export type { CoverageArgs, CoverageRow } from './coverage/coverage-queries';
+export type {
+  ComplianceArgs,
+  ComplianceRow,
+  ComplianceTerms,
+  DecidingFact,
+  NonCompliantPractice,
+  OutcomeCounts,
+  PracticeCompliance,
+  RuleCounts,
+  RuleOutcome,
+} from './compliance/compliance-queries';
 export type { OrganisationDetail } from './organisations/organisation-queries';
 export type { PracticeState, TimelineEntry } from './practice/practice-queries';
 export type { PreparedUtilisation, UtilisationArgs, UtilisationRow } from './utilisation/utilisation-queries';

@@ -1,12 +1,21 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { RuleCatalogue } from '@gpds/compliance';
 import { CarbonQueries, type CarbonArgs, type CarbonRow } from './carbon/carbon-queries';
+import {
+  ComplianceQueries,
+  type ComplianceArgs,
+  type ComplianceRow,
+  type ComplianceTerms,
+  type NonCompliantPractice,
+  type PracticeCompliance,
+} from './compliance/compliance-queries';
 import { CoverageQueries, type CoverageArgs, type CoverageRow } from './coverage/coverage-queries';
 import { OrganisationQueries, type OrganisationDetail } from './organisations/organisation-queries';
 import { PracticeQueries, type PracticeState, type TimelineEntry } from './practice/practice-queries';
 import type { Connection } from './shared/connection';
 import { HierarchyCache, type OrganisationEntry } from './shared/hierarchy-cache';
 import type { Period } from './shared/period';
-import { QueryContext } from './shared/query-context';
+import { QueryContext, type PreparedQuery, type RollupScope } from './shared/query-context';
 import { UtilisationQueries, type PreparedUtilisation, type UtilisationArgs, type UtilisationRow } from './utilisation/utilisation-queries';
 
 /**
@@ -24,6 +33,7 @@ export class ReportingQueries {
   private readonly coverageQueries: CoverageQueries;
   private readonly carbonQueries: CarbonQueries;
   private readonly practiceQueries: PracticeQueries;
+  private readonly complianceQueries: ComplianceQueries;
 
   constructor(client: ClickHouseClient, options: { readonly database: string; readonly bi: string; readonly hierarchyCheckEveryMs?: number }) {
     this.hierarchy = new HierarchyCache(client, { database: options.database, bi: options.bi, checkEveryMs: options.hierarchyCheckEveryMs });
@@ -33,6 +43,7 @@ export class ReportingQueries {
     this.coverageQueries = new CoverageQueries(context);
     this.carbonQueries = new CarbonQueries(context);
     this.practiceQueries = new PracticeQueries(context);
+    this.complianceQueries = new ComplianceQueries(context);
   }
 
   // ---- organisations ----
@@ -92,7 +103,34 @@ export class ReportingQueries {
     return this.carbonQueries.rollup(args);
   }
 
+  // ---- compliance with the Operating Model ----
+
+  /** The compliance rules in force: each with its passage, parameters and the facts it reads, and the catalogue's version. */
+  complianceRules(): RuleCatalogue {
+    return this.complianceQueries.catalogue();
+  }
+
+  /** Per organisation at a level: practices compliant, non-compliant and unknown with each rule asked, and with all of them. */
+  compliance(args: ComplianceArgs): Promise<Connection<ComplianceRow> & ComplianceTerms> {
+    return this.complianceQueries.rollup(args);
+  }
+
+  /** The compliance roll-up's SQL and parameters (for the benchmark's straight-to-ClickHouse baseline). */
+  prepareCompliance(args: ComplianceArgs): Promise<PreparedQuery> {
+    return this.complianceQueries.prepare(args);
+  }
+
+  /** The practices under a parent non-compliant with a rule on asOf, each with its reason. */
+  nonCompliantPractices(args: RollupScope & { rule: string; knownAt?: string | null }): Promise<Connection<NonCompliantPractice> & ComplianceTerms> {
+    return this.complianceQueries.nonCompliant(args);
+  }
+
   // ---- one practice ----
+
+  /** A practice's outcome for each rule on asOf as known at knownAt, explained, with the events that decided it. */
+  practiceCompliance(code: string, args: { asOf?: string | null; knownAt?: string | null; rules?: readonly string[] | null }): Promise<PracticeCompliance> {
+    return this.complianceQueries.practice(code, args);
+  }
 
   practiceState(code: string, asOf?: string | null): Promise<PracticeState> {
     return this.practiceQueries.state(code, asOf);

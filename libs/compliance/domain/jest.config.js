@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'compliance',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};

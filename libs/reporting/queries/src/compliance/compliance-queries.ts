@@ -1,0 +1,231 @@
+import { COMPLIANCE_RULES, allRulesOutcome, explain, selectRules, type ComplianceRule, type Outcome, type RuleCatalogue } from '@gpds/compliance';
+import { QueryArgumentError, clickhouseInstant, instant, isoDate, isoInstant, today } from '../shared/arguments';
+import { connection, entry, type Connection } from '../shared/connection';
+import type { OrganisationEntry } from '../shared/hierarchy-cache';
+import type { PreparedQuery, QueryContext, RollupScope } from '../shared/query-context';
+import { complianceRollupSql, nonCompliantSql, practiceSql } from './compliance.sql';
+
+export interface OutcomeCounts {
+  readonly compliant: number;
+  readonly nonCompliant: number;
+  readonly unknown: number;
+  /** compliant + nonCompliant + unknown: the practices open on asOf. */
+  readonly evaluated: number;
+  /** Each count over evaluated (null when none was). */
+  readonly compliantShare: number | null;
+  readonly nonCompliantShare: number | null;
+  readonly unknownShare: number | null;
+  /** compliant / (compliant + nonCompliant): the share of the practices whose outcome is known (null when none is). */
+  readonly compliantShareOfKnown: number | null;
+}
+
+export interface RuleCounts extends OutcomeCounts {
+  readonly rule: ComplianceRule;
+}
+
+export interface ComplianceRow {
+  readonly organisation: OrganisationEntry;
+  readonly practicesEvaluated: number;
+  readonly rules: readonly RuleCounts[];
+  /** Practices compliant with every rule asked (non-compliant: with any; the rest unknown). */
+  readonly allRules: OutcomeCounts;
+}
+
+/** The evaluation's terms, said with every answer. */
+export interface ComplianceTerms {
+  readonly rulesVersion: number;
+  readonly asOf: string;
+  /** As asked (ISO 8601), or null: everything known when asked. */
+  readonly knownAt: string | null;
+}
+
+export interface ComplianceArgs extends RollupScope {
+  readonly rules?: readonly string[] | null;
+  readonly knownAt?: string | null;
+}
+
+/** An event that decided an outcome: the timeline's entry for it has the same eventId. */
+export interface DecidingFact {
+  readonly eventType: string;
+  readonly eventId: string;
+  readonly eventPosition: number;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly sourceSystem: string;
+  readonly sourceRecord: string;
+}
+
+export interface RuleOutcome {
+  readonly rule: ComplianceRule;
+  readonly outcome: Outcome;
+  readonly explanation: string;
+  readonly values: Readonly<Record<string, string>>;
+  readonly facts: readonly DecidingFact[];
+}
+
+export interface PracticeCompliance extends ComplianceTerms {
+  readonly practiceCode: string;
+  /** False when the practice was not open on asOf (closed, or not yet opened): no rule is evaluated. */
+  readonly evaluated: boolean;
+  readonly outcomes: readonly RuleOutcome[];
+  readonly allRules: Outcome | null;
+}
+
+export interface NonCompliantPractice {
+  readonly practice: OrganisationEntry;
+  /** Its organisation at the level asked (itself at PRACTICE). */
+  readonly organisation: OrganisationEntry;
+  readonly reason: string;
+  readonly values: Readonly<Record<string, string>>;
+  readonly facts: readonly DecidingFact[];
+}
+
+export function outcomeCounts(compliant: number, nonCompliant: number, unknown: number): OutcomeCounts {
+  const evaluated = compliant + nonCompliant + unknown;
+  const share = (n: number, of: number) => (of > 0 ? n / of : null);
+  return {
+    compliant,
+    nonCompliant,
+    unknown,
+    evaluated,
+    compliantShare: share(compliant, evaluated),
+    nonCompliantShare: share(nonCompliant, evaluated),
+    unknownShare: share(unknown, evaluated),
+    compliantShareOfKnown: share(compliant, compliant + nonCompliant),
+  };
+}
+
+type FactTuple = [string, string, number | string, string, string, string, string];
+
+/**
+ * Compliance with the Operating Model's rules (@gpds/compliance) as of a date, over the facts
+ * known at a time, under the hierarchy in force on the date: counts per organisation and rule,
+ * one practice's outcomes with their explanations and deciding events, the non-compliant
+ * practices of a rule. Practices closed on the date are not evaluated.
+ */
+export class ComplianceQueries {
+  constructor(private readonly context: QueryContext) {}
+
+  catalogue(): RuleCatalogue {
+    return COMPLIANCE_RULES;
+  }
+
+  /** The roll-up's SQL and parameters, as the API sends them (the benchmark sends the same straight to ClickHouse). */
+  async prepare(
+    args: ComplianceArgs,
+  ): Promise<PreparedQuery & { rules: readonly ComplianceRule[]; terms: ComplianceTerms; scope: Awaited<ReturnType<QueryContext['scope']>> }> {
+    const rules = this.rules('rules', args.rules);
+    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const scope = await this.context.scope(args, today(), asked);
+    const sql = complianceRollupSql({ database: this.context.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel }, rules);
+    const params = { asOf: scope.asOf, knownAt, parent: scope.parent, limit: scope.limit, offset: scope.offset };
+    return { sql, params, rules, scope, terms: { rulesVersion: COMPLIANCE_RULES.version, asOf: scope.asOf, knownAt: args.knownAt ?? null } };
+  }
+
+  async rollup(args: ComplianceArgs): Promise<Connection<ComplianceRow> & ComplianceTerms> {
+    const { sql, params, rules, scope, terms } = await this.prepare(args);
+    const rows = await this.context.rows<Record<string, string | number>>(sql, params);
+    const counts = (row: Record<string, string | number>, c: string, n: string): OutcomeCounts => {
+      const evaluated = Number(row['evaluated']);
+      const compliant = Number(row[c]);
+      const nonCompliant = Number(row[n]);
+      return outcomeCounts(compliant, nonCompliant, evaluated - compliant - nonCompliant);
+    };
+    const page = connection(
+      rows.map((row) => ({
+        organisation: entry(scope.organisations, String(row['code']), scope.level),
+        practicesEvaluated: Number(row['evaluated']),
+        rules: rules.map((rule, i) => ({ rule, ...counts(row, `c${i}`, `n${i}`) })),
+        allRules: counts(row, 'c_all', 'n_all'),
+      })),
+      rows as Array<{ total?: string | number }>,
+      scope.offset,
+    );
+    return { ...page, ...terms };
+  }
+
+  /** One practice's outcome for each rule (all by default) on asOf as known at knownAt, explained. */
+  async practice(code: string, args: { asOf?: string | null; knownAt?: string | null; rules?: readonly string[] | null }): Promise<PracticeCompliance> {
+    const rules = this.rules('rules', args.rules);
+    const asOf = args.asOf ? isoDate('asOf', args.asOf) : today();
+    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const version = await this.context.hierarchy.get(asked);
+    const [row] = await this.context.rows<Record<string, unknown>>(practiceSql(this.context.database, version.table, rules), { code, asOf, knownAt });
+    const terms = { rulesVersion: COMPLIANCE_RULES.version, asOf, knownAt: args.knownAt ?? null };
+    if (!row) return { practiceCode: code, evaluated: false, outcomes: [], allRules: null, ...terms };
+    const outcomes = rules.map((rule, i) => this.outcome(rule, row[`o${i}`], row[`v${i}`], row[`f${i}`], terms));
+    return { practiceCode: code, evaluated: true, outcomes, allRules: allRulesOutcome(outcomes.map((o) => o.outcome)), ...terms };
+  }
+
+  /** The practices under parent that are non-compliant with one rule, each with the reason. */
+  async nonCompliant(args: RollupScope & { rule: string; knownAt?: string | null }): Promise<Connection<NonCompliantPractice> & ComplianceTerms> {
+    const rule = this.rule(args.rule);
+    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const scope = await this.context.scope(args, today(), asked);
+    const sql = nonCompliantSql({ database: this.context.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel }, rule);
+    const rows = await this.context.rows<{ code: string; grp: string; values: Record<string, string>; facts: FactTuple[]; total: string }>(sql, {
+      asOf: scope.asOf,
+      knownAt,
+      parent: scope.parent,
+      limit: scope.limit,
+      offset: scope.offset,
+    });
+    const terms = { rulesVersion: COMPLIANCE_RULES.version, asOf: scope.asOf, knownAt: args.knownAt ?? null };
+    const page = connection(
+      rows.map((r) => {
+        const evaluated = this.outcome(rule, 'NON_COMPLIANT', r.values, r.facts, terms);
+        return {
+          practice: entry(scope.organisations, r.code, 'PRACTICE'),
+          organisation: entry(scope.organisations, r.grp, scope.level),
+          reason: evaluated.explanation,
+          values: evaluated.values,
+          facts: evaluated.facts,
+        };
+      }),
+      rows,
+      scope.offset,
+    );
+    return { ...page, ...terms };
+  }
+
+  private outcome(rule: ComplianceRule, outcome: unknown, values: unknown, facts: unknown, terms: ComplianceTerms): RuleOutcome {
+    const evaluated = { outcome: outcome as Outcome, values: (values ?? {}) as Record<string, string> };
+    return {
+      rule,
+      ...evaluated,
+      explanation: explain(rule, evaluated, { asOf: terms.asOf, knownAt: terms.knownAt }),
+      facts: ((facts ?? []) as FactTuple[]).map(([eventType, eventId, position, occurredAt, recordedAt, sourceSystem, sourceRecord]) => ({
+        eventType,
+        eventId,
+        eventPosition: Number(position),
+        occurredAt: isoInstant(occurredAt),
+        recordedAt: isoInstant(recordedAt),
+        sourceSystem,
+        sourceRecord,
+      })),
+    };
+  }
+
+  private rule(id: string): ComplianceRule {
+    const [rule] = this.rules('rule', [id]);
+    if (!rule) throw new QueryArgumentError('rule', 'a rule is required');
+    return rule;
+  }
+
+  private rules(argument: string, ids: readonly string[] | null | undefined): readonly ComplianceRule[] {
+    const selected = selectRules(ids);
+    if ('unknown' in selected) {
+      throw new QueryArgumentError(
+        argument,
+        `${selected.unknown.map((id) => `'${id}'`).join(', ')} ${selected.unknown.length === 1 ? 'is not a rule' : 'are not rules'} of the compliance rules (v${COMPLIANCE_RULES.version}): use ${COMPLIANCE_RULES.rules.map((r) => r.id).join(', ')}`,
+      );
+    }
+    return selected.rules;
+  }
+
+  /** knownAt as asked (checked), or now; `asked` is null without one (the current hierarchy answers). */
+  private knownAt(given: string | null | undefined): { knownAt: string; asked: string | null } {
+    const asked = given ? instant('knownAt', given) : null;
+    return { knownAt: asked ?? clickhouseInstant(new Date()), asked };
+  }
+}
