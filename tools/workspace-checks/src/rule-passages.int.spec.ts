@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULE_CATALOGUES } from '@gpds/compliance';
+import { COMPLIANCE_RULES, RULE_CATALOGUES } from '@gpds/compliance';
 
 // The Operating Model excerpt the compliance rules quote: ../shared/seed beside the project.
 const SEED = join(__dirname, '..', '..', '..', '..', 'shared', 'seed', 'gp-it-operating-model-2021-23-excerpt.txt');
@@ -22,6 +22,14 @@ describe('the compliance rules quote the Operating Model', () => {
         }
         expect({ rule: rule.id, section: seed.includes(rule.section) }).toEqual({ rule: rule.id, section: true });
       }
+    }
+  });
+
+  it('and docs/compliance.md explains every rule of the catalogue in force with its passages', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'compliance.md'), 'utf8');
+    for (const rule of COMPLIANCE_RULES.rules) {
+      expect({ rule: rule.id, heading: doc.includes(`### \`${rule.id}\``) }).toEqual({ rule: rule.id, heading: true });
+      for (const passage of rule.passages) expect({ rule: rule.id, quoted: doc.includes(`> ${passage}`) }).toEqual({ rule: rule.id, quoted: true });
     }
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventToAppend } from '@gpds/event-store';
 import { QueryArgumentError } from '../shared/arguments';
 import type { ReportingQueries } from '../reporting-queries';
@@ -267,5 +269,17 @@ describe('compliance roll-ups', () => {
       parameter_names: ['hours'],
       parameter_values: ['72'],
     });
+  });
+
+  it('runs every SQL example of docs/compliance.md as written', async () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', '..', '..', 'docs', 'compliance.md'), 'utf8');
+    const examples = [...doc.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    const answers = await Promise.all(
+      examples.map(async (query) => (await fixture.analytics.client.query({ query, format: 'JSONEachRow' })).json<Record<string, unknown>>()),
+    );
+    // By region: both regions, every rule and ALL_RULES.
+    expect(answers[0]).toHaveLength(2 * 13);
+    expect(answers[1]).toEqual([{ practice_code: 'P00018', server: 'SRV-1', decommissioned_on: '2022-09-01' }]);
   });
 });
