@@ -46,7 +46,10 @@ export function authorise(record: CheckedRecord, principal: Principal, hierarchy
     return {
       path: 'data.organisationCode',
       code: 'NOT_PERMITTED',
-      message: `a submitter for ${me} may state facts about its practices and itself only; ${level || 'this'}-level facts come from national feeds`,
+      message:
+        level === 'COMMISSIONER'
+          ? `a submitter for ${me} may state facts about its practices and itself only: facts about commissioner ${organisation} come from ${organisation} or a national feed`
+          : `a submitter for ${me} may state facts about its practices and itself only; ${level || 'this'}-level facts come from national feeds`,
     };
   }
   const [from, to] = subject.days;

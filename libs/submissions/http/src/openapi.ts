@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { CSV_EXAMPLE, RECORD_EXAMPLES } from './record-examples';
 
 const recordError = {
   type: 'object',
@@ -53,6 +54,11 @@ const submissionResponse = {
   },
 };
 
+/** One named example per submittable type (the same records as docs/submission-api.md's). */
+const recordExamples = Object.fromEntries(
+  Object.values(RECORD_EXAMPLES).map(({ area, summary, record }) => [record.type, { summary: `${area}: ${summary}`, value: record }]),
+);
+
 /** The HTTP submission connector's OpenAPI 3.1 description (also at GET /openapi.json). */
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
@@ -87,13 +93,16 @@ export const OPENAPI_DOCUMENT = {
               schema: {
                 oneOf: [{ $ref: '#/components/schemas/SubmissionRecord' }, { type: 'array', items: { $ref: '#/components/schemas/SubmissionRecord' } }],
               },
+              examples: recordExamples,
             },
             'application/x-ndjson': { schema: { type: 'string', description: 'one SubmissionRecord JSON per line' } },
             'text/csv': {
               schema: {
                 type: 'string',
-                description: 'header row of field paths: type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>; lists split on |',
+                description:
+                  'header row of field paths: type, schemaVersion, source.system, source.recordId, occurredAt, data.<field>; lists split on |; numbers as written; an empty cell leaves the field out; a yes/no field is true or false',
               },
+              examples: { RemoteAccessCapacityAssessed: { summary: 'two practices, one record a row', value: CSV_EXAMPLE } },
             },
           },
         },

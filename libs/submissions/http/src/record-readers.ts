@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
+import { ScalarType } from '@bufbuild/protobuf';
 import { EVENT_CATALOGUE } from '@gpds/shared-contracts';
 import type { IncomingRecord, RecordError } from '@gpds/submissions';
 
@@ -359,7 +360,10 @@ function csvRecord(header: readonly string[], cells: readonly string[]): Record<
       const name = path.slice(5);
       const field = schema?.fields.find((f) => f.jsonName === name || f.name === name);
       if (field?.fieldKind === 'list') data[name] = cell.split('|').map((v) => v.trim());
-      else if (field?.fieldKind === 'scalar' && field.scalar !== 9 /* STRING */ && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(cell.trim()))
+      // A yes/no cell: true or false (any case); anything else is handed on as text, which the contract refuses with its path.
+      else if (field?.fieldKind === 'scalar' && field.scalar === ScalarType.BOOL && /^(true|false)$/i.test(cell.trim()))
+        data[name] = cell.trim().toLowerCase() === 'true';
+      else if (field?.fieldKind === 'scalar' && field.scalar !== ScalarType.STRING && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(cell.trim()))
         data[name] = Number(cell);
       else data[name] = cell;
     }

@@ -89,6 +89,19 @@ describe('reading submission bodies as they stream', () => {
     await expect(read('json', '   ')).rejects.toMatchObject({ code: 'EMPTY_BODY' });
   });
 
+  it('reads yes/no cells of CSV as booleans (any case) and hands other text on for the contract to refuse', async () => {
+    const csv = [
+      'type,source.system,source.recordId,occurredAt,data.practiceCode,data.email,data.mobile',
+      'CasRegistrationRecorded,s,r1,2024-01-01T00:00:00Z,A81001,true,FALSE',
+      'CasRegistrationRecorded,s,r2,2024-01-01T00:00:00Z,A81001,yes,True',
+    ].join('\n');
+    const records = await read('csv', csv);
+    expect(records.map((r) => ('value' in r ? (r.value as { data: unknown }).data : r))).toEqual([
+      { practiceCode: 'A81001', email: true, mobile: false },
+      { practiceCode: 'A81001', email: 'yes', mobile: true },
+    ]);
+  });
+
   it('reads CSV with field-path headers, typing cells by the contract; a bad row is one rejected record', async () => {
     const csv = [
       'type,source.system,source.recordId,occurredAt,data.organisationCode,data.organisationLevel,data.capability,data.metric,data.periodStart,data.periodEnd,data.value',
