@@ -546,6 +546,37 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     expect(text).toMatch(/^gpds_projector_position \d+/m);
   });
 
+  it("answers compliance with the demo's late commissioner return as it was known before it, and as known now", async () => {
+    const marker = JSON.parse(readFileSync(join(dataDir, 'demo-data.json'), 'utf8')) as {
+      synthetic: { rejected: number };
+      lateReturn: {
+        commissioner: string;
+        knownBefore: string;
+        question: { rule: string; asOf: string; level: string; parent: string; practices: number; compliant: number };
+      };
+    };
+    expect(marker.synthetic.rejected).toBe(0);
+    const { commissioner, knownBefore, question } = marker.lateReturn;
+    const ask = async (knownAt?: string) =>
+      (
+        await analyst.request<{
+          compliance: { nodes: Array<{ organisation: { code: string }; rules: Array<{ compliant: number; nonCompliant: number; unknown: number }> }> };
+        }>(
+          `query ($rules: [String!], $level: Level!, $parent: String, $asOf: Date, $knownAt: DateTime) {
+            compliance(rules: $rules, level: $level, parent: $parent, asOf: $asOf, knownAt: $knownAt) { nodes { organisation { code } rules { compliant nonCompliant unknown } } }
+          }`,
+          { rules: [question.rule], level: question.level, parent: question.parent, asOf: question.asOf, ...(knownAt ? { knownAt } : {}) },
+        )
+      ).compliance.nodes.map((n) => [n.organisation.code, n.rules[0]!.compliant, n.rules[0]!.nonCompliant, n.rules[0]!.unknown] as const);
+    const before = await ask(knownBefore);
+    const now = await ask();
+    // The late return's commissioner: all unknown before it arrived, all judged now; every other commissioner the same both ways.
+    expect(before.find(([code]) => code === commissioner)).toEqual([commissioner, 0, 0, question.practices]);
+    expect(question.compliant).toBeGreaterThan(0);
+    expect(now.find(([code]) => code === commissioner)).toEqual([commissioner, question.compliant, 0, question.practices - question.compliant]);
+    expect(before.filter(([code]) => code !== commissioner)).toEqual(now.filter(([code]) => code !== commissioner));
+  });
+
   it('runs every example of docs/graphql.md against the demo data', async () => {
     const doc = readFileSync(join(WORKSPACE, 'docs', 'graphql.md'), 'utf8');
     const examples = [...doc.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);

@@ -1,25 +1,22 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrganisationDirectory } from '@gpds/organisations';
-import { CARBON_CATEGORIES, patientFacingCapabilities } from '@gpds/shared-reference-data';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import type { RecordResult, SubmissionProcessor } from '@gpds/submissions';
 import type { EventStore } from '@gpds/event-store';
 import { recordHierarchyEvidence } from '@gpds/organisations-importer';
 import { hierarchyReport, planPublication, publicationEvidence, publicationSystem, readPublication, sendPublication } from '@gpds/submissions-publications';
-import type { EventType, SubmittedData } from '@gpds/shared-contracts';
+import type { DemoFact } from './demo-practice';
+import { BCP_DEADLINE, syntheticDemo } from './demo-synthetic';
 
 /**
  * Demo data for the one-command platform: the real December 2025 national publications, and
- * SYNTHETIC facts for the event kinds no real file covers (agreements, BCP reviews, capability
- * deployments, carbon), generated for the real practice list. Every synthetic record's source
- * system is `SYNTHETIC_SOURCE`, so it can be told apart (and left out) in any answer.
+ * SYNTHETIC facts for the event kinds no real file covers (every governance kind of the
+ * Operating Model, and carbon), generated for the real practice list over 2021-2026
+ * (demo-synthetic.ts, demo-operating-model.ts). Every synthetic record's source system is
+ * `SYNTHETIC_SOURCE`, so it can be told apart (and left out) in any answer.
  */
-export const SYNTHETIC_SOURCE = 'synthetic-demo';
-
-/** The demo's synthetic facts are about this period: agreements 2024-2027, reviews and deployments Oct 2025 - Sep 2026. */
-const HIERARCHY_DATE = '2025-10-01';
+export { SYNTHETIC_SOURCE } from './demo-practice';
 
 export interface DemoDataLog {
   info(details: object, message: string): void;
@@ -36,8 +33,37 @@ export interface DemoDataReport {
     /** Practices the publication placed differently from the mapping files (the month's hierarchy follows the publication). */
     placementsDiffered: number | null;
   }>;
-  readonly synthetic: { records: number; accepted: number; duplicates: number; rejected: number; firstRejections: string[] };
+  readonly synthetic: {
+    records: number;
+    accepted: number;
+    duplicates: number;
+    rejected: number;
+    firstRejections: string[];
+    /** Records sent, by event type. */
+    byType: Record<string, number>;
+  };
+  /** The commissioner whose 2022 BCP reviews were sent after everything else (null when the directory has none to choose). */
+  readonly lateReturn: LateReturnReport | null;
   readonly seconds: number;
+}
+
+/** What the late commissioner return changed, and the question that shows it. */
+export interface LateReturnReport {
+  readonly commissioner: string;
+  readonly records: number;
+  /** After everything else was stored, before the late return was: ask with knownAt = this to see the answer as it was. */
+  readonly knownBefore: string;
+  readonly question: {
+    readonly rule: 'BCP_REVIEWED_BY_2022_07_31';
+    readonly asOf: string;
+    readonly level: 'COMMISSIONER';
+    /** The commissioner's ICB on asOf. */
+    readonly parent: string | null;
+    /** Its practices open on asOf: UNKNOWN with knownAt = knownBefore; without knownAt, `compliant` of them COMPLIANT. */
+    readonly practices: number;
+    readonly compliant: number;
+    readonly graphql: string;
+  };
 }
 
 const MARKER = 'demo-data.json';
@@ -49,8 +75,9 @@ export function demoDataImported(dataDir: string): boolean {
 
 /**
  * Imports the demo data through the same command path as every submission (validation,
- * idempotency by source record, audit). Idempotent: an interrupted import carries on, a finished
- * one is marked in DATA_DIR and skipped.
+ * idempotency by source record, audit): the publications, the synthetic facts, then one
+ * commissioner's late return of its 2022 BCP reviews. Idempotent: an interrupted import carries
+ * on, a finished one is marked in DATA_DIR and skipped.
  */
 export async function importDemoData(
   dataDir: string,
@@ -115,167 +142,64 @@ export async function importDemoData(
     });
   }
 
-  const records = syntheticRecords(directory(), options.now ?? new Date());
+  const demo = syntheticDemo(directory(), options.now ?? new Date());
   const batchSize = options.batchSize ?? 2_000;
-  const synthetic = { records: records.length, accepted: 0, duplicates: 0, rejected: 0, firstRejections: [] as string[] };
-  for (let i = 0; i < records.length; i += batchSize) {
-    const batch = records.slice(i, i + batchSize);
-    for (const result of await sink(batch)) {
-      if (result.status === 'accepted') synthetic.accepted++;
-      else if (result.status === 'duplicate') synthetic.duplicates++;
-      else {
-        synthetic.rejected++;
-        if (synthetic.firstRejections.length < 5)
-          synthetic.firstRejections.push(
-            `${JSON.stringify((batch[result.index] as { source: unknown }).source)}: ${result.errors?.map((e) => e.message).join('; ')}`,
-          );
+  const total = demo.facts.length + (demo.lateReturn?.facts.length ?? 0);
+  const synthetic: DemoDataReport['synthetic'] = { records: 0, accepted: 0, duplicates: 0, rejected: 0, firstRejections: [], byType: {} };
+  const send = async (facts: readonly DemoFact[]): Promise<void> => {
+    for (let i = 0; i < facts.length; i += batchSize) {
+      const batch = facts.slice(i, i + batchSize);
+      for (const f of batch) synthetic.byType[f.type] = (synthetic.byType[f.type] ?? 0) + 1;
+      for (const result of await sink(batch.map((f) => f.record))) {
+        if (result.status === 'accepted') synthetic.accepted++;
+        else if (result.status === 'duplicate') synthetic.duplicates++;
+        else {
+          synthetic.rejected++;
+          if (synthetic.firstRejections.length < 5)
+            synthetic.firstRejections.push(`${JSON.stringify(batch[result.index]!.record['source'])}: ${result.errors?.map((e) => e.message).join('; ')}`);
+        }
       }
+      synthetic.records += batch.length;
+      log.info({ done: synthetic.records, total }, `demo data: synthetic facts ${synthetic.records}/${total}`);
     }
-    const done = Math.min(i + batchSize, records.length);
-    log.info({ done, total: records.length }, `demo data: synthetic facts ${done}/${records.length}`);
+  };
+  // Each chunk touches few practices' streams: the facts come practice by practice, each by date.
+  await send(demo.facts);
+  let lateReturn: LateReturnReport | null = null;
+  if (demo.lateReturn) {
+    // A late commissioner return, stored a few milliseconds after everything else (recordedAt differs).
+    const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+    await pause();
+    const knownBefore = new Date().toISOString();
+    await pause();
+    const duplicatesBefore = synthetic.duplicates;
+    await send(demo.lateReturn.facts);
+    if (synthetic.duplicates > duplicatesBefore)
+      log.warn(
+        { duplicates: synthetic.duplicates - duplicatesBefore },
+        'demo data: an interrupted earlier import had stored part of the late return already: knownBefore does not show the answer before it',
+      );
+    const { commissioner, icb, practices, onTime } = demo.lateReturn;
+    lateReturn = {
+      commissioner,
+      records: demo.lateReturn.facts.length,
+      knownBefore,
+      question: {
+        rule: 'BCP_REVIEWED_BY_2022_07_31',
+        asOf: BCP_DEADLINE,
+        level: 'COMMISSIONER',
+        parent: icb,
+        practices,
+        compliant: onTime,
+        graphql: `{ compliance(rules: ["BCP_REVIEWED_BY_2022_07_31"], level: COMMISSIONER${icb ? `, parent: "${icb}"` : ''}, asOf: "${BCP_DEADLINE}", knownAt: "${knownBefore}") { nodes { organisation { code } rules { compliant nonCompliant unknown } } } }`,
+      },
+    };
+    log.info(
+      { lateReturn },
+      `demo data: commissioner ${commissioner}'s 2022 BCP reviews (${lateReturn.records}) arrived late: on ${BCP_DEADLINE} as known at ${knownBefore} its ${practices} practices are UNKNOWN for BCP_REVIEWED_BY_2022_07_31; as known now ${onTime} are COMPLIANT`,
+    );
   }
-  const report: DemoDataReport = { publications, synthetic, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  const report: DemoDataReport = { publications, synthetic, lateReturn, seconds: Math.round((Date.now() - started) / 100) / 10 };
   writeFileSync(join(dataDir, MARKER), `${JSON.stringify({ importedAt: new Date().toISOString(), ...report }, null, 2)}\n`);
   return report;
-}
-
-/** A deterministic number in [0, 1) for a key: the same practice gets the same facts on every run. */
-function chance(key: string): number {
-  return createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
-}
-
-function dayBetween(key: string, from: string, to: string): string {
-  const a = Date.parse(`${from}T00:00:00Z`);
-  const b = Date.parse(`${to}T00:00:00Z`);
-  return new Date(a + Math.floor(chance(key) * ((b - a) / 86_400_000 + 1)) * 86_400_000).toISOString().slice(0, 10);
-}
-
-function record<T extends EventType>(type: T, recordId: string, occurredOn: string, data: SubmittedData<T>): Record<string, unknown> {
-  return { type, schemaVersion: 1, source: { system: SYNTHETIC_SOURCE, recordId }, occurredAt: `${occurredOn}T09:00:00Z`, data };
-}
-
-/** Share of practices with each capability deployed in the synthetic demo (made up; shaped like the national picture). */
-const ADOPTION: Record<string, number> = {
-  REPEAT_PRESCRIPTION_REQUEST: 0.98,
-  APPOINTMENT_REQUEST: 0.9,
-  RECORD_VIEW: 0.95,
-  RECORD_UPDATE: 0.6,
-  PATIENT_DETAILS_UPDATE: 0.7,
-  ONLINE_CONSULTATION: 0.97,
-  VIDEO_CONSULTATION: 0.75,
-  SECURE_MESSAGING: 0.85,
-  REMOTE_ACCESS: 0.92,
-  ADVANCED_TELEPHONY: 0.8,
-};
-
-/**
- * Synthetic facts for every practice open on 1 October 2025: an agreement with its commissioner
- * (most practices), a BCP review by it, capability deployments (a few later withdrawn), and
- * monthly carbon metrics per commissioner for the financial years 2024/25 and 2025/26 to date.
- * Nothing is dated after `now`.
- */
-export function syntheticRecords(directory: OrganisationDirectory, now: Date): Array<Record<string, unknown>> {
-  const today = now.toISOString().slice(0, 10);
-  const latest = (date: string): string => (date < today ? date : today);
-  const out: Array<Record<string, unknown>> = [];
-  const capabilities = [...patientFacingCapabilities(), 'REMOTE_ACCESS', 'ADVANCED_TELEPHONY'];
-  for (const practice of directory.all('PRACTICE')) {
-    const code = practice.code;
-    if (!directory.isOpenOn(code, HIERARCHY_DATE)) continue;
-    const commissioner = directory.commissionerOn(code, HIERARCHY_DATE);
-    if (!commissioner) continue;
-    const opened = practice.openedOn && practice.openedOn > '2024-04-01' ? practice.openedOn : '2024-04-01';
-    if (chance(`${code}/agreement`) < 0.94 && directory.commissionerOn(code, opened) === commissioner) {
-      const agreementId = `demo-${code}-2024`;
-      out.push(
-        record('CcgPracticeAgreementSigned', `agreement/${code}/2024`, opened, {
-          agreementId,
-          practiceCode: code,
-          commissionerCode: commissioner,
-          termStart: opened,
-          termEnd: '2027-03-31',
-        }),
-      );
-      if (chance(`${code}/terminated`) < 0.03) {
-        const on = latest(dayBetween(`${code}/terminated-on`, '2025-10-02', '2026-06-30'));
-        out.push(
-          record('CcgPracticeAgreementTerminated', `agreement/${code}/2024/terminated`, on, {
-            agreementId,
-            practiceCode: code,
-            commissionerCode: commissioner,
-            terminatedOn: on,
-            reason: 'practice merger (synthetic)',
-          }),
-        );
-      }
-    }
-    if (chance(`${code}/bcp`) < 0.88) {
-      const on = latest(dayBetween(`${code}/bcp-on`, '2025-10-02', '2026-09-30'));
-      const covers = ['LOSS_OF_RECORD_ACCESS', 'CYBER', 'REMOTE_WORKING'].filter((c) => chance(`${code}/bcp/${c}`) < 0.8);
-      out.push(
-        record('BusinessContinuityPlanReviewed', `bcp/${code}/${on}`, on, {
-          practiceCode: code,
-          reviewedBy: commissioner,
-          outcome: chance(`${code}/bcp-outcome`) < 0.9 ? 'APPROVED' : 'CHANGES_REQUIRED',
-          covers,
-        }),
-      );
-    }
-    for (const capability of capabilities) {
-      if (chance(`${code}/${capability}`) >= (ADOPTION[capability] ?? 0.5)) continue;
-      const on = latest(dayBetween(`${code}/${capability}/on`, '2025-10-02', '2026-06-30'));
-      out.push(
-        record('CapabilityDeployed', `capability/${code}/${capability}/deployed`, on, {
-          practiceCode: code,
-          capability,
-          solution: `${capability.toLowerCase()} solution (synthetic)`,
-          supplier: 'SYNTHETIC',
-          route: 'GP_IT_FUTURES',
-        }),
-      );
-      if (chance(`${code}/${capability}/withdrawn`) < 0.02) {
-        const off = latest(dayBetween(`${code}/${capability}/off`, '2026-07-01', '2026-10-31'));
-        if (off > on)
-          out.push(
-            record('CapabilityWithdrawn', `capability/${code}/${capability}/withdrawn`, off, {
-              practiceCode: code,
-              capability,
-              reason: 'contract ended (synthetic)',
-            }),
-          );
-      }
-    }
-  }
-  const categories = ['ELECTRICITY', 'GAS', 'STAFF_TRAVEL', 'PATIENT_TRAVEL', 'TRAVEL_AVOIDED'].filter((c) => CARBON_CATEGORIES.has(c));
-  for (const commissioner of directory.all('COMMISSIONER')) {
-    if (!directory.isOpenOn(commissioner.code, HIERARCHY_DATE)) continue;
-    for (let m = 0; m < 24; m++) {
-      const start = new Date(Date.UTC(2024, 3 + m, 1));
-      const end = new Date(Date.UTC(2024, 4 + m, 0));
-      const periodEnd = end.toISOString().slice(0, 10);
-      if (periodEnd >= today || start.toISOString().slice(0, 10) < (commissioner.openedOn || '')) continue;
-      const periodStart = start.toISOString().slice(0, 10);
-      for (const category of categories) {
-        const scale = { ELECTRICITY: 90_000, GAS: 70_000, STAFF_TRAVEL: 25_000, PATIENT_TRAVEL: 160_000, TRAVEL_AVOIDED: 30_000 }[category] ?? 10_000;
-        // A gentle downward trend, a winter peak for heating, and noise per commissioner.
-        const winter = category === 'GAS' || category === 'ELECTRICITY' ? 1 + 0.35 * Math.cos(((start.getUTCMonth() - 0) / 12) * 2 * Math.PI) : 1;
-        // Emissions avoided count against the footprint: negative, as the carbon catalogue records them.
-        const kg =
-          Math.round(scale * winter * (1 - m * 0.004) * (0.6 + 0.8 * chance(`${commissioner.code}/${category}`))) * (category === 'TRAVEL_AVOIDED' ? -1 : 1);
-        out.push(
-          record('CarbonMetricRecorded', `carbon/${commissioner.code}/${periodStart}/${category}`, periodEnd, {
-            organisationCode: commissioner.code,
-            organisationLevel: 'COMMISSIONER',
-            periodStart,
-            periodEnd,
-            footprint: CARBON_CATEGORIES.get(category)!.footprint,
-            category,
-            kgCo2e: kg,
-            method: 'synthetic demo estimate',
-          }),
-        );
-      }
-    }
-  }
-  return out;
 }
