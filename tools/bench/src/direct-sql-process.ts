@@ -1,5 +1,5 @@
 import { openAnalyticsStore } from '@gpds/analytics-clickhouse';
-import { ReportingQueries, type UtilisationArgs } from '@gpds/reporting-queries';
+import { ReportingQueries, type ComplianceArgs, type UtilisationArgs } from '@gpds/reporting-queries';
 
 /**
  * The graphql benchmark's baseline, in a process of its own as fresh as the platform's: opens the
@@ -7,9 +7,17 @@ import { ReportingQueries, type UtilisationArgs } from '@gpds/reporting-queries'
  * does (ReportingQueries), and sends it straight to chDB from `concurrency` clients. Input: one
  * JSON argument; output: one JSON line of latencies in ms per query and concurrency.
  */
+/** A roll-up the API answers, by the ReportingQueries method that prepares its SQL. */
+export type BenchQuery =
+  | { readonly name: string; readonly kind?: 'utilisation'; readonly args: UtilisationArgs }
+  | { readonly name: string; readonly kind: 'compliance'; readonly args: ComplianceArgs }
+  /** The roll-up with its evaluation inline, asked for `dates` in turn (each request the next date). */
+  | { readonly name: string; readonly kind: 'complianceOneShot'; readonly args: ComplianceArgs; readonly dates: readonly string[] }
+  | { readonly name: string; readonly kind: 'nonCompliant'; readonly args: ComplianceArgs & { rule: string } };
+
 interface Job {
   readonly path: string;
-  readonly queries: Array<{ name: string; args: UtilisationArgs }>;
+  readonly queries: BenchQuery[];
   readonly requests: number;
   readonly concurrency: number[];
 }
@@ -21,10 +29,21 @@ async function main(): Promise<void> {
   try {
     const queries = new ReportingQueries(analytics.client, { database: 'gpds', bi: 'bi' });
     for (const q of job.queries) {
-      // The benchmark's GraphQL query selects no rate: the API prepares it without one.
-      const prepared = await queries.prepareUtilisation(q.args, { rates: false });
+      const prepared =
+        q.kind === 'complianceOneShot'
+          ? await queries.prepareComplianceOneShot(q.args)
+          : q.kind === 'compliance'
+            ? await queries.prepareCompliance(q.args)
+            : q.kind === 'nonCompliant'
+              ? await queries.prepareNonCompliantPractices(q.args)
+              : // The benchmark's GraphQL query selects no rate: the API prepares it without one.
+                await queries.prepareUtilisation(q.args, { rates: false });
+      // What the API sends for one answer: its checks first, then the query (for a date in turn, when the question has dates).
+      let turn = 0;
       const request = async (): Promise<void> => {
-        await (await analytics.client.query({ query: prepared.sql, query_params: prepared.params, format: 'JSONEachRow' })).json();
+        for (const b of prepared.before ?? []) await (await analytics.client.query({ query: b.sql, query_params: b.params, format: 'JSONEachRow' })).json();
+        const params = q.kind === 'complianceOneShot' ? { ...prepared.params, asOf: q.dates[turn++ % q.dates.length] } : prepared.params;
+        await (await analytics.client.query({ query: prepared.sql, query_params: params, format: 'JSONEachRow' })).json();
       };
       for (const concurrency of job.concurrency) {
         await load(request, 20, concurrency);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { biMigrations, insertRows, migrateAnalytics, openAnalyticsStore, tableMigrations } from '@gpds/analytics-clickhouse';
 import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 import type { UtilisationArgs } from '@gpds/reporting-queries';
-import { load } from './direct-sql-process';
+import { load, type BenchQuery } from './direct-sql-process';
 import { Generator, generatedRows } from './projection.bench';
 import { WORKSPACE, emit, machine, median, progress, writeSection } from './report';
 
@@ -162,8 +162,13 @@ export async function fill(dataDir: string, generator: Generator): Promise<void>
 }
 
 /** Runs tools/bench/src/direct-sql-process.ts on the stopped platform's analytics store. */
-function directSql(path: string): Record<string, number[]> {
-  const job = { path, queries: QUERIES, requests: REQUESTS, concurrency: CONCURRENCY };
+export function directSql(
+  path: string,
+  queries: readonly BenchQuery[] = QUERIES,
+  requests: number = REQUESTS,
+  concurrency: readonly number[] = CONCURRENCY,
+): Record<string, number[]> {
+  const job = { path, queries, requests, concurrency };
   const run = spawnSync(process.execPath, ['-r', '@swc-node/register', join(WORKSPACE, 'tools/bench/src/direct-sql-process.ts'), JSON.stringify(job)], {
     cwd: WORKSPACE,
     env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: join(WORKSPACE, 'tsconfig.base.json') },
@@ -174,7 +179,7 @@ function directSql(path: string): Record<string, number[]> {
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number[]>;
 }
 
-async function caughtUp(platform: PlatformProcess): Promise<void> {
+export async function caughtUp(platform: PlatformProcess): Promise<void> {
   const deadline = Date.now() + 300_000;
   for (;;) {
     const health = (await (await fetch(`${platform.url}/health`)).json()) as { checks: { projections?: { caughtUp?: boolean } } };
@@ -184,7 +189,7 @@ async function caughtUp(platform: PlatformProcess): Promise<void> {
   }
 }
 
-async function analystKey(url: string, admin: string): Promise<string> {
+export async function analystKey(url: string, admin: string): Promise<string> {
   const response = await fetch(`${url}/v1/admin/keys`, {
     method: 'POST',
     headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
@@ -193,7 +198,7 @@ async function analystKey(url: string, admin: string): Promise<string> {
   return ((await response.json()) as { key: string }).key;
 }
 
-async function graphqlRequest<T = unknown>(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<T> {
+export async function graphqlRequest<T = unknown>(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -257,12 +262,12 @@ function residentMemory(platform: PlatformProcess): { rssMb: number; peakRssMb: 
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
 }
 
-function pct(values: readonly number[], p: number): number {
+export function pct(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function round(n: number): number {
+export function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 

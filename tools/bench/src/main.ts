@@ -1,3 +1,4 @@
+import { runComplianceBench } from './compliance.bench';
 import { runEventStoreBench } from './event-store.bench';
 import { runGraphqlBench } from './graphql.bench';
 import { runProjectionBench } from './projection.bench';
@@ -15,6 +16,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   projection: runProjectionBench,
   graphql: runGraphqlBench,
   publications: runPublicationsBench,
+  compliance: runComplianceBench,
 };
 
 async function main(): Promise<void> {

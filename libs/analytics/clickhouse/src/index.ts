@@ -1,5 +1,5 @@
 export { type AnalyticsConnection, analyticsConnectionFromEnv, type AnalyticsStore, openAnalyticsStore, redactAnalyticsConnection } from './analytics-client';
-export { type ComplianceAt, FACT_FIELDS, QUERY_PARAMETERS, VIEW_PARAMETERS, practiceComplianceSql } from './compliance/compliance-sql';
+export { type ComplianceAt, COMPLIANCE_TABLES, FACT_FIELDS, QUERY_PARAMETERS, VIEW_PARAMETERS, practiceComplianceSql } from './compliance/compliance-sql';
 export { HIERARCHY_TABLES, type HierarchySql, type HierarchySqlOptions, hierarchySql } from './hierarchy-sql';
 export { migrateAnalytics } from './migrations';
 export { BI_VIEWS, TABLES } from './names';

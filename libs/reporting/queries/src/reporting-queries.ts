@@ -9,6 +9,7 @@ import {
   type NonCompliantPractice,
   type PracticeCompliance,
 } from './compliance/compliance-queries';
+import { ComplianceEvaluations } from './compliance/evaluations';
 import { CoverageQueries, type CoverageArgs, type CoverageRow } from './coverage/coverage-queries';
 import { OrganisationQueries, type OrganisationDetail } from './organisations/organisation-queries';
 import { PracticeQueries, type PracticeState, type TimelineEntry } from './practice/practice-queries';
@@ -43,7 +44,7 @@ export class ReportingQueries {
     this.coverageQueries = new CoverageQueries(context);
     this.carbonQueries = new CarbonQueries(context);
     this.practiceQueries = new PracticeQueries(context);
-    this.complianceQueries = new ComplianceQueries(context);
+    this.complianceQueries = new ComplianceQueries(context, new ComplianceEvaluations(client, { database: options.database }));
   }
 
   // ---- organisations ----
@@ -118,6 +119,17 @@ export class ReportingQueries {
   /** The compliance roll-up's SQL and parameters (for the benchmark's straight-to-ClickHouse baseline). */
   prepareCompliance(args: ComplianceArgs): Promise<PreparedQuery> {
     return this.complianceQueries.prepare(args);
+  }
+
+  /** The compliance roll-up as one query, its evaluation inline (for the benchmark's baseline of a date's first answer). */
+  prepareComplianceOneShot(args: ComplianceArgs): Promise<PreparedQuery> {
+    return this.complianceQueries.prepareOneShot(args);
+  }
+
+  /** The non-compliant list's queries (for the benchmark's straight-to-ClickHouse baseline): the version check, the page, its explanations. */
+  async prepareNonCompliantPractices(args: RollupScope & { rule: string; knownAt?: string | null }): Promise<PreparedQuery> {
+    const { sql, params, before, explain } = await this.complianceQueries.prepareNonCompliant(args);
+    return { sql, params, before: [...before, explain] };
   }
 
   /** The practices under a parent non-compliant with a rule on asOf, each with its reason. */

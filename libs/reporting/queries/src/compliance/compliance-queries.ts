@@ -2,8 +2,9 @@ import { COMPLIANCE_RULES, allRulesOutcome, explain, selectRules, type Complianc
 import { QueryArgumentError, clickhouseInstant, instant, isoDate, isoInstant, today } from '../shared/arguments';
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
-import type { PreparedQuery, QueryContext, RollupScope } from '../shared/query-context';
-import { complianceRollupSql, nonCompliantSql, practiceSql } from './compliance.sql';
+import type { PreparedQuery, QueryContext, RollupScope, Scope } from '../shared/query-context';
+import { complianceRollupSql, evaluationSql, explainedSql, nonCompliantPageSql, practiceSql } from './compliance.sql';
+import type { ComplianceEvaluations } from './evaluations';
 
 export interface OutcomeCounts {
   readonly compliant: number;
@@ -101,30 +102,46 @@ type FactTuple = [string, string, number | string, string, string, string, strin
  * Compliance with the Operating Model's rules (@gpds/compliance) as of a date, over the facts
  * known at a time, under the hierarchy in force on the date: counts per organisation and rule,
  * one practice's outcomes with their explanations and deciding events, the non-compliant
- * practices of a rule. Practices closed on the date are not evaluated.
+ * practices of a rule. Practices closed on the date are not evaluated. Roll-ups and lists read
+ * the date's evaluation (evaluations.ts), built once per date, knowledge time and version of the
+ * facts; one practice is evaluated on its own.
  */
 export class ComplianceQueries {
-  constructor(private readonly context: QueryContext) {}
+  constructor(
+    private readonly context: QueryContext,
+    private readonly evaluations: ComplianceEvaluations,
+  ) {}
 
   catalogue(): RuleCatalogue {
     return COMPLIANCE_RULES;
   }
 
-  /** The roll-up's SQL and parameters, as the API sends them (the benchmark sends the same straight to ClickHouse). */
-  async prepare(
-    args: ComplianceArgs,
-  ): Promise<PreparedQuery & { rules: readonly ComplianceRule[]; terms: ComplianceTerms; scope: Awaited<ReturnType<QueryContext['scope']>> }> {
+  /** The roll-up's SQL and parameters, as the API sends them (after the version check in `before`; the benchmark sends the same straight to ClickHouse). */
+  async prepare(args: ComplianceArgs): Promise<PreparedQuery & { rules: readonly ComplianceRule[]; terms: ComplianceTerms; scope: Scope }> {
+    const rules = this.rules('rules', args.rules);
+    const { scope, evaluation, terms, knownAt } = await this.evaluation(args);
+    const sql = complianceRollupSql(this.sqlScope(scope), evaluation.table, rules);
+    const params = { asOf: scope.asOf, knownAt, parent: scope.parent, limit: scope.limit, offset: scope.offset };
+    return { sql, params, before: [evaluation.check], rules, scope, terms };
+  }
+
+  /**
+   * The roll-up as one query with its evaluation inline (nothing materialised): what answering a
+   * date for the first time costs ClickHouse, for the benchmark's baseline of first answers.
+   */
+  async prepareOneShot(args: ComplianceArgs): Promise<PreparedQuery> {
     const rules = this.rules('rules', args.rules);
     const { knownAt, asked } = this.knownAt(args.knownAt);
     const scope = await this.context.scope(args, today(), asked);
-    const sql = complianceRollupSql({ database: this.context.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel }, rules);
-    const params = { asOf: scope.asOf, knownAt, parent: scope.parent, limit: scope.limit, offset: scope.offset };
-    return { sql, params, rules, scope, terms: { rulesVersion: COMPLIANCE_RULES.version, asOf: scope.asOf, knownAt: args.knownAt ?? null } };
+    const sql = complianceRollupSql(this.sqlScope(scope), `(${evaluationSql(this.context.database, scope.table)})`, rules);
+    return { sql, params: { asOf: scope.asOf, knownAt, parent: scope.parent, limit: scope.limit, offset: scope.offset } };
   }
 
   async rollup(args: ComplianceArgs): Promise<Connection<ComplianceRow> & ComplianceTerms> {
-    const { sql, params, rules, scope, terms } = await this.prepare(args);
-    const rows = await this.context.rows<Record<string, string | number>>(sql, params);
+    const { rows, rules, scope, terms } = await this.onceMore(async () => {
+      const prepared = await this.prepare(args);
+      return { ...prepared, rows: await this.context.rows<Record<string, string | number>>(prepared.sql, prepared.params) };
+    });
     const counts = (row: Record<string, string | number>, c: string, n: string): OutcomeCounts => {
       const evaluated = Number(row['evaluated']);
       const compliant = Number(row[c]);
@@ -157,23 +174,28 @@ export class ComplianceQueries {
     return { practiceCode: code, evaluated: true, outcomes, allRules: allRulesOutcome(outcomes.map((o) => o.outcome)), ...terms };
   }
 
+  /**
+   * The non-compliant list's queries as the API sends them: the version check (`before`), the
+   * page of practices (`sql`), then the words and deciding events of that page (`explain`).
+   */
+  async prepareNonCompliant(args: RollupScope & { rule: string; knownAt?: string | null }) {
+    const rule = this.rule(args.rule);
+    const { scope, evaluation, terms, knownAt } = await this.evaluation(args);
+    const sql = nonCompliantPageSql(this.sqlScope(scope), evaluation.table, rule);
+    const params = { asOf: scope.asOf, knownAt, parent: scope.parent, limit: scope.limit, offset: scope.offset };
+    const rows = await this.context.rows<{ code: string; grp: string; total: string }>(sql, params);
+    const explain = { sql: explainedSql(this.context.database, [rule]), params: { asOf: scope.asOf, knownAt, codes: rows.map((r) => r.code) } };
+    return { sql, params, before: [evaluation.check], explain, rows, rule, scope, terms };
+  }
+
   /** The practices under parent that are non-compliant with one rule, each with the reason. */
   async nonCompliant(args: RollupScope & { rule: string; knownAt?: string | null }): Promise<Connection<NonCompliantPractice> & ComplianceTerms> {
-    const rule = this.rule(args.rule);
-    const { knownAt, asked } = this.knownAt(args.knownAt);
-    const scope = await this.context.scope(args, today(), asked);
-    const sql = nonCompliantSql({ database: this.context.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel }, rule);
-    const rows = await this.context.rows<{ code: string; grp: string; values: Record<string, string>; facts: FactTuple[]; total: string }>(sql, {
-      asOf: scope.asOf,
-      knownAt,
-      parent: scope.parent,
-      limit: scope.limit,
-      offset: scope.offset,
-    });
-    const terms = { rulesVersion: COMPLIANCE_RULES.version, asOf: scope.asOf, knownAt: args.knownAt ?? null };
+    const { explain, rows, rule, scope, terms } = await this.onceMore(() => this.prepareNonCompliant(args));
+    const explained = rows.length ? await this.context.rows<{ code: string; v0: Record<string, string>; f0: FactTuple[] }>(explain.sql, explain.params) : [];
+    const byCode = new Map(explained.map((r) => [r.code, r]));
     const page = connection(
       rows.map((r) => {
-        const evaluated = this.outcome(rule, 'NON_COMPLIANT', r.values, r.facts, terms);
+        const evaluated = this.outcome(rule, 'NON_COMPLIANT', byCode.get(r.code)?.v0, byCode.get(r.code)?.f0, terms);
         return {
           practice: entry(scope.organisations, r.code, 'PRACTICE'),
           organisation: entry(scope.organisations, r.grp, scope.level),
@@ -186,6 +208,30 @@ export class ComplianceQueries {
       scope.offset,
     );
     return { ...page, ...terms };
+  }
+
+  /** The scope of a roll-up or list, and the evaluation of its date as known at its knowledge time. */
+  private async evaluation(args: RollupScope & { knownAt?: string | null }) {
+    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const scope = await this.context.scope(args, today(), asked);
+    const evaluation = await this.evaluations.get(scope.asOf, asked, scope.table);
+    const terms: ComplianceTerms = { rulesVersion: COMPLIANCE_RULES.version, asOf: scope.asOf, knownAt: args.knownAt ?? null };
+    return { scope, evaluation, terms, knownAt };
+  }
+
+  private sqlScope(scope: Scope) {
+    return { database: this.context.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel };
+  }
+
+  /** Work that reads an evaluation: one another API process dropped meanwhile is built again, once. */
+  private async onceMore<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { type?: string }).type !== 'UNKNOWN_TABLE' && !/UNKNOWN_TABLE|Unknown table/i.test(String(error))) throw error;
+      this.evaluations.forgetAll();
+      return work();
+    }
   }
 
   private outcome(rule: ComplianceRule, outcome: unknown, values: unknown, facts: unknown, terms: ComplianceTerms): RuleOutcome {

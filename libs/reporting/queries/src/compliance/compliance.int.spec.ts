@@ -282,4 +282,35 @@ describe('compliance roll-ups', () => {
     expect(answers[0]).toHaveLength(2 * 13);
     expect(answers[1]).toEqual([{ practice_code: 'P00018', server: 'SRV-1', decommissioned_on: '2022-09-01' }]);
   });
+
+  it('evaluates a date once for every roll-up of it, again when facts arrive, and again if another process dropped the evaluation', async () => {
+    const evaluations = async () =>
+      (
+        await (
+          await fixture.analytics.client.query({
+            query: `SELECT name FROM system.tables WHERE database = 'gpds_reporting' AND startsWith(name, 'compliance_') ORDER BY name`,
+            format: 'JSONEachRow',
+          })
+        ).json<{ name: string }>()
+      ).map((r) => r.name);
+    const asOf = '2025-02-01';
+    const national = async () => (await queries.compliance({ level: 'NATIONAL', asOf, rules: ['CAS_REGISTERED'] })).nodes[0]!.rules[0]!;
+    const before = await evaluations();
+    expect(await national()).toMatchObject({ compliant: 0, unknown: 12 });
+    await queries.compliance({ level: 'REGION', asOf });
+    await queries.nonCompliantPractices({ rule: 'CAS_REGISTERED', level: 'ICB', asOf });
+    const built = (await evaluations()).filter((name) => !before.includes(name));
+    expect(built).toHaveLength(1);
+    await fixture.store.appendToStream(
+      'practice-P00012',
+      [fact('CasRegistrationRecorded', { practiceCode: 'P00012', email: true, mobile: true }, '2025-01-15T09:00:00Z', 'P00012/cas')],
+      { expectedVersion: 'any' },
+    );
+    await fixture.projections.waitUntilCaughtUp(30_000);
+    expect(await national()).toMatchObject({ compliant: 1, unknown: 11 });
+    expect((await evaluations()).filter((name) => !before.includes(name))).toHaveLength(2);
+    // Another API process dropped them all: the next question builds its evaluation again.
+    for (const name of await evaluations()) await fixture.analytics.client.command({ query: `DROP TABLE gpds_reporting.${name}` });
+    expect(await national()).toMatchObject({ compliant: 1, unknown: 11 });
+  });
 });

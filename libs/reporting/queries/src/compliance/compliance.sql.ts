@@ -4,10 +4,12 @@ import type { Level } from '../shared/arguments';
 import { groupExpression, hierarchyOn, parentFilter } from '../shared/rollup-sql';
 
 /**
- * The SQL of the compliance read models: the practices open on {asOf} under {parent} in the
- * hierarchy of that day, each evaluated by practiceComplianceSql (@gpds/analytics-clickhouse, the
- * same SQL the `bi` compliance views run), then counted per organisation, listed, or explained.
- * Parameters: asOf, knownAt, parent, limit, offset (code for one practice).
+ * The SQL of the compliance read models. Roll-ups and lists read an evaluation (evaluations.ts:
+ * every practice open on {asOf} with each rule's outcome o<i>, in catalogue order), joined to the
+ * hierarchy of {asOf} for each practice's organisation at the level; the words and deciding
+ * events of the practices shown come from practiceComplianceSql (@gpds/analytics-clickhouse, the
+ * same SQL the evaluation and the `bi` compliance views run). Parameters: asOf, knownAt, parent,
+ * limit, offset; codes (the practices of a page); code (one practice).
  */
 
 export interface ComplianceSqlScope {
@@ -18,60 +20,79 @@ export interface ComplianceSqlScope {
   readonly parentLevel: Level | null;
 }
 
-/** The practices in scope, each with the code of its organisation at `level` (grp). */
-function practicesIn(scope: ComplianceSqlScope): string {
-  return `SELECT h.code AS code, ${groupExpression(scope.level)} AS grp FROM ${hierarchyOn(scope.hierarchy)} AS h
-          WHERE h.level = 'PRACTICE' AND ${parentFilter(scope.parentLevel)}`;
-}
-
-function evaluated(scope: ComplianceSqlScope, rules: readonly ComplianceRule[], detail: boolean): string {
-  return practiceComplianceSql({
-    db: scope.database,
-    rules,
-    catalogue: COMPLIANCE_RULES.rules,
-    at: QUERY_PARAMETERS,
-    practices: practicesIn(scope),
-    carry: ['grp'],
-    // The whole country scans every fact once; under a parent only its practices' facts.
-    narrow: scope.parentLevel === null || scope.parentLevel === 'NATIONAL' ? 'all' : 'practices',
-    detail,
-  });
-}
-
-/** The outcome over every rule asked: NON_COMPLIANT if any is, COMPLIANT if all are, else UNKNOWN (as allRulesOutcome). */
-function allRules(count: number): string {
-  const outcomes = `[${Array.from({ length: count }, (_, i) => `o${i}`).join(', ')}]`;
-  return `multiIf(has(${outcomes}, 'NON_COMPLIANT'), 'NON_COMPLIANT', arrayAll(o -> o = 'COMPLIANT', ${outcomes}), 'COMPLIANT', 'UNKNOWN')`;
+/** The column of a rule in an evaluation. */
+export function outcomeColumn(rule: ComplianceRule): string {
+  return `o${COMPLIANCE_RULES.rules.findIndex((r) => r.id === rule.id)}`;
 }
 
 /**
- * Per organisation at the level: the practices evaluated, and per rule i how many are compliant
- * (c<i>) and non-compliant (n<i>) (the rest are unknown); the same for every rule at once (c_all, n_all).
+ * An evaluation: every practice open on {asOf} in the hierarchy of that day, with each rule's
+ * outcome (o0, o1, ... in catalogue order) as known at {knownAt}. evaluations.ts materialises it;
+ * the benchmark also sends it inline, as one query.
  */
-export function complianceRollupSql(scope: ComplianceSqlScope, rules: readonly ComplianceRule[]): string {
-  const counts = rules.map((_, i) => `countIf(o${i} = 'COMPLIANT') AS c${i}, countIf(o${i} = 'NON_COMPLIANT') AS n${i}`);
+export function evaluationSql(database: string, hierarchy: string): string {
+  return practiceComplianceSql({
+    db: database,
+    rules: COMPLIANCE_RULES.rules,
+    catalogue: COMPLIANCE_RULES.rules,
+    at: QUERY_PARAMETERS,
+    practices: `SELECT h.code AS code FROM ${hierarchyOn(hierarchy)} AS h WHERE h.level = 'PRACTICE'`,
+    narrow: 'all',
+    detail: false,
+  });
+}
+
+/** The evaluated practices in scope, each with the code of its organisation at the level (grp) and every outcome; `evaluation` a table or a subquery. */
+function evaluatedIn(scope: ComplianceSqlScope, evaluation: string): string {
+  return `SELECT e.*, ${groupExpression(scope.level)} AS grp
+          FROM ${evaluation} AS e INNER JOIN ${hierarchyOn(scope.hierarchy)} AS h ON h.code = e.code
+          WHERE ${parentFilter(scope.parentLevel)}`;
+}
+
+/**
+ * Per organisation at the level: the practices evaluated, and per rule i asked how many are
+ * compliant (c<i>) and non-compliant (n<i>) (the rest are unknown); the same for all the rules
+ * asked at once (c_all, n_all: as allRulesOutcome).
+ */
+export function complianceRollupSql(scope: ComplianceSqlScope, evaluation: string, rules: readonly ComplianceRule[]): string {
+  const columns = rules.map(outcomeColumn);
+  const counts = columns.map((o, i) => `countIf(${o} = 'COMPLIANT') AS c${i}, countIf(${o} = 'NON_COMPLIANT') AS n${i}`);
+  const outcomes = `[${columns.join(', ')}]`;
   return `
 SELECT grp AS code, count() AS evaluated, ${counts.join(', ')},
-       countIf(all_rules = 'COMPLIANT') AS c_all, countIf(all_rules = 'NON_COMPLIANT') AS n_all,
+       countIf(arrayAll(o -> o = 'COMPLIANT', ${outcomes})) AS c_all, countIf(has(${outcomes}, 'NON_COMPLIANT')) AS n_all,
        count() OVER () AS total
-FROM (SELECT *, ${allRules(rules.length)} AS all_rules FROM (${evaluated(scope, rules, false)}))
+FROM (${evaluatedIn(scope, evaluation)})
 GROUP BY code
 HAVING code != ''
 ORDER BY code
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
 }
 
-/** The practices non-compliant with one rule, by organisation at the level then code, with the values compared and the deciding events. */
-export function nonCompliantSql(scope: ComplianceSqlScope, rule: ComplianceRule): string {
+/** A page of the practices non-compliant with one rule, by organisation at the level then code. */
+export function nonCompliantPageSql(scope: ComplianceSqlScope, evaluation: string, rule: ComplianceRule): string {
   return `
-SELECT code, grp, v0 AS values, f0 AS facts, count() OVER () AS total
-FROM (${evaluated(scope, [rule], true)})
-WHERE o0 = 'NON_COMPLIANT'
+SELECT code, grp, count() OVER () AS total
+FROM (${evaluatedIn(scope, evaluation)})
+WHERE ${outcomeColumn(rule)} = 'NON_COMPLIANT'
 ORDER BY grp, code
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
 }
 
-/** One practice, if open on {asOf}: every rule's outcome, values and deciding events. */
+/** Some practices ({codes}), each rule's outcome with the values compared and the deciding events (o<i>, v<i>, f<i>). */
+export function explainedSql(database: string, rules: readonly ComplianceRule[]): string {
+  return practiceComplianceSql({
+    db: database,
+    rules,
+    catalogue: COMPLIANCE_RULES.rules,
+    at: QUERY_PARAMETERS,
+    practices: `SELECT arrayJoin({codes:Array(String)}) AS code`,
+    narrow: { filter: 'practice_code IN {codes:Array(String)}' },
+    detail: true,
+  });
+}
+
+/** One practice if open on {asOf} in the hierarchy of that day (no row otherwise): every rule's outcome, values and deciding events. */
 export function practiceSql(database: string, hierarchy: string, rules: readonly ComplianceRule[]): string {
   return practiceComplianceSql({
     db: database,

@@ -16,6 +16,8 @@ export interface RollupScope {
 export interface PreparedQuery {
   readonly sql: string;
   readonly params: Record<string, unknown>;
+  /** Queries the API sends first, every time (e.g. a version check). */
+  readonly before?: ReadonlyArray<{ readonly sql: string; readonly params: Record<string, unknown> }>;
 }
 
 /** A roll-up's scope, checked, with the hierarchy of its date. */
