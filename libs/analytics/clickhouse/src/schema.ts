@@ -420,6 +420,7 @@ function agreementsPerPracticeSql(db: string, where: string, asOf: string): stri
             GROUP BY a.practice_code, a.agreement_id HAVING countIf(a.change = 'SIGNED') > 0)`;
 }
 
+/** Migration 101's agreement views, as applied (by agreement id only; 104 replaces them with agreementsPerPracticeSql's). */
 function agreementsSql(db: string, where: string, asOf: string): string {
   return `SELECT agreement_id, practice_code, commissioner_code, signed_on, term_start, term_end, terminated_on, recorded_at,
             signed_on <= ${asOf} AND term_start <= ${asOf} AND ${asOf} <= term_end AND (terminated_on IS NULL OR ${asOf} < terminated_on) AS in_force

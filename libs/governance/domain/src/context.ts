@@ -116,4 +116,16 @@ export function assertPracticeOpen(practiceCode: string, date: string, context: 
   return practice;
 }
 
+/**
+ * The organisation a fact names as the practice's commissioner (a BCP review's reviewedBy, an IT
+ * review's, a sub-contractor approval's) is the practice's commissioner on the fact's day.
+ * `rule` says who records what, e.g. "a BCP review is recorded by the practice's commissioner as of the review date".
+ */
+export function assertCommissionerOn(practiceCode: string, on: string, named: string, path: string, rule: string, context: DecisionContext): void {
+  const commissioner = context.commissionerOn(practiceCode, on);
+  if (commissioner !== named) {
+    throw new Rejection('NOT_THE_PRACTICE_COMMISSIONER', path, `${rule}: ${practiceCode}'s on ${on} was ${commissioner ?? 'unknown'}, not ${named}`);
+  }
+}
+
 export { dateOf };

@@ -4,12 +4,12 @@ import {
   evolvePracticeGovernance,
   governanceStreamId,
   initialPracticeGovernanceState,
-  type DecisionContext,
   type PracticeGovernanceState,
 } from '@gpds/governance';
 import { OrganisationDirectory, nextDay, planEvidence, type HierarchyEvidence, type ObservedOrganisation } from '@gpds/organisations';
 import { EVENT_CATALOGUE, decodeEventData, isOfKind, type AnyFact } from '@gpds/shared-contracts';
-import { CAPABILITIES, CARBON_CATEGORIES, HIERARCHY_CHANGE_DATES, METRICS, carbonCeiling, metricCeiling } from '@gpds/shared-reference-data';
+import { HIERARCHY_CHANGE_DATES } from '@gpds/shared-reference-data';
+import { decisionContext } from '@gpds/submissions';
 import { SYNTHETIC_SOURCE, type DemoFact } from './demo-practice';
 import { syntheticDemo } from './demo-synthetic';
 
@@ -100,7 +100,7 @@ describe('the synthetic demo facts', () => {
   });
 
   it('is accepted by the contracts and the deciders, in the order it is sent', () => {
-    const context = decisionContext(directory);
+    const context = decisionContext(directory, NOW);
     const states = new Map<string, PracticeGovernanceState>();
     const refused: string[] = [];
     for (const f of all) {
@@ -218,22 +218,3 @@ describe('the synthetic demo facts', () => {
     }
   });
 });
-
-/** The deciders' look-ups from the directory and the reference data (as the submission path builds them). */
-function decisionContext(directory: OrganisationDirectory): DecisionContext {
-  return {
-    now: NOW,
-    organisation: (code) => {
-      const org = directory.organisation(code);
-      return org ? { code: org.code, level: org.level, openedOn: org.openedOn, closedOn: org.closedOn } : undefined;
-    },
-    commissionerOn: (practice, date) => directory.commissionerOn(practice, date),
-    isKnownCapability: (code) => CAPABILITIES.has(code),
-    metric: (code) => {
-      const metric = METRICS.get(code);
-      return metric ? { capability: metric.capability, ceiling: (level, days) => metricCeiling(code, level, days) } : undefined;
-    },
-    carbonFootprintOf: (category) => CARBON_CATEGORIES.get(category)?.footprint,
-    carbonCeiling: (level, days) => carbonCeiling(level, days),
-  };
-}

@@ -1,6 +1,6 @@
 import type { FactOf } from '@gpds/shared-contracts';
-import { assertPracticeOpen, type DecisionContext } from '../context';
-import { Rejection, dateOf } from '../rejection';
+import { assertCommissionerOn, assertPracticeOpen, type DecisionContext } from '../context';
+import { dateOf } from '../rejection';
 
 /** Business continuity plan reviews, recorded by the practice's commissioner, on the practice's stream. */
 export type BcpReviewed = FactOf<'BusinessContinuityPlanReviewed'>;
@@ -9,14 +9,14 @@ export function decideBcpReviewed(command: BcpReviewed, context: DecisionContext
   const d = command.data;
   const on = dateOf(command.occurredAt);
   assertPracticeOpen(d.practiceCode, on, context);
-  const commissioner = context.commissionerOn(d.practiceCode, on);
-  if (commissioner !== d.reviewedBy) {
-    throw new Rejection(
-      'NOT_THE_PRACTICE_COMMISSIONER',
-      'data.reviewedBy',
-      `a BCP review is recorded by the practice's commissioner as of the review date: ${d.practiceCode}'s on ${on} was ${commissioner ?? 'unknown'}, not ${d.reviewedBy}`,
-    );
-  }
+  assertCommissionerOn(
+    d.practiceCode,
+    on,
+    d.reviewedBy,
+    'data.reviewedBy',
+    "a BCP review is recorded by the practice's commissioner as of the review date",
+    context,
+  );
   return [command];
 }
 

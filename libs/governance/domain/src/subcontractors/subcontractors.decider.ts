@@ -1,5 +1,5 @@
 import type { FactOf } from '@gpds/shared-contracts';
-import { assertPracticeOpen, type DecisionContext } from '../context';
+import { assertCommissionerOn, assertPracticeOpen, type DecisionContext } from '../context';
 import { Rejection, dateOf } from '../rejection';
 
 /** The commissioner agreed that a practice's sub-contracted provider may use services provided to the practice, on the practice's stream. */
@@ -17,13 +17,13 @@ export function decideSubcontractorAccessApproved(command: SubcontractorAccessAp
     );
   }
   assertPracticeOpen(d.practiceCode, on, context);
-  const commissioner = context.commissionerOn(d.practiceCode, on);
-  if (commissioner !== d.approvedBy) {
-    throw new Rejection(
-      'NOT_THE_PRACTICE_COMMISSIONER',
-      'data.approvedBy',
-      `a sub-contractor's access is agreed by the practice's commissioner as of that day: ${d.practiceCode}'s on ${on} was ${commissioner ?? 'unknown'}, not ${d.approvedBy}`,
-    );
-  }
+  assertCommissionerOn(
+    d.practiceCode,
+    on,
+    d.approvedBy,
+    'data.approvedBy',
+    "a sub-contractor's access is agreed by the practice's commissioner as of that day",
+    context,
+  );
   return [command];
 }
