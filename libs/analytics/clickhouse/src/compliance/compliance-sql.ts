@@ -414,11 +414,11 @@ export interface PracticeComplianceSqlOptions {
   /** The columns of `practices` to carry through besides code. */
   readonly carry?: readonly string[];
   /**
-   * How the evidence scans are narrowed: 'all' (every practice: the whole country), 'practices'
-   * (practice_code IN the practices query), or a filter on practice_code of the caller's, e.g.
-   * `practice_code = {code:String}` (one practice, by the tables' primary key).
+   * How the evidence scans are narrowed: 'all' (every practice: the whole country), or a filter on
+   * practice_code of the caller's, e.g. `practice_code = {code:String}` (one practice, by the
+   * tables' primary key).
    */
-  readonly narrow: 'all' | 'practices' | { readonly filter: string };
+  readonly narrow: 'all' | { readonly filter: string };
   /** Also the values compared (v0, ...) and the deciding events (f0, ...). */
   readonly detail: boolean;
 }
@@ -430,7 +430,7 @@ export interface PracticeComplianceSqlOptions {
 export function practiceComplianceSql(options: PracticeComplianceSqlOptions): string {
   const { at } = options;
   const byId = new Map(options.catalogue.map((r) => [r.id, r] as const));
-  const only = options.narrow === 'all' ? '1' : options.narrow === 'practices' ? 'practice_code IN (SELECT code FROM practices)' : options.narrow.filter;
+  const only = options.narrow === 'all' ? '1' : options.narrow.filter;
   const context: Context = { db: options.db, at, only, detail: options.detail };
   const rules = options.rules.map((rule) => RULE_SQL[rule.id](rule));
   const sources = [...new Set(rules.map((r) => r.source))];
