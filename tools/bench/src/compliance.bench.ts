@@ -8,8 +8,8 @@ import { seededDataDir, startPlatform } from '@gpds/platform-testing';
 import { patientFacingCapabilities } from '@gpds/shared-reference-data';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import { load, type BenchQuery } from './direct-sql-process';
-import { analystKey, caughtUp, directSql, graphqlRequest, pct, round } from './graphql.bench';
-import { emit, machine, median, progress, writeSection } from './report';
+import { analystKey, caughtUp, compare, directSql, graphqlRequest, pct } from './graphql.bench';
+import { emit, machine, progress, writeSection } from './report';
 
 const YEARS = Number(process.env['BENCH_YEARS'] ?? 10);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -123,8 +123,6 @@ export async function runComplianceBench(): Promise<void> {
     const rows: Row[] = QUERIES.flatMap((q) =>
       CONCURRENCY.map((concurrency) => {
         const id = `${q.name}/${concurrency}`;
-        const p50 = median(graphql[id]!.map((l) => pct(l, 50)));
-        const baseline = median(direct[id]!.map((l) => pct(l, 50)));
         const row: Row = {
           bench: 'compliance',
           query: q.name,
@@ -132,11 +130,7 @@ export async function runComplianceBench(): Promise<void> {
           practices: practices.length,
           requests: REQUESTS,
           concurrency,
-          p50Ms: round(p50),
-          p95Ms: round(median(graphql[id]!.map((l) => pct(l, 95)))),
-          baselineP50Ms: round(baseline),
-          baselineP95Ms: round(median(direct[id]!.map((l) => pct(l, 95)))),
-          ratio: round(p50 / baseline),
+          ...compare(graphql[id]!, direct[id]!),
           runs: RUNS,
         };
         emit(row);

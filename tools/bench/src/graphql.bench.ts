@@ -103,19 +103,13 @@ export async function runGraphqlBench(): Promise<void> {
     const rows: LatencyRow[] = QUERIES.flatMap((q) =>
       CONCURRENCY.map((concurrency) => {
         const id = `${q.name}/${concurrency}`;
-        const p50 = median(graphql[id]!.map((l) => pct(l, 50)));
-        const baseline = median(direct[id]!.map((l) => pct(l, 50)));
         const row: LatencyRow = {
           bench: 'graphql',
           query: q.name,
           events: EVENTS,
           requests: REQUESTS,
           concurrency,
-          p50Ms: round(p50),
-          p95Ms: round(median(graphql[id]!.map((l) => pct(l, 95)))),
-          baselineP50Ms: round(baseline),
-          baselineP95Ms: round(median(direct[id]!.map((l) => pct(l, 95)))),
-          ratio: round(p50 / baseline),
+          ...compare(graphql[id]!, direct[id]!),
           runs: RUNS,
         };
         emit(row);
@@ -260,6 +254,22 @@ function residentMemory(platform: PlatformProcess): { rssMb: number; peakRssMb: 
   const status = readFileSync(`/proc/${platform.child.pid}/status`, 'utf8');
   const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** Latencies of several runs beside their baseline's: medians over the runs of each run's p50 and p95, and the ratio of the p50s. */
+export function compare(
+  runs: readonly (readonly number[])[],
+  baselineRuns: readonly (readonly number[])[],
+): { p50Ms: number; p95Ms: number; baselineP50Ms: number; baselineP95Ms: number; ratio: number } {
+  const p50 = median(runs.map((l) => pct(l, 50)));
+  const baseline = median(baselineRuns.map((l) => pct(l, 50)));
+  return {
+    p50Ms: round(p50),
+    p95Ms: round(median(runs.map((l) => pct(l, 95)))),
+    baselineP50Ms: round(baseline),
+    baselineP95Ms: round(median(baselineRuns.map((l) => pct(l, 95)))),
+    ratio: round(p50 / baseline),
+  };
 }
 
 export function pct(values: readonly number[], p: number): number {
