@@ -8,7 +8,7 @@ import { seededDataDir, startPlatform } from '@gpds/platform-testing';
 import { patientFacingCapabilities } from '@gpds/shared-reference-data';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import { load, type BenchQuery } from './direct-sql-process';
-import { analystKey, caughtUp, compare, directSql, graphqlRequest, pct } from './graphql.bench';
+import { analystKey, caughtUp, compare, directSql, graphqlRequest, pct, type Comparison } from './graphql.bench';
 import { emit, machine, progress, writeSection } from './report';
 
 const YEARS = Number(process.env['BENCH_YEARS'] ?? 10);
@@ -54,18 +54,13 @@ const DOCUMENTS: Record<string, string> = {
   }`,
 };
 
-interface Row extends Record<string, unknown> {
+interface Row extends Record<string, unknown>, Comparison {
   bench: 'compliance';
   query: string;
   facts: number;
   practices: number;
   requests: number;
   concurrency: number;
-  p50Ms: number;
-  p95Ms: number;
-  baselineP50Ms: number;
-  baselineP95Ms: number;
-  ratio: number;
   runs: number;
 }
 

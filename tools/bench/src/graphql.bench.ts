@@ -34,17 +34,12 @@ const ROLLUP = `query Rollup($capability: String!, $metric: String!, $from: Date
   }
 }`;
 
-interface LatencyRow extends Record<string, unknown> {
+interface LatencyRow extends Record<string, unknown>, Comparison {
   bench: 'graphql';
   query: string;
   events: number;
   requests: number;
   concurrency: number;
-  p50Ms: number;
-  p95Ms: number;
-  baselineP50Ms: number;
-  baselineP95Ms: number;
-  ratio: number;
   runs: number;
 }
 
@@ -257,10 +252,15 @@ function residentMemory(platform: PlatformProcess): { rssMb: number; peakRssMb: 
 }
 
 /** Latencies of several runs beside their baseline's: medians over the runs of each run's p50 and p95, and the ratio of the p50s. */
-export function compare(
-  runs: readonly (readonly number[])[],
-  baselineRuns: readonly (readonly number[])[],
-): { p50Ms: number; p95Ms: number; baselineP50Ms: number; baselineP95Ms: number; ratio: number } {
+export interface Comparison {
+  p50Ms: number;
+  p95Ms: number;
+  baselineP50Ms: number;
+  baselineP95Ms: number;
+  ratio: number;
+}
+
+export function compare(runs: readonly (readonly number[])[], baselineRuns: readonly (readonly number[])[]): Comparison {
   const p50 = median(runs.map((l) => pct(l, 50)));
   const baseline = median(baselineRuns.map((l) => pct(l, 50)));
   return {
