@@ -110,6 +110,23 @@ export const BI_VIEWS = {
   complianceAt: 'compliance_at',
   /** Parameterised: as_of, known_at. One row per level, organisation and rule (and ALL_RULES). */
   complianceByOrganisationAt: 'compliance_by_organisation_at',
+  // National measures (migration 105; docs/measures.md).
+  /** Every version of the digital maturity index: each input with its weight. */
+  maturityIndexDefinitions: 'maturity_index_definitions',
+  /** Parameterised: as_of, known_at. One row per practice open on as_of and index version. */
+  maturityIndexAt: 'maturity_index_at',
+  /** Parameterised: as_of, known_at. One row per level, organisation and index version. */
+  maturityByOrganisationAt: 'maturity_by_organisation_at',
+  /** The Net Zero trajectories: each footprint's points as a share of its baseline. */
+  netZeroTrajectory: 'net_zero_trajectory',
+  /** Parameterised: baseline_year, as_of, known_at. One row per level, organisation, footprint and financial year. */
+  netZeroAt: 'net_zero_at',
+  /** Parameterised: as_of, known_at. One row per cyber incident reported by as_of. */
+  cyberIncidentsAt: 'cyber_incidents_at',
+  /** Parameterised: as_of, known_at. One row per data breach detected by as_of. */
+  dataBreachesAt: 'data_breaches_at',
+  /** Parameterised: as_of, known_at. One row per loss of record access begun by as_of. */
+  recordAccessLossesAt: 'record_access_losses_at',
   projectionErrors: 'projection_errors',
   projectionStatus: 'projection_status',
 } as const;

@@ -2,6 +2,9 @@ import { PROJECTED_TABLES } from '@gpds/analytics';
 import { RULE_CATALOGUES } from '@gpds/compliance';
 import { complianceViewBodies } from './compliance/compliance-views';
 import { hierarchySql } from './hierarchy-sql';
+import { incidentViewStatements } from './measures/incident-views';
+import { maturityViewStatements } from './measures/maturity-views';
+import { netZeroViewStatements } from './measures/net-zero-views';
 import type { AnalyticsMigration } from './migrations';
 import { BI_VIEWS, DATABASES, MATERIALIZED_VIEWS, TABLES, type BiViewName } from './names';
 
@@ -401,6 +404,12 @@ export function biMigrations(db: string, bi: string = DATABASES.bi): AnalyticsMi
           view(BI_VIEWS.complianceByOrganisationAt, compliance.byOrganisation),
         ];
       })(),
+    },
+    {
+      version: 105,
+      name: 'national measures: digital maturity index (v1, v2), Net Zero trajectory, incidents',
+      // Each measure's views run the SQL the reporting API runs for it (docs/measures.md).
+      statements: [...maturityViewStatements(db, bi), ...netZeroViewStatements(db, bi), ...incidentViewStatements(db, bi)],
     },
   ];
 }
