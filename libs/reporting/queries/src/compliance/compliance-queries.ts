@@ -224,7 +224,7 @@ export class ComplianceQueries {
   }
 
   /** Work that reads an evaluation: one another API process dropped meanwhile is built again, once. */
-  private async onceMore<T>(work: () => Promise<T>): Promise<T> {
+  async onceMore<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {

@@ -50,13 +50,13 @@ export function periodExpression(granularity: Granularity | null, column: string
 }
 
 /**
- * The hierarchy in force on {asOf}: one row per organisation open that day, with its ancestors
+ * The hierarchy in force on {asOf} (or the date parameter `asOf` names): one row per organisation open that day, with its ancestors
  * (see HierarchyCache: the `bi.organisation_hierarchy(on_date)` view materialised per period
  * between the dates on which the hierarchy changes).
  */
-export function hierarchyOn(table: string): string {
+export function hierarchyOn(table: string, asOf = '{asOf:Date}'): string {
   return `(SELECT code, level, pcn_code, commissioner_code, icb_code, region_code FROM ${table}
-    WHERE valid_from <= {asOf:Date} AND {asOf:Date} < valid_to)`;
+    WHERE valid_from <= ${asOf} AND ${asOf} < valid_to)`;
 }
 
 /** The join to the hierarchy of {asOf}: the period's Join-engine table when there is one, else the filtered period table. */
