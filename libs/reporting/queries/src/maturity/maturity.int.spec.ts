@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { maturityIndexVersion } from '@gpds/shared-reference-data';
 import type { EventToAppend } from '@gpds/event-store';
 import { QueryArgumentError } from '../shared/arguments';
@@ -240,6 +242,37 @@ describe('knowledge time and arguments', () => {
       { asOf: '2024-01-31', period: { start: '2024-01-31', end: '2024-01-31' } },
       { asOf: '2024-02-29', period: { start: '2024-02-01', end: '2024-02-29' } },
       { asOf: '2024-03-01', period: { start: '2024-03-01', end: '2024-03-01' } },
+    ]);
+  });
+});
+
+describe('in BI tools', () => {
+  it('the bi views give the API answers, and the SQL example of docs/measures.md runs as written', async () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', '..', '..', 'docs', 'measures.md'), 'utf8');
+    const [example] = [...doc.matchAll(/```sql\n(-- maturity[\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(example).toBeDefined();
+    const rows = await (await fixture.analytics.client.query({ query: example!, format: 'JSONEachRow' })).json<Record<string, unknown>>();
+    for (const version of [1, 2]) {
+      const api = await queries.maturity({ level: 'ICB', asOf: AS_OF, version });
+      expect(rows.filter((r) => r['index_version'] === version).map((r) => [r['organisation_code'], Number(r['practices']), r['mean']])).toEqual(
+        api.nodes.map((n) => [n.organisation.code, n.practices, n.mean === null ? null : Math.round(n.mean * 10) / 10]),
+      );
+    }
+    const [practice] = await (
+      await fixture.analytics.client.query({
+        query: `SELECT maturity_index, coverage, input_ids, input_values FROM bi.maturity_index_at(as_of = '2024-06-30', known_at = now64(3))
+                WHERE practice_code = 'P00001' AND index_version = 1`,
+        format: 'JSONEachRow',
+      })
+    ).json<{ maturity_index: number; coverage: number; input_ids: string[]; input_values: Array<number | null> }>();
+    const api = await queries.practiceMaturity('P00001', { asOf: AS_OF, version: 1 });
+    expect(practice!.maturity_index).toBe(api.index);
+    expect(practice!.input_ids).toEqual(api.inputs.map((i) => i.id));
+    expect(practice!.input_values).toEqual(api.inputs.map((i) => i.value));
+    const definitions = await (await fixture.analytics.client.query({ query: `SELECT index_version, count() AS inputs, sum(weight) AS weight FROM bi.maturity_index_definitions GROUP BY index_version ORDER BY index_version`, format: 'JSONEachRow' })).json<Record<string, number>>();
+    expect(definitions).toEqual([
+      { index_version: 1, inputs: 15, weight: 15 },
+      { index_version: 2, inputs: 14, weight: 27 },
     ]);
   });
 });
