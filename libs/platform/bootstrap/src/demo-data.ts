@@ -7,14 +7,15 @@ import type { EventStore } from '@gpds/event-store';
 import { recordHierarchyEvidence } from '@gpds/organisations-importer';
 import { hierarchyReport, planPublication, publicationEvidence, publicationSystem, readPublication, sendPublication } from '@gpds/submissions-publications';
 import type { DemoFact } from './demo-practice';
-import { BCP_DEADLINE, syntheticDemo } from './demo-synthetic';
+import { BCP_DEADLINE, syntheticDemo, type CarbonStory } from './demo-synthetic';
 
 /**
  * Demo data for the one-command platform: the real December 2025 national publications, and
  * SYNTHETIC facts for the event kinds no real file covers (every governance kind of the
- * Operating Model, and carbon), generated for the real practice list over 2021-2026
- * (demo-synthetic.ts, demo-operating-model.ts). Every synthetic record's source system is
- * `SYNTHETIC_SOURCE`, so it can be told apart (and left out) in any answer.
+ * Operating Model, and carbon), generated for the real practice list over 2021-2026 (carbon
+ * from FY2019/20, the Net Zero baseline year) and shaped for the compliance rules and the three
+ * national measures (demo-synthetic.ts, demo-operating-model.ts). Every synthetic record's
+ * source system is `SYNTHETIC_SOURCE`, so it can be told apart (and left out) in any answer.
  */
 export { SYNTHETIC_SOURCE } from './demo-practice';
 
@@ -44,6 +45,8 @@ export interface DemoDataReport {
   };
   /** The commissioner whose 2022 BCP reviews were sent after everything else (null when the directory has none to choose). */
   readonly lateReturn: LateReturnReport | null;
+  /** The synthetic carbon metrics' story for Net Zero: the ICB with no FY2019/20 baseline, the ICBs on and off track. */
+  readonly carbon: CarbonStory;
   readonly seconds: number;
 }
 
@@ -199,7 +202,11 @@ export async function importDemoData(
       `demo data: commissioner ${commissioner}'s 2022 BCP reviews (${lateReturn.records}) arrived late: on ${BCP_DEADLINE} as known at ${knownBefore} its ${practices} practices are UNKNOWN for BCP_REVIEWED_BY_2022_07_31; as known now ${onTime} are COMPLIANT`,
     );
   }
-  const report: DemoDataReport = { publications, synthetic, lateReturn, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  log.info(
+    { carbon: demo.carbon },
+    `demo data: carbon from FY2019/20 (the Net Zero baseline year); ICB ${demo.carbon.withoutBaseline ?? '(none)'} sent none before FY2021/22, so it has no baseline; ${demo.carbon.onTrack.length} ICBs on track, ${demo.carbon.offTrack.length} off track`,
+  );
+  const report: DemoDataReport = { publications, synthetic, lateReturn, carbon: demo.carbon, seconds: Math.round((Date.now() - started) / 100) / 10 };
   writeFileSync(join(dataDir, MARKER), `${JSON.stringify({ importedAt: new Date().toISOString(), ...report }, null, 2)}\n`);
   return report;
 }

@@ -41,18 +41,26 @@ function localServers(p: DemoPractice): void {
 }
 
 const DSPT_YEARS = [
-  { year: '2022/23', from: '2023-06-01', to: '2023-09-30' },
-  { year: '2023/24', from: '2024-06-01', to: '2024-09-30' },
-  { year: '2024/25', from: '2025-06-01', to: '2025-09-30' },
+  { year: '2020/21', share: 0.35, from: '2021-06-01', to: '2021-09-30' },
+  { year: '2021/22', share: 0.4, from: '2022-06-01', to: '2022-09-30' },
+  { year: '2022/23', share: 0.45, from: '2023-06-01', to: '2023-09-30' },
+  { year: '2023/24', share: 0.45, from: '2024-06-01', to: '2024-09-30' },
+  { year: '2024/25', share: 0.45, from: '2025-06-01', to: '2025-09-30' },
+  { year: '2025/26', share: 0.45, from: '2026-06-01', to: '2026-09-30' },
 ];
 
-/** DSPT statuses published after each financial year ends (for about half the practices each year): mostly met, some exceeded, approaching or not met. */
+/**
+ * DSPT statuses published after each financial year ends (for a third of the practices for
+ * 2020/21, nearly half from 2022/23): mostly met, some exceeded, approaching or not met; better
+ * year on year (about seven in ten meeting the standards for 2020/21, nine in ten for 2025/26)
+ * and in regions that lean ahead.
+ */
 function dspt(p: DemoPractice): void {
-  for (const { year, from, to } of DSPT_YEARS) {
-    if (!p.has(`dspt/${year}`, 0.45, 0.2)) continue;
+  for (const [i, { year, share, from, to }] of DSPT_YEARS.entries()) {
+    if (!p.has(`dspt/${year}`, share, 0.2)) continue;
     const on = p.day(`dspt/${year}/on`, from, to);
     if (!on) continue;
-    const u = p.chance(`dspt/${year}/status`) - 0.2 * p.propensity;
+    const u = p.chance(`dspt/${year}/status`) - 0.2 * p.propensity - 0.055 * (i - 2);
     const status = u < 0.12 ? 'STANDARDS_EXCEEDED' : u < 0.8 ? 'STANDARDS_MET' : u < 0.92 ? 'APPROACHING_STANDARDS' : 'STANDARDS_NOT_MET';
     p.add('DsptAssessmentPublished', `dspt/${p.code}/${year.replace('/', '-')}`, on, { practiceCode: p.code, financialYear: year, status });
   }
@@ -98,11 +106,14 @@ function remoteAccess(p: DemoPractice): void {
   }
 }
 
-/** IT reviews with the commissioner (some commissioners record them), roughly annual from 2021/22 with gaps. */
+/**
+ * IT reviews with the commissioner, yearly from 2021/22: a growing share of commissioners record
+ * them (15% in 2021, 65% by 2026; those that start keep on) for a growing share of their
+ * practices, so reviews become more regular over the years.
+ */
 function itReviews(p: DemoPractice): void {
-  if (!p.sent('it-review', 0.35)) return;
   for (let year = 2021; year <= 2026; year++) {
-    if (!p.has(`it-review/${year}`, 0.5, 0.3)) continue;
+    if (!p.sent('it-review', 0.15 + 0.1 * (year - 2021)) || !p.has(`it-review/${year}`, 0.35 + 0.07 * (year - 2021), 0.3)) continue;
     const on = p.day(`it-review/${year}/on`, `${year}-06-01`, `${year + 1}-03-31`);
     const reviewedBy = on && p.commissionerOn(on);
     if (on && reviewedBy) p.add('ItReviewCompleted', `it-review/${p.code}/${on}`, on, { practiceCode: p.code, reviewedBy });
@@ -163,7 +174,11 @@ const UNSUPPORTED = [
   { product: 'Microsoft Office 2016', endOfSupport: '2025-10-14' },
 ];
 
-/** Unsupported software on about a tenth of practices' assets, found after its end of support; most remediated later, some still open. */
+/**
+ * Unsupported software on about a tenth of practices' assets, found after its end of support;
+ * most remediated later, some still open. Remediation gets likelier and quicker over the years
+ * (found in 2021: three in five fixed, within 400 days; found in 2025: nine in ten, within 200).
+ */
 function unsupportedSoftware(p: DemoPractice): void {
   if (!p.has('software', 0.1, 0.1)) return;
   const count = p.chance('software/count') < 0.3 ? 2 : 1;
@@ -175,8 +190,9 @@ function unsupportedSoftware(p: DemoPractice): void {
     if (!found) continue;
     const asset = `${p.code}-WS${String(i).padStart(2, '0')}`;
     p.add('UnsupportedSoftwareDetected', `software/${p.code}/${i}/detected`, found, { practiceCode: p.code, asset, product, endOfSupport });
-    if (!p.has(`${key}/remediated`, 0.75, 0.3)) continue;
-    const fixed = p.day(`${key}/remediated-on`, addDays(found, 7), addDays(found, 400));
+    const years = clamp(Number(found.slice(0, 4)) - 2021, 0, 4);
+    if (!p.has(`${key}/remediated`, 0.6 + 0.075 * years, 0.3)) continue;
+    const fixed = p.day(`${key}/remediated-on`, addDays(found, 7), addDays(found, 400 - 50 * years));
     if (fixed) p.add('UnsupportedSoftwareRemediated', `software/${p.code}/${i}/remediated`, `${fixed}T17:00:00Z`, { practiceCode: p.code, asset, product });
   }
 }
@@ -192,11 +208,12 @@ function cyberIncidents(p: DemoPractice): void {
   for (const f of fact) if (p.isOpenAt(f.occurredAt)) p.facts.push(f);
 }
 
-/** A report and (most often) its resolution; the organisation's stream. */
+/** A report and (most often, not always: some are still open) its resolution; the organisation's stream. */
 function incident(code: string, level: 'PRACTICE' | 'COMMISSIONER', incidentId: string, day: string, draw: (key: string) => number): DemoFact[] {
   const severity = SEVERITY.findIndex((s) => draw('severity') < s) + 1;
   const detectedAt = hoursAfter(day, 7 + 10 * draw('hour'));
-  const reportedAt = hoursAfter(detectedAt, 1 + 20 * draw('reported'));
+  // Most reported within the day, some days later (found on a Friday, escalated slowly): time to report varies.
+  const reportedAt = hoursAfter(detectedAt, draw('slow') < 0.15 ? 24 + 120 * draw('reported') : 0.25 + 20 * draw('reported'));
   const facts = [
     demoFact(code, 'CyberIncidentReported', `incident/${code}/${incidentId}/reported`, reportedAt, {
       incidentId,
@@ -221,12 +238,12 @@ function incident(code: string, level: 'PRACTICE' | 'COMMISSIONER', incidentId: 
   return facts;
 }
 
-/** Cyber incidents at some commissioners' own systems, on the days they are open. */
+/** Cyber incidents at some commissioners' own systems (about one in eight, two at least, drawn by code), on the days they are open. */
 export function commissionerIncidents(directory: OrganisationDirectory, lastDay: string): DemoFact[] {
   const out: DemoFact[] = [];
-  for (const commissioner of directory.all('COMMISSIONER')) {
+  const commissioners = directory.all('COMMISSIONER').sort((a, b) => chance(`${a.code}/incident`) - chance(`${b.code}/incident`) || (a.code < b.code ? -1 : 1));
+  for (const commissioner of commissioners.slice(0, Math.max(2, Math.round(0.12 * commissioners.length)))) {
     const code = commissioner.code;
-    if (chance(`${code}/incident`) >= 0.12) continue;
     const from = commissioner.openedOn > DEMO_START ? commissioner.openedOn : DEMO_START;
     const closedBefore = commissioner.closedOn ? addDays(commissioner.closedOn, -1) : lastDay;
     const to = closedBefore < lastDay ? closedBefore : lastDay;

@@ -1,5 +1,5 @@
 import type { OrganisationDirectory } from '@gpds/organisations';
-import { CARBON_CATEGORIES, patientFacingCapabilities } from '@gpds/shared-reference-data';
+import { CAPABILITIES as CAPABILITY_CATALOGUE, CARBON_CATEGORIES, patientFacingCapabilities } from '@gpds/shared-reference-data';
 import { commissionerIncidents, operatingModelFacts } from './demo-operating-model';
 import { DEMO_START, DemoPractice, addDays, chance, clamp, demoFact, type DemoFact } from './demo-practice';
 
@@ -24,13 +24,20 @@ export interface SyntheticDemo {
   /** Every fact but the late return's: practice by practice (then commissioners), each by date. */
   readonly facts: readonly DemoFact[];
   readonly lateReturn: LateReturn | null;
+  /** Which ICB has no carbon baseline, which are on and off track for Net Zero. */
+  readonly carbon: CarbonStory;
 }
 
 /**
- * The synthetic demo facts for every practice in the directory, for the days it is open from
+ * The SYNTHETIC demo facts for every practice in the directory, for the days it is open from
  * 1 April 2021 to the day before `now` (so no instant of them is after `now`): agreements, BCP
  * reviews and capability deployments with history, the rest of the Operating Model
- * (demo-operating-model.ts), commissioners' own cyber incidents and monthly carbon metrics.
+ * (demo-operating-model.ts), commissioners' own cyber incidents, and carbon metrics per
+ * commissioner from FY2019/20 (the Net Zero baseline year). Shaped for the three national
+ * measures: the digital maturity index differs by region and rises from 2021 to 2026 (enhanced
+ * capabilities spreading, DSPT statuses improving, BCP and IT reviews more regular, unsupported
+ * software fixed sooner); carbon falls faster than the Net Zero path in some ICBs and slower in
+ * others, and one ICB has no baseline (carbonStory); incidents of every kind (demo-operating-model.ts).
  * Deterministic: the same directory and day give the same records.
  */
 export function syntheticDemo(directory: OrganisationDirectory, now: Date): SyntheticDemo {
@@ -52,9 +59,10 @@ export function syntheticDemo(directory: OrganisationDirectory, now: Date): Synt
   }
   const lateReturn = chooseLateReturn(directory, practices);
   const withheld = new Set(lateReturn?.facts);
-  const commissioners = [...commissionerIncidents(directory, lastDay), ...carbon(directory, lastDay)];
+  const carbonMetrics = carbon(directory, lastDay);
+  const commissioners = [...commissionerIncidents(directory, lastDay), ...carbonMetrics.facts];
   commissioners.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : byDate(a, b)));
-  return { facts: [...practices.filter((f) => !withheld.has(f)), ...commissioners], lateReturn };
+  return { facts: [...practices.filter((f) => !withheld.has(f)), ...commissioners], lateReturn, carbon: carbonMetrics.story };
 }
 
 function byDate(a: DemoFact, b: DemoFact): number {
@@ -105,7 +113,9 @@ function agreements(p: DemoPractice): void {
 /**
  * BCP reviews by the commissioner of the day: the first in 2022, mostly June and July (some on
  * 31 July itself), a share late (August to October: more at some commissioners than others),
- * some practices none; then 2023 and 2024 rounds (some commissioners) and a 2025-26 one, with gaps.
+ * some practices none; then yearly rounds from April to September, 2023 to 2026, from a growing
+ * share of commissioners (those that start keep on), so reviews become more regular over the
+ * years and some practices' latest review is more than 12 months old for years.
  */
 function bcpReviews(p: DemoPractice): void {
   const review = (key: string, on: string | null): void => {
@@ -131,10 +141,15 @@ function bcpReviews(p: DemoPractice): void {
             : p.day('bcp-2022/on', '2022-06-01', '2022-07-30');
     review('bcp-2022', on);
   }
-  // Yearly rounds in 2023 and 2024 from some commissioners only.
-  if (p.sent('bcp-yearly', 0.45) && p.has('bcp-2023', 0.75, 0.3)) review('bcp-2023', p.day('bcp-2023/on', '2023-05-01', '2023-12-15'));
-  if (p.sent('bcp-yearly', 0.45) && p.has('bcp-2024', 0.7, 0.3)) review('bcp-2024', p.day('bcp-2024/on', '2024-06-01', '2025-01-31'));
-  if (p.has('bcp', 0.88, 0.12)) review('bcp', p.day('bcp-on', '2025-10-02', '2026-09-30'));
+  for (const [year, commissioners, practices] of [
+    [2023, 0.5, 0.74],
+    [2024, 0.62, 0.8],
+    [2025, 0.72, 0.85],
+    [2026, 0.82, 0.9],
+  ] as const) {
+    if (p.sent('bcp-yearly', commissioners, 0) && p.has(`bcp-${year}`, practices, 0.3))
+      review(`bcp-${year}`, p.day(`bcp-${year}/on`, `${year}-04-01`, `${year}-09-30`));
+  }
 }
 
 /** Share of practices with each capability deployed in the synthetic demo (made up; shaped like the national picture), and when most deployed it. */
@@ -151,12 +166,28 @@ const CAPABILITIES: Record<string, { adoption: number; from: string; to: string 
   ADVANCED_TELEPHONY: { adoption: 0.8, from: '2023-04-01', to: '2025-12-31' },
 };
 
-/** Deployments spread over 2021-2025 (earlier in regions that lean ahead), a few withdrawn in 2026. */
+/**
+ * The other two ENHANCED capabilities (with ADVANCED_TELEPHONY, the digital maturity index's
+ * capability inputs): how many practices deploy each by the end, how much a region's lean moves
+ * that, and over which years. Regions that lean ahead deploy them more and sooner, so the index
+ * differs by region and rises from 2021 to 2026.
+ */
+const SPREADING: Record<string, { adoption: number; spread: number; from: string; to: string }> = {
+  TEXT_MESSAGING: { adoption: 0.86, spread: 0.16, from: '2021-04-01', to: '2024-03-31' },
+  ONLINE_TRIAGE_WORKFLOW: { adoption: 0.62, spread: 0.4, from: '2022-07-01', to: '2026-09-30' },
+};
+
+/** Deployments spread over 2021-2026 (earlier in regions that lean ahead), a few withdrawn in 2026. */
 function capabilities(p: DemoPractice): void {
-  for (const capability of [...patientFacingCapabilities(), 'REMOTE_ACCESS', 'ADVANCED_TELEPHONY']) {
-    const shape = CAPABILITIES[capability] ?? { adoption: 0.5, from: '2021-04-01', to: '2025-12-31' };
-    if (!p.has(capability, shape.adoption, 0.06)) continue;
-    const on = p.dayAt(p.chance(`${capability}/on`) * (1 - 0.6 * p.propensity), shape.from, shape.to);
+  const enhanced = CAPABILITY_CATALOGUE.entries.filter((c) => c.provision === 'ENHANCED').map((c) => c.code);
+  for (const capability of [...patientFacingCapabilities(), 'REMOTE_ACCESS', ...enhanced]) {
+    const spreading = SPREADING[capability];
+    const shape = spreading ?? CAPABILITIES[capability] ?? { adoption: 0.5, from: '2021-04-01', to: '2025-12-31' };
+    if (!p.has(capability, shape.adoption, spreading?.spread ?? 0.06)) continue;
+    const u = p.chance(`${capability}/on`);
+    // A spreading capability's day is u^(1 + lean) of the way: the median practice half-way through its
+    // years where the nation is, about a third of the way in the region most ahead, seven tenths in the one most behind.
+    const on = p.dayAt(spreading ? u ** (1 + p.propensity) : u * (1 - 0.6 * p.propensity), shape.from, shape.to);
     if (!on) continue;
     p.add('CapabilityDeployed', `capability/${p.code}/${capability}/deployed`, on, {
       practiceCode: p.code,
@@ -209,31 +240,150 @@ function chooseLateReturn(directory: OrganisationDirectory, facts: readonly Demo
   };
 }
 
-/** Monthly carbon metrics per commissioner open on 1 October 2025, for 2024/25 and 2025/26 to date. */
-function carbon(directory: OrganisationDirectory, lastDay: string): DemoFact[] {
+/** The first day of carbon metrics: FY2019/20, the Net Zero baseline year. */
+const CARBON_FROM = '2019-04-01';
+/** Quarterly metrics until then (fewer events for the early years), monthly from FY2024/25. */
+const CARBON_MONTHLY_FROM = '2024-04-01';
+/** The last financial year of carbon metrics is 2025/26: whole years only. */
+const CARBON_TO = '2026-03-31';
+/** The ICB without a baseline: its commissioners send no carbon before FY2021/22. */
+const CARBON_LATE_START = '2021-04-01';
+
+/** kgCO2e a month of each category for a commissioner in FY2019/20, before its own 0.6 to 1.4 times (made up). */
+const CARBON_SCALE: Record<string, number> = {
+  ELECTRICITY: 90_000,
+  GAS: 70_000,
+  STAFF_TRAVEL: 25_000,
+  PATIENT_TRAVEL: 160_000,
+  TRAVEL_AVOIDED: 30_000,
+  DEVICES: 15_000,
+  PAPER: 4_000,
+  DATA_CENTRE: 8_000,
+};
+/** Categories estimated once a year (embodied and bought-in emissions): one metric per financial year. */
+const YEARLY_CARBON = new Set(['DEVICES', 'PAPER', 'DATA_CENTRE']);
+
+/** What the synthetic carbon metrics show, by construction (demo-data.json names them). */
+export interface CarbonStory {
+  /** The ICB whose commissioners send no carbon before FY2021/22: it has no FY2019/20 baseline. */
+  readonly withoutBaseline: string | null;
+  /** ICBs whose footprints (each of the two) fall faster than the REQUIRED Net Zero path from FY2021/22 on, by ICB code. */
+  readonly onTrack: readonly string[];
+  /** ICBs whose footprints fall slower than the REQUIRED path, by ICB code. */
+  readonly offTrack: readonly string[];
+}
+
+/** How fast an ICB's commissioners cut emissions: the share of the FY2019/20 level cut a year, and the yearly growth of travel avoided. */
+interface CarbonPace {
+  readonly footprint: number;
+  readonly plus: number;
+  readonly avoided: number;
+}
+
+/**
+ * The carbon story: one ICB without a baseline, the others on or off track, each deterministic
+ * by code. The ICBs of the commissioners open on 1 October 2025 are put in the order of a hash of
+ * their codes: the first has no baseline (QNX, NHS Sussex ICB, in the demo on the real mapping
+ * files), then they alternate, on track and off track.
+ *
+ * The REQUIRED path (libs/shared/reference-data net-zero-trajectory.v1.json) allows a linear fall
+ * from 100% of FY2019/20 to 20% by FY2031/32 (6.7 points a year) for the NHS Carbon Footprint and
+ * to 20% by FY2038/39 (4.2 points a year) for Footprint Plus. On track: 8 to 12 points a year
+ * (the fastest beat the AMBITIOUS path's 10) and 5.5 to 7.5 (Plus), with travel avoided growing
+ * 8% of its first level a year; off track: 1.5 to 4 points and 0.5 to 1.5 (Plus), travel avoided flat.
+ */
+function carbonStory(directory: OrganisationDirectory): { story: CarbonStory; paces: Map<string, CarbonPace> } {
+  const icbs = [
+    ...new Set(
+      directory
+        .all('COMMISSIONER')
+        .filter((c) => directory.isOpenOn(c.code, CARBON_COMMISSIONERS_ON))
+        .map((c) => directory.parentOn(c.code, 'PART_OF_ICB', CARBON_COMMISSIONERS_ON))
+        .filter((icb): icb is string => icb !== null),
+    ),
+  ].sort((a, b) => chance(`carbon/icb/${a}`) - chance(`carbon/icb/${b}`) || (a < b ? -1 : 1));
+  const withoutBaseline = icbs[0] ?? null;
+  const paces = new Map<string, CarbonPace>();
+  const onTrack: string[] = [];
+  const offTrack: string[] = [];
+  for (const [i, icb] of icbs.entries()) {
+    const fast = i % 2 === 1;
+    if (icb !== withoutBaseline) (fast ? onTrack : offTrack).push(icb);
+    const u = (key: string): number => chance(`carbon/pace/${icb}/${key}`);
+    paces.set(
+      icb,
+      fast
+        ? { footprint: 0.08 + 0.04 * u('footprint'), plus: 0.055 + 0.02 * u('plus'), avoided: 0.08 }
+        : { footprint: 0.015 + 0.025 * u('footprint'), plus: 0.005 + 0.01 * u('plus'), avoided: 0 },
+    );
+  }
+  return { story: { withoutBaseline, onTrack: onTrack.sort(), offTrack: offTrack.sort() }, paces };
+}
+
+/** The carbon periods from FY2019/20 to FY2025/26: quarters until FY2023/24, months from FY2024/25. */
+function carbonPeriods(): Array<{ start: string; end: string; months: number[] }> {
+  const periods: Array<{ start: string; end: string; months: number[] }> = [];
+  for (let m = 0; ;) {
+    const start = new Date(Date.UTC(2019, 3 + m, 1)).toISOString().slice(0, 10);
+    if (start > CARBON_TO) return periods;
+    const length = start < CARBON_MONTHLY_FROM ? 3 : 1;
+    const end = new Date(Date.UTC(2019, 3 + m + length, 0)).toISOString().slice(0, 10);
+    periods.push({ start, end, months: Array.from({ length }, (_, k) => (3 + m + k) % 12) });
+    m += length;
+  }
+}
+
+/** Years from the first day of FY2019/20 to the middle of a period. */
+function yearsIn(start: string, end: string): number {
+  const middle = (Date.parse(`${start}T00:00:00Z`) + Date.parse(`${end}T00:00:00Z`) + 86_400_000) / 2;
+  return (middle - Date.parse(`${CARBON_FROM}T00:00:00Z`)) / (365.25 * 86_400_000);
+}
+
+/**
+ * SYNTHETIC carbon metrics per commissioner open on 1 October 2025, for every category of the
+ * carbon catalogue, from FY2019/20 (the baseline year) to FY2025/26: quarterly until FY2023/24
+ * and monthly from FY2024/25 (yearly for devices, paper and data centres), falling at its ICB's
+ * pace (carbonStory) with a winter peak for heating and a little noise; none before FY2021/22
+ * from the ICB without a baseline.
+ */
+function carbon(directory: OrganisationDirectory, lastDay: string): { facts: DemoFact[]; story: CarbonStory } {
   const out: DemoFact[] = [];
-  const categories = ['ELECTRICITY', 'GAS', 'STAFF_TRAVEL', 'PATIENT_TRAVEL', 'TRAVEL_AVOIDED'].filter((c) => CARBON_CATEGORIES.has(c));
+  const { story, paces } = carbonStory(directory);
+  const categories = CARBON_CATEGORIES.codes();
+  const periods = carbonPeriods();
+  const years = Array.from({ length: Number(CARBON_TO.slice(0, 4)) - Number(CARBON_FROM.slice(0, 4)) }, (_, i) => {
+    const from = Number(CARBON_FROM.slice(0, 4)) + i;
+    return { start: `${from}-04-01`, end: `${from + 1}-03-31`, months: Array.from({ length: 12 }, (_, k) => (3 + k) % 12) };
+  });
   for (const commissioner of directory.all('COMMISSIONER')) {
     if (!directory.isOpenOn(commissioner.code, CARBON_COMMISSIONERS_ON)) continue;
-    for (let m = 0; m < 24; m++) {
-      const start = new Date(Date.UTC(2024, 3 + m, 1));
-      const periodStart = start.toISOString().slice(0, 10);
-      const periodEnd = new Date(Date.UTC(2024, 4 + m, 0)).toISOString().slice(0, 10);
-      if (periodEnd > lastDay || periodStart < (commissioner.openedOn || '')) continue;
-      for (const category of categories) {
-        const scale = { ELECTRICITY: 90_000, GAS: 70_000, STAFF_TRAVEL: 25_000, PATIENT_TRAVEL: 160_000, TRAVEL_AVOIDED: 30_000 }[category] ?? 10_000;
-        // A gentle downward trend, a winter peak for heating, and noise per commissioner.
-        const winter = category === 'GAS' || category === 'ELECTRICITY' ? 1 + 0.35 * Math.cos((start.getUTCMonth() / 12) * 2 * Math.PI) : 1;
+    const icb = directory.parentOn(commissioner.code, 'PART_OF_ICB', CARBON_COMMISSIONERS_ON);
+    const pace = paces.get(icb ?? '') ?? { footprint: 0.05, plus: 0.03, avoided: 0 };
+    const first = icb === story.withoutBaseline ? CARBON_LATE_START : CARBON_FROM;
+    for (const category of categories) {
+      const { footprint } = CARBON_CATEGORIES.get(category)!;
+      const perMonth = (CARBON_SCALE[category] ?? 10_000) * (0.6 + 0.8 * chance(`${commissioner.code}/${category}`));
+      for (const period of YEARLY_CARBON.has(category) ? years : periods) {
+        const { start: periodStart, end: periodEnd } = period;
+        if (periodStart < first || periodEnd > lastDay || periodStart < (commissioner.openedOn || '')) continue;
+        if (commissioner.closedOn && periodStart >= commissioner.closedOn) continue;
+        const t = yearsIn(periodStart, periodEnd);
+        // Emissions fall linearly at the ICB's pace; travel avoided by remote consultation grows (on track) or stays flat.
+        const level =
+          category === 'TRAVEL_AVOIDED' ? 1 + pace.avoided * t : Math.max(0.05, 1 - (footprint === 'NHS_CARBON_FOOTPRINT' ? pace.footprint : pace.plus) * t);
+        // A winter peak for heating and lighting (the months' average for a quarter).
+        const heated = category === 'GAS' || category === 'ELECTRICITY';
+        const winter = period.months.reduce((sum, month) => sum + (heated ? 1 + 0.35 * Math.cos((month / 12) * 2 * Math.PI) : 1), 0);
+        const noise = 0.97 + 0.06 * chance(`carbon/${commissioner.code}/${periodStart}/${category}`);
         // Emissions avoided count against the footprint: negative, as the carbon catalogue records them.
-        const kg =
-          Math.round(scale * winter * (1 - m * 0.004) * (0.6 + 0.8 * chance(`${commissioner.code}/${category}`))) * (category === 'TRAVEL_AVOIDED' ? -1 : 1);
+        const kg = Math.round(perMonth * winter * level * noise) * (category === 'TRAVEL_AVOIDED' ? -1 : 1);
         out.push(
           demoFact(`carbon/${commissioner.code}`, 'CarbonMetricRecorded', `carbon/${commissioner.code}/${periodStart}/${category}`, periodEnd, {
             organisationCode: commissioner.code,
             organisationLevel: 'COMMISSIONER',
             periodStart,
             periodEnd,
-            footprint: CARBON_CATEGORIES.get(category)!.footprint,
+            footprint,
             category,
             kgCo2e: kg,
             method: 'synthetic demo estimate',
@@ -242,5 +392,5 @@ function carbon(directory: OrganisationDirectory, lastDay: string): DemoFact[] {
       }
     }
   }
-  return out;
+  return { facts: out, story };
 }
