@@ -152,7 +152,7 @@ export function practiceList(): string[] {
 }
 
 /** A deterministic number in [0, 1) for a key. */
-function chance(key: string): number {
+export function chance(key: string): number {
   return createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
 }
 function day(key: string, year: number, fromMonth = 1, toMonth = 12): string {
@@ -161,7 +161,7 @@ function day(key: string, year: number, fromMonth = 1, toMonth = 12): string {
   return new Date(from + Math.floor(chance(key) * ((to - from) / 86_400_000 + 1)) * 86_400_000).toISOString().slice(0, 10);
 }
 
-type Fact = { type: string; occurredOn: string; data: Record<string, unknown> };
+export type Fact = { type: string; occurredOn: string; data: Record<string, unknown> };
 
 /** One practice's YEARS years of facts (to the end of 2026), shaped like the demo's. */
 function practiceFacts(code: string): Fact[] {
@@ -225,8 +225,11 @@ function practiceFacts(code: string): Fact[] {
   return out.sort((a, b) => a.occurredOn.localeCompare(b.occurredOn));
 }
 
-/** The facts, as the projector would write them, into the data directory's analytics store; returns how many. */
-export async function fill(dataDir: string, practices: readonly string[]): Promise<number> {
+/**
+ * The facts, as the projector would write them, into the data directory's analytics store; returns
+ * how many. `more`: other facts of each practice (whole payloads), e.g. the measures benchmark's.
+ */
+export async function fill(dataDir: string, practices: readonly string[], more: (code: string) => Fact[] = () => []): Promise<number> {
   const analytics = openAnalyticsStore({ kind: 'chdb', path: join(dataDir, 'analytics') });
   let position = 1_000_000_000;
   let count = 0;
@@ -236,7 +239,7 @@ export async function fill(dataDir: string, practices: readonly string[]): Promi
     for (let i = 0; i < practices.length; i += 500) {
       const rows: RowsByTable = new Map();
       for (const code of practices.slice(i, i + 500)) {
-        for (const f of practiceFacts(code)) {
+        for (const f of [...practiceFacts(code), ...more(code)]) {
           const n = ++position;
           const occurredAt = `${f.occurredOn}T09:00:00.000Z`;
           projectEvent(

@@ -1,5 +1,5 @@
 import { openAnalyticsStore } from '@gpds/analytics-clickhouse';
-import { ReportingQueries, type ComplianceArgs, type UtilisationArgs } from '@gpds/reporting-queries';
+import { ReportingQueries, type ComplianceArgs, type MaturityArgs, type NetZeroArgs, type UtilisationArgs } from '@gpds/reporting-queries';
 
 /**
  * The graphql benchmark's baseline, in a process of its own as fresh as the platform's: opens the
@@ -13,7 +13,9 @@ export type BenchQuery =
   | { readonly name: string; readonly kind: 'compliance'; readonly args: ComplianceArgs }
   /** The roll-up with its evaluation inline, asked for `dates` in turn (each request the next date). */
   | { readonly name: string; readonly kind: 'complianceOneShot'; readonly args: ComplianceArgs; readonly dates: readonly string[] }
-  | { readonly name: string; readonly kind: 'nonCompliant'; readonly args: ComplianceArgs & { rule: string } };
+  | { readonly name: string; readonly kind: 'nonCompliant'; readonly args: ComplianceArgs & { rule: string } }
+  | { readonly name: string; readonly kind: 'maturity'; readonly args: MaturityArgs }
+  | { readonly name: string; readonly kind: 'netZero'; readonly args: NetZeroArgs };
 
 interface Job {
   readonly path: string;
@@ -36,8 +38,12 @@ async function main(): Promise<void> {
             ? await queries.prepareCompliance(q.args)
             : q.kind === 'nonCompliant'
               ? await queries.prepareNonCompliantPractices(q.args)
-              : // The benchmark's GraphQL query selects no rate: the API prepares it without one.
-                await queries.prepareUtilisation(q.args, { rates: false });
+              : q.kind === 'maturity'
+                ? await queries.prepareMaturity(q.args)
+                : q.kind === 'netZero'
+                  ? await queries.prepareNetZero(q.args)
+                  : // The benchmark's GraphQL query selects no rate: the API prepares it without one.
+                    await queries.prepareUtilisation(q.args, { rates: false });
       // What the API sends for one answer: its checks first, then the query (for a date in turn, when the question has dates).
       let turn = 0;
       const request = async (): Promise<void> => {

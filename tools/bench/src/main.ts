@@ -1,6 +1,7 @@
 import { runComplianceBench } from './compliance.bench';
 import { runEventStoreBench } from './event-store.bench';
 import { runGraphqlBench } from './graphql.bench';
+import { runMeasuresBench } from './measures.bench';
 import { runProjectionBench } from './projection.bench';
 import { runPublicationsBench } from './publications.bench';
 import { runSubmissionsBench } from './submissions.bench';
@@ -17,6 +18,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   graphql: runGraphqlBench,
   publications: runPublicationsBench,
   compliance: runComplianceBench,
+  measures: runMeasuresBench,
 };
 
 async function main(): Promise<void> {

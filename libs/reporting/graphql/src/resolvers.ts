@@ -8,8 +8,12 @@ import {
   type ComplianceArgs,
   type Connection,
   type CoverageArgs,
+  type IncidentArgs,
+  type MaturityArgs,
+  type NetZeroArgs,
   type OrganisationDetail,
   type PracticeState,
+  type RecordAccessLossArgs,
   type UtilisationArgs,
   type UtilisationRow,
   type NonCompliantPractice,
@@ -72,6 +76,18 @@ export class QueryResolver {
     return this.queries.carbon(args);
   }
 
+  /** Each footprint's trajectory, with the version and words of the trajectory it belongs to. */
+  @Query('netZeroTrajectory')
+  netZeroTrajectory() {
+    const { version, source, interpolation, footprints } = this.queries.netZeroTrajectory();
+    return footprints.map((f) => ({ ...f, version, source, interpolation }));
+  }
+
+  @Query('netZero')
+  netZero(@Args() args: NetZeroArgs) {
+    return this.queries.netZero(args);
+  }
+
   @Query('complianceRules')
   complianceRules() {
     return this.queries.complianceRules();
@@ -85,6 +101,31 @@ export class QueryResolver {
   @Query('nonCompliantPractices')
   nonCompliantPractices(@Args() args: ComplianceArgs & { rule: string }) {
     return this.queries.nonCompliantPractices(args);
+  }
+
+  @Query('incidents')
+  incidents(@Args() args: IncidentArgs) {
+    return this.queries.incidents(args);
+  }
+
+  @Query('recordAccessLosses')
+  recordAccessLosses(@Args() args: RecordAccessLossArgs) {
+    return this.queries.recordAccessLosses(args);
+  }
+
+  @Query('maturityIndexDefinitions')
+  maturityIndexDefinitions() {
+    return this.queries.maturityIndexDefinitions();
+  }
+
+  @Query('maturity')
+  maturity(@Args() args: MaturityArgs) {
+    return this.queries.maturity(args);
+  }
+
+  @Query('maturityTrend')
+  maturityTrend(@Args() args: MaturityArgs & { from: string; to: string }) {
+    return this.queries.maturityTrend(args);
   }
 
   @Query('practice')
@@ -172,6 +213,11 @@ export class PracticeResolver {
   @ResolveField('timeline')
   timeline(@Parent() practice: PracticeParent, @Args() args: { first?: number; after?: string }) {
     return this.queries.practiceTimeline(practice.code, args);
+  }
+
+  @ResolveField('maturity')
+  maturity(@Parent() practice: PracticeParent, @Args() args: { asOf?: string; knownAt?: string; version?: number }) {
+    return this.queries.practiceMaturity(practice.code, { ...args, asOf: args.asOf ?? practice.asOf });
   }
 
   @ResolveField('compliance')

@@ -23,6 +23,18 @@ export type {
   RuleCounts,
   RuleOutcome,
 } from './compliance/compliance-queries';
+export type { MaturityArgs, MaturityInputOutcome, MaturityRow, MaturityStats, MaturityTerms, MaturityTrendRow, PracticeMaturity } from './maturity/maturity-queries';
+export type { CategoryAmount, NetZeroArgs, NetZeroRow, NetZeroStatus, NetZeroTerms } from './net-zero/net-zero-queries';
+export type {
+  CyberIncidentCounts,
+  DataBreachCounts,
+  IncidentArgs,
+  IncidentRow,
+  IncidentTerms,
+  RecordAccessCounts,
+  RecordAccessLoss,
+  RecordAccessLossArgs,
+} from './incidents/incidents-queries';
 export type { OrganisationDetail } from './organisations/organisation-queries';
 export type { PracticeState, TimelineEntry } from './practice/practice-queries';
 export type { PreparedUtilisation, UtilisationArgs, UtilisationRow } from './utilisation/utilisation-queries';

@@ -1,6 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RuleCatalogue } from '@gpds/compliance';
+import type { MaturityIndexDefinition } from '@gpds/shared-reference-data';
+import { NET_ZERO_TRAJECTORY, type NetZeroTrajectory } from '@gpds/shared-reference-data';
 import { CarbonQueries, type CarbonArgs, type CarbonRow } from './carbon/carbon-queries';
+import { NetZeroQueries, type NetZeroArgs, type NetZeroRow, type NetZeroTerms } from './net-zero/net-zero-queries';
 import {
   ComplianceQueries,
   type ComplianceArgs,
@@ -10,7 +13,16 @@ import {
   type PracticeCompliance,
 } from './compliance/compliance-queries';
 import { ComplianceEvaluations } from './compliance/evaluations';
+import { MaturityQueries, type MaturityArgs, type MaturityRow, type MaturityTerms, type MaturityTrendRow, type PracticeMaturity } from './maturity/maturity-queries';
 import { CoverageQueries, type CoverageArgs, type CoverageRow } from './coverage/coverage-queries';
+import {
+  IncidentQueries,
+  type IncidentArgs,
+  type IncidentRow,
+  type IncidentTerms,
+  type RecordAccessLoss,
+  type RecordAccessLossArgs,
+} from './incidents/incidents-queries';
 import { OrganisationQueries, type OrganisationDetail } from './organisations/organisation-queries';
 import { PracticeQueries, type PracticeState, type TimelineEntry } from './practice/practice-queries';
 import type { Connection } from './shared/connection';
@@ -33,8 +45,11 @@ export class ReportingQueries {
   private readonly utilisationQueries: UtilisationQueries;
   private readonly coverageQueries: CoverageQueries;
   private readonly carbonQueries: CarbonQueries;
+  private readonly netZeroQueries: NetZeroQueries;
   private readonly practiceQueries: PracticeQueries;
   private readonly complianceQueries: ComplianceQueries;
+  private readonly incidentQueries: IncidentQueries;
+  private readonly maturityQueries: MaturityQueries;
 
   constructor(client: ClickHouseClient, options: { readonly database: string; readonly bi: string; readonly hierarchyCheckEveryMs?: number }) {
     this.hierarchy = new HierarchyCache(client, { database: options.database, bi: options.bi, checkEveryMs: options.hierarchyCheckEveryMs });
@@ -43,8 +58,13 @@ export class ReportingQueries {
     this.utilisationQueries = new UtilisationQueries(context);
     this.coverageQueries = new CoverageQueries(context);
     this.carbonQueries = new CarbonQueries(context);
+    this.netZeroQueries = new NetZeroQueries(context);
     this.practiceQueries = new PracticeQueries(context);
-    this.complianceQueries = new ComplianceQueries(context, new ComplianceEvaluations(client, { database: options.database }));
+    this.incidentQueries = new IncidentQueries(context);
+    // One set of evaluations: the maturity index reads the compliance outcomes of its dates (a trend, ten years of month ends).
+    const evaluations = new ComplianceEvaluations(client, { database: options.database, keep: 160 });
+    this.complianceQueries = new ComplianceQueries(context, evaluations);
+    this.maturityQueries = new MaturityQueries(context, evaluations, this.complianceQueries);
   }
 
   // ---- organisations ----
@@ -104,6 +124,24 @@ export class ReportingQueries {
     return this.carbonQueries.rollup(args);
   }
 
+  // ---- Net Zero ----
+
+  /** The Net Zero trajectory in force: per footprint, its default baseline year and the points of its paths. */
+  netZeroTrajectory(): NetZeroTrajectory {
+    return NET_ZERO_TRAJECTORY;
+  }
+
+  /** Per organisation, footprint and financial year: kgCO2e against the trajectory's allowance from the baseline year. */
+  netZero(args: NetZeroArgs): Promise<Connection<NetZeroRow> & NetZeroTerms> {
+    return this.netZeroQueries.rollup(args);
+  }
+
+  /** The Net Zero roll-up's SQL and parameters (for the benchmark's straight-to-ClickHouse baseline). */
+  async prepareNetZero(args: NetZeroArgs): Promise<PreparedQuery> {
+    const { sql, params } = await this.netZeroQueries.prepare(args);
+    return { sql, params };
+  }
+
   // ---- compliance with the Operating Model ----
 
   /** The compliance rules in force: each with its passage, parameters and the facts it reads, and the catalogue's version. */
@@ -135,6 +173,50 @@ export class ReportingQueries {
   /** The practices under a parent non-compliant with a rule on asOf, each with its reason. */
   nonCompliantPractices(args: RollupScope & { rule: string; knownAt?: string | null }): Promise<Connection<NonCompliantPractice> & ComplianceTerms> {
     return this.complianceQueries.nonCompliant(args);
+  }
+
+  // ---- the digital maturity index ----
+
+  /** Every version of the index's definition (inputs and weights), oldest first. */
+  maturityIndexDefinitions(): readonly MaturityIndexDefinition[] {
+    return this.maturityQueries.definitions();
+  }
+
+  /** The index per organisation at a level on asOf as known at knownAt: plain and patient-weighted means, distribution. */
+  maturity(args: MaturityArgs): Promise<Connection<MaturityRow> & MaturityTerms & { asOf: string }> {
+    return this.maturityQueries.rollup(args);
+  }
+
+  /** The maturity roll-up's SQL and parameters (for the benchmark's straight-to-ClickHouse baseline). */
+  prepareMaturity(args: MaturityArgs): Promise<PreparedQuery> {
+    return this.maturityQueries.prepare(args);
+  }
+
+  /** The index per organisation at a level at the end of each month between two dates. */
+  maturityTrend(args: MaturityArgs & { from: string; to: string }): Promise<Connection<MaturityTrendRow> & MaturityTerms> {
+    return this.maturityQueries.trend(args);
+  }
+
+  /** A practice's index on asOf as known at knownAt: each input's value, weight and explanation. */
+  practiceMaturity(code: string, args: { asOf?: string | null; knownAt?: string | null; version?: number | null }): Promise<PracticeMaturity> {
+    return this.maturityQueries.practice(code, args);
+  }
+
+  // ---- incidents (docs/measures.md) ----
+
+  /** Per organisation at a level and period: cyber incidents, data breaches and losses of record access, as of asOf as known at knownAt. */
+  incidents(args: IncidentArgs): Promise<Connection<IncidentRow> & IncidentTerms> {
+    return this.incidentQueries.rollup(args);
+  }
+
+  /** The incidents roll-up's SQL and parameters (for a benchmark's straight-to-ClickHouse baseline). */
+  prepareIncidents(args: IncidentArgs): Promise<PreparedQuery> {
+    return this.incidentQueries.prepare(args);
+  }
+
+  /** The losses of record access begun in a range under a parent, one by one, with their practice's organisation at a level. */
+  recordAccessLosses(args: RecordAccessLossArgs): Promise<Connection<RecordAccessLoss> & IncidentTerms> {
+    return this.incidentQueries.recordAccessLosses(args);
   }
 
   // ---- one practice ----

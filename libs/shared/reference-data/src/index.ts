@@ -8,3 +8,29 @@ export {
   METRICS,
   patientFacingCapabilities,
 } from './reference-data';
+export {
+  type InputValue,
+  LATEST_MATURITY_INDEX,
+  MATURITY_INDEXES,
+  type MaturityIndexDefinition,
+  type MaturityInput,
+  type MaturityInputKind,
+  maturityIndexVersion,
+  type PracticeIndex,
+  practiceIndex,
+} from './maturity';
+export {
+  allowancePercent,
+  type AllowancePercent,
+  financialYearOfDate,
+  financialYearStart,
+  financialYearText,
+  firstPointYear,
+  type FootprintTrajectory,
+  NET_ZERO_PATHS,
+  NET_ZERO_TRAJECTORIES,
+  NET_ZERO_TRAJECTORY,
+  type NetZeroPath,
+  type NetZeroPoint,
+  type NetZeroTrajectory,
+} from './net-zero';
