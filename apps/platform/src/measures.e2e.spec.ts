@@ -155,8 +155,13 @@ describe('the national measures over HTTP', () => {
       `{ maturityTrend(level: PRACTICE, parent: "16C", from: "2024-12-01", to: "2025-02-28", version: 1, first: 300) { nodes { organisation { code } asOf mean } } }`,
     );
     const text = trend.maturityTrend.nodes.filter((n) => (n as unknown as Stats).organisation.code === P[2]);
-    // Text messaging went live at P[2] on 1 February 2025: its first known input.
-    expect(text.map((n) => [n.asOf, n.mean])).toEqual([['2025-02-28', 100]]);
+    // Text messaging went live at P[2] on 1 February 2025: its first capability fact, so the three enhanced capabilities
+    // become known (one of them met); before it nothing was known of the practice.
+    expect(text.map((n) => [n.asOf, n.mean])).toEqual([
+      ['2024-12-31', null],
+      ['2025-01-31', null],
+      ['2025-02-28', 100 / 3],
+    ]);
   });
 
   it('refuses an unknown version with the versions there are', async () => {

@@ -1,10 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { seededDataDir, startPlatform } from '@gpds/platform-testing';
+import { rmSync } from 'node:fs';
+import { seededDataDir } from '@gpds/platform-testing';
 import { chance, fill, practiceList, type Fact } from './compliance.bench';
-import { load, type BenchQuery } from './direct-sql-process';
-import { analystKey, caughtUp, compare, directSql, graphqlRequest, pct, type Comparison } from './graphql.bench';
-import { emit, machine, progress, writeSection } from './report';
+import type { BenchQuery } from './direct-sql-process';
+import type { Comparison } from './graphql.bench';
+import { machine, progress, writeSection } from './report';
+import { measureRollups } from './rollup-runs';
 
 const YEARS = Number(process.env['BENCH_YEARS'] ?? 10);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -108,52 +108,22 @@ function measureFacts(code: string): Fact[] {
 export async function runMeasuresBench(): Promise<void> {
   const practices = practiceList();
   const dataDir = await seededDataDir();
-  progress(`data directory ${dataDir} (ODS hierarchy imported); ${YEARS} years of Operating Model, list size and carbon facts for ${practices.length} practices`);
+  progress(
+    `data directory ${dataDir} (ODS hierarchy imported); ${YEARS} years of Operating Model, list size and carbon facts for ${practices.length} practices`,
+  );
   try {
     const facts = await fill(dataDir, practices, measureFacts);
-    const graphql: Record<string, number[][]> = {};
-    const direct: Record<string, number[][]> = {};
-    let key = '';
-    for (let run = 1; run <= RUNS; run++) {
-      const platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'off', REFERENCE_IMPORT: 'off' }, 300_000);
-      try {
-        await caughtUp(platform);
-        const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
-        key ||= await analystKey(platform.url, admin);
-        for (const q of QUERIES) {
-          const request = (): Promise<unknown> => graphqlRequest(platform.url, key, DOCUMENTS[q.name]!, q.args as unknown as Record<string, unknown>);
-          if (run === 1) progress(`answer of ${q.name}: ${JSON.stringify(await request()).slice(0, 400)}...`);
-          for (const concurrency of CONCURRENCY) {
-            await load(request, 10, concurrency);
-            const latencies = await load(request, REQUESTS, concurrency);
-            (graphql[`${q.name}/${concurrency}`] ??= []).push(latencies);
-            progress(`run ${run}: GraphQL ${q.name}, ${concurrency} client(s): p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms`);
-          }
-        }
-      } finally {
-        await platform.stop();
-      }
-      const measured = directSql(join(dataDir, 'analytics'), QUERIES, REQUESTS, CONCURRENCY);
-      for (const [id, latencies] of Object.entries(measured)) {
-        (direct[id] ??= []).push(latencies);
-        progress(`run ${run}: direct SQL ${id.replace('/', ', ')} client(s): p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms`);
-      }
-    }
-    const rows: Row[] = QUERIES.flatMap((q) =>
-      CONCURRENCY.map((concurrency) => {
-        const id = `${q.name}/${concurrency}`;
-        const row: Row = {
-          bench: 'measures',
-          query: q.name,
-          facts,
-          practices: practices.length,
-          requests: REQUESTS,
-          concurrency,
-          ...compare(graphql[id]!, direct[id]!),
-          runs: RUNS,
-        };
-        emit(row);
-        return row;
+    const rows = await measureRollups(
+      { dataDir, queries: QUERIES, documents: DOCUMENTS, runs: RUNS, requests: REQUESTS, concurrency: CONCURRENCY },
+      (q, concurrency, comparison): Row => ({
+        bench: 'measures',
+        query: q.name,
+        facts,
+        practices: practices.length,
+        requests: REQUESTS,
+        concurrency,
+        ...comparison,
+        runs: RUNS,
       }),
     );
     writeSection('measures', markdown(rows, facts, practices.length));

@@ -1,5 +1,5 @@
 import { COMPLIANCE_RULES, allRulesOutcome, explain, selectRules, type ComplianceRule, type Outcome, type RuleCatalogue } from '@gpds/compliance';
-import { QueryArgumentError, clickhouseInstant, instant, isoDate, isoInstant, today } from '../shared/arguments';
+import { QueryArgumentError, isoDate, isoInstant, knowledgeTime, today } from '../shared/arguments';
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
 import type { PreparedQuery, QueryContext, RollupScope, Scope } from '../shared/query-context';
@@ -131,7 +131,7 @@ export class ComplianceQueries {
    */
   async prepareOneShot(args: ComplianceArgs): Promise<PreparedQuery> {
     const rules = this.rules('rules', args.rules);
-    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const { knownAt, asked } = knowledgeTime(args.knownAt);
     const scope = await this.context.scope(args, today(), asked);
     const sql = complianceRollupSql(this.sqlScope(scope), `(${evaluationSql(this.context.database, scope.table)})`, rules);
     return { sql, params: { asOf: scope.asOf, knownAt, parent: scope.parent, limit: scope.limit, offset: scope.offset } };
@@ -165,7 +165,7 @@ export class ComplianceQueries {
   async practice(code: string, args: { asOf?: string | null; knownAt?: string | null; rules?: readonly string[] | null }): Promise<PracticeCompliance> {
     const rules = this.rules('rules', args.rules);
     const asOf = args.asOf ? isoDate('asOf', args.asOf) : today();
-    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const { knownAt, asked } = knowledgeTime(args.knownAt);
     const version = await this.context.hierarchy.get(asked);
     const [row] = await this.context.rows<Record<string, unknown>>(practiceSql(this.context.database, version.table, rules), { code, asOf, knownAt });
     const terms = { rulesVersion: COMPLIANCE_RULES.version, asOf, knownAt: args.knownAt ?? null };
@@ -212,7 +212,7 @@ export class ComplianceQueries {
 
   /** The scope of a roll-up or list, and the evaluation of its date as known at its knowledge time. */
   private async evaluation(args: RollupScope & { knownAt?: string | null }) {
-    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const { knownAt, asked } = knowledgeTime(args.knownAt);
     const scope = await this.context.scope(args, today(), asked);
     const evaluation = await this.evaluations.get(scope.asOf, asked, scope.table);
     const terms: ComplianceTerms = { rulesVersion: COMPLIANCE_RULES.version, asOf: scope.asOf, knownAt: args.knownAt ?? null };
@@ -267,11 +267,5 @@ export class ComplianceQueries {
       );
     }
     return selected.rules;
-  }
-
-  /** knownAt as asked (checked), or now; `asked` is null without one (the current hierarchy answers). */
-  private knownAt(given: string | null | undefined): { knownAt: string; asked: string | null } {
-    const asked = given ? instant('knownAt', given) : null;
-    return { knownAt: asked ?? clickhouseInstant(new Date()), asked };
   }
 }

@@ -12,7 +12,7 @@ import {
 import { TABLES } from '@gpds/analytics-clickhouse';
 import type { ComplianceQueries, DecidingFact } from '../compliance/compliance-queries';
 import type { ComplianceEvaluations } from '../compliance/evaluations';
-import { QueryArgumentError, clickhouseInstant, instant, isoDate, isoInstant, today } from '../shared/arguments';
+import { QueryArgumentError, isoDate, isoInstant, knowledgeTime, today } from '../shared/arguments';
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
 import type { Period } from '../shared/period';
@@ -125,7 +125,7 @@ export class MaturityQueries {
   /** The roll-up's SQL and parameters as the API sends them (after the evaluation's version check in `before`). */
   async prepare(args: MaturityArgs): Promise<PreparedQuery & { scope: Scope; terms: MaturityTerms & { asOf: string }; definition: MaturityIndexDefinition }> {
     const definition = this.definition(args.version);
-    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const { knownAt, asked } = knowledgeTime(args.knownAt);
     const scope = await this.context.scope(args, today(), asked);
     const evaluation = await this.evaluations.get(scope.asOf, asked, scope.table);
     const sql = maturityRollupSql(this.sqlScope(scope), evaluation.table, definition);
@@ -159,7 +159,7 @@ export class MaturityQueries {
         `${months.length} months asked for: a trend covers at most ${MAX_TREND_MONTHS} months (ten years); ask for a shorter range`,
       );
     }
-    const { knownAt, asked } = this.knownAt(args.knownAt);
+    const { knownAt, asked } = knowledgeTime(args.knownAt);
     const rows = await this.compliance.onceMore(async () => {
       const scope = await this.context.scope({ ...args, asOf: to }, to, asked);
       // Each month's evaluation, built the first time it is asked for (docs/measures.md: a long first trend takes seconds).
@@ -194,7 +194,7 @@ export class MaturityQueries {
   async practice(code: string, args: { asOf?: string | null; knownAt?: string | null; version?: number | null }): Promise<PracticeMaturity> {
     const definition = this.definition(args.version);
     const asOf = args.asOf ? isoDate('asOf', args.asOf) : today();
-    const { knownAt } = this.knownAt(args.knownAt);
+    const { knownAt } = knowledgeTime(args.knownAt);
     const ruleIds = definition.inputs.filter((i) => i.kind === 'RULE').map((i) => i.id);
     const [compliance, capabilities] = await Promise.all([
       this.compliance.practice(code, { asOf, knownAt: args.knownAt ?? null, rules: ruleIds }),
@@ -277,11 +277,6 @@ export class MaturityQueries {
 
   private sqlScope(scope: Scope): MaturitySqlScope {
     return { database: this.context.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel };
-  }
-
-  private knownAt(given: string | null | undefined): { knownAt: string; asked: string | null } {
-    const asked = given ? instant('knownAt', given) : null;
-    return { knownAt: asked ?? clickhouseInstant(new Date()), asked };
   }
 }
 

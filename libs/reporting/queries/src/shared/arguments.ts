@@ -52,6 +52,15 @@ export function instant(argument: string, value: string): string {
   return clickhouseInstant(new Date(time));
 }
 
+/**
+ * A question's knowledge time: `asked`, the checked knownAt (null without one: then the current
+ * hierarchy answers), and `knownAt`, the instant the facts are read as known at (asked, or now).
+ */
+export function knowledgeTime(given: string | null | undefined): { knownAt: string; asked: string | null } {
+  const asked = given ? instant('knownAt', given) : null;
+  return { knownAt: asked ?? clickhouseInstant(new Date()), asked };
+}
+
 export function clickhouseInstant(date: Date): string {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
