@@ -1,6 +1,7 @@
 export { type AnalyticsConnection, analyticsConnectionFromEnv, type AnalyticsStore, openAnalyticsStore, redactAnalyticsConnection } from './analytics-client';
 export { type ComplianceAt, COMPLIANCE_TABLES, FACT_FIELDS, QUERY_PARAMETERS, VIEW_PARAMETERS, practiceComplianceSql } from './compliance/compliance-sql';
 export { HIERARCHY_TABLES, type HierarchySql, type HierarchySqlOptions, hierarchySql } from './hierarchy-sql';
+export { type IncidentAt, type IncidentRange, cyberIncidentItemsSql, dataBreachItemsSql, recordAccessLossItemsSql } from './measures/incident-sql';
 export { type MaturitySqlOptions, practiceMaturitySql } from './measures/maturity-sql';
 export { migrateAnalytics } from './migrations';
 export { BI_VIEWS, TABLES } from './names';
