@@ -1,8 +1,7 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { GraphQLClient } from 'graphql-request';
 import { postgresServer, type TestDatabase } from '@gpds/event-store-testing';
-import { runPlatformToExit, seededDataDir, startPlatform, startProcess } from '@gpds/platform-testing';
+import { platformClient, runPlatformToExit, seededDataDir, startPlatform, startProcess } from '@gpds/platform-testing';
 
 // The GraphQL API as a process of its own (npm run api), on the event store server and the
 // analytics store the platform's projector filled. Without a ClickHouse server here, the analytics
@@ -20,13 +19,7 @@ describe('the GraphQL API process (npm run api)', () => {
     // The platform on the PostgreSQL server: it imports the hierarchy and projects it.
     const platform = await startPlatform({ DATA_DIR: dataDir, EVENT_STORE_URL: storeUrl(), REFERENCE_IMPORT: 'on' }, 180_000);
     try {
-      const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
-      const created = await fetch(`${platform.url}/v1/admin/keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ organisation: 'ENG', role: 'analyst' }),
-      });
-      analystKey = ((await created.json()) as { key: string }).key;
+      analystKey = await platformClient(platform, dataDir).createKey('ENG', 'analyst');
       for (let i = 0; i < 600; i++) {
         const health = (await (await fetch(`${platform.url}/health`)).json()) as { checks: { projections?: { caughtUp?: boolean } } };
         if (health.checks.projections?.caughtUp) break;

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import { platformClient, seededDataDir, startPlatform, type PlatformClient, type PlatformProcess } from '@gpds/platform-testing';
 import { sharedDataDir } from '@gpds/shared-runtime';
 
 // Compliance with the Operating Model through the platform as a user meets it: facts sent to
@@ -117,36 +117,10 @@ const PRACTICE = /* GraphQL */ `
 describe('compliance with the Operating Model over HTTP', () => {
   let platform: PlatformProcess;
   let dataDir: string;
-  let admin: string;
+  let client: PlatformClient;
   let analyst: GraphQLClient;
   let tees: string;
 
-  const createKey = async (organisation: string, role: string): Promise<string> => {
-    const response = await fetch(`${platform.url}/v1/admin/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ organisation, role }),
-    });
-    return ((await response.json()) as { key: string }).key;
-  };
-  const submit = async (key: string, records: unknown[]) => {
-    const response = await fetch(`${platform.url}/v1/submissions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(records),
-    });
-    const answer = (await response.json()) as { accepted: number; rejected: number; results: Array<{ status: string; errors?: unknown[] }> };
-    expect({ status: response.status, rejected: answer.results.filter((r) => r.status === 'rejected') }).toEqual({ status: 200, rejected: [] });
-    return answer;
-  };
-  const caughtUp = async () => {
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      const health = (await fetch(`${platform.url}/health`).then((r) => r.json())) as { checks: { projections?: { caughtUp?: boolean } } };
-      if (health.checks.projections?.caughtUp) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('the projector did not catch up in 60 s');
-  };
   const compliance = async (variables: Record<string, unknown>) =>
     (await analyst.request<{ compliance: { rulesVersion: number; asOf: string; totalCount: number; nodes: ComplianceRow[] } }>(COMPLIANCE, variables))
       .compliance;
@@ -168,9 +142,9 @@ describe('compliance with the Operating Model over HTTP', () => {
     expect(GLOSSOP).not.toBe('none');
     dataDir = await seededDataDir();
     platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'off' }, 300_000);
-    admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
-    analyst = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${await createKey('ENG', 'analyst')}` } });
-    tees = await createKey('16C', 'submitter');
+    client = platformClient(platform, dataDir);
+    analyst = client.graphql(await client.createKey('ENG', 'analyst'));
+    tees = await client.createKey('16C', 'submitter');
     const breach = (practiceCode: string, reportedToIcoAt: string) =>
       record('DataBreachReported', '2024-03-05T12:00:00Z', {
         breachId: `B-${practiceCode}`,
@@ -185,7 +159,7 @@ describe('compliance with the Operating Model over HTTP', () => {
       record('LocalClinicalServerRecorded', '2021-05-01T10:00:00Z', { practiceCode, server: 'SRV-1' }),
       record('LocalClinicalServerDecommissioned', `${decommissionedOn}T17:00:00Z`, { practiceCode, server: 'SRV-1' }),
     ];
-    await submit(tees, [
+    await client.submit(tees, [
       bcp(P[0]!, '2022-07-31'),
       bcp(P[1]!, '2022-08-01'),
       breach(P[2]!, '2024-03-04T09:59:00Z'),
@@ -197,8 +171,8 @@ describe('compliance with the Operating Model over HTTP', () => {
       ...server(P[8]!, '2022-09-01'),
     ]);
     // The CCG 01Y closed with June 2022: its review comes through a national (admin) key.
-    await submit(admin, [bcp(GLOSSOP, '2022-06-15', '01Y')]);
-    await caughtUp();
+    await client.submit(client.admin, [bcp(GLOSSOP, '2022-06-15', '01Y')]);
+    await client.caughtUp();
   }, 600_000);
   afterAll(async () => {
     await platform?.stop();
@@ -308,8 +282,10 @@ describe('compliance with the Operating Model over HTTP', () => {
   it('answers as known at knownAt: a late return changes the asOf answer, not the earlier knownAt answer', async () => {
     const knownAt = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await submit(tees, [record('DsptAssessmentPublished', '2023-06-30T10:00:00Z', { practiceCode: P[9]!, financialYear: '2022/23', status: 'STANDARDS_MET' })]);
-    await caughtUp();
+    await client.submit(tees, [
+      record('DsptAssessmentPublished', '2023-06-30T10:00:00Z', { practiceCode: P[9]!, financialYear: '2022/23', status: 'STANDARDS_MET' }),
+    ]);
+    await client.caughtUp();
     const dspt = async (known?: string) =>
       (
         await compliance({

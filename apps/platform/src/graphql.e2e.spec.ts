@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import { platformClient, seededDataDir, startPlatform, type PlatformClient, type PlatformProcess } from '@gpds/platform-testing';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import { readPublication, type Publication } from '@gpds/submissions-publications';
 
@@ -110,26 +110,10 @@ function graphqlErrors(error: unknown): Array<{ message: string; extensions?: Re
 describe('the GraphQL API of the one-command platform, with demo data', () => {
   let platform: PlatformProcess;
   let dataDir: string;
-  let admin: string;
+  let client: PlatformClient;
   let analyst: GraphQLClient;
   const publications: Publication[] = [];
 
-  const createKey = async (organisation: string, role: string): Promise<string> => {
-    const response = await fetch(`${platform.url}/v1/admin/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ organisation, role }),
-    });
-    return ((await response.json()) as { key: string }).key;
-  };
-  const submit = async (records: unknown[]): Promise<{ accepted: number; rejected: number; results: unknown[] }> => {
-    const response = await fetch(`${platform.url}/v1/submissions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify(records),
-    });
-    return (await response.json()) as { accepted: number; rejected: number; results: unknown[] };
-  };
   const utilisation = async (variables: Record<string, unknown>): Promise<Page<Row> & { unattributed: Array<{ value: number }> }> =>
     (await analyst.request<{ utilisation: Page<Row> & { unattributed: Array<{ value: number }> } }>(UTILISATION, variables)).utilisation;
 
@@ -140,11 +124,11 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
       publications.push(await readPublication(join(data, 'publications', file)));
     dataDir = await seededDataDir();
     platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'on' }, 600_000);
-    admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
-    const key = await createKey('ENG', 'analyst').catch((error: unknown) => {
+    client = platformClient(platform, dataDir);
+    const key = await client.createKey('ENG', 'analyst').catch((error: unknown) => {
       throw new Error(`${String(error)}; the platform said:\n${platform.output().slice(-5_000)}`);
     });
-    analyst = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${key}` } });
+    analyst = client.graphql(key);
     // The demo data was appended before the platform listened; the projector catches up within seconds.
     await eventually(
       async () => (await fetch(`${platform.url}/health`).then((r) => r.json())) as { checks: { projections?: { caughtUp?: boolean } } },
@@ -178,12 +162,12 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
       code: 'UNAUTHENTICATED',
       reason: 'NO_API_KEY',
     });
-    const submitter = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${await createKey('16C', 'submitter')}` } });
+    const submitter = client.graphql(await client.createKey('16C', 'submitter'));
     const refused = await submitter.request(query).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ClientError);
     expect((refused as ClientError).response.status).toBe(403);
     expect(graphqlErrors(refused)[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' });
-    const asAdmin = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${admin}` } });
+    const asAdmin = client.graphql(client.admin);
     expect(await asAdmin.request(query)).toEqual({ organisation: { name: 'England' } });
   });
 
@@ -273,7 +257,7 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
         value,
       },
     });
-    expect(await submit([sample('2022-03', 40), sample('2024-03', 70)])).toMatchObject({ accepted: 2, rejected: 0 });
+    expect(await client.submit(client.admin, [sample('2022-03', 40), sample('2024-03', 70)])).toMatchObject({ accepted: 2, rejected: 0 });
     const byCommissioner = (from: string, to: string) =>
       eventually(
         () => utilisation({ capability: 'VIDEO_CONSULTATION', metric: 'VIDEO_CONSULTATIONS', from, to, level: 'COMMISSIONER' }),
@@ -320,7 +304,7 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
         level: 'PRACTICE',
         ...(knownAt ? { knownAt } : {}),
       });
-    expect(await submit([record('appointments-first', 100)])).toMatchObject({ accepted: 1 });
+    expect(await client.submit(client.admin, [record('appointments-first', 100)])).toMatchObject({ accepted: 1 });
     await eventually(
       () => ask(),
       (page) => page.nodes[0]?.value === 100,
@@ -328,7 +312,7 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const published = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await submit([record('appointments-late', 25)])).toMatchObject({ accepted: 1 });
+    expect(await client.submit(client.admin, [record('appointments-late', 25)])).toMatchObject({ accepted: 1 });
     expect(
       (
         await eventually(
@@ -527,7 +511,7 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
       (await (
         await fetch(`${platform.url}/graphql`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${client.admin}`, 'content-type': 'application/json' },
           body: JSON.stringify(body),
         })
       ).json()) as { data?: unknown; errors?: Array<{ extensions: { code: string } }> };
@@ -593,7 +577,7 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     expect(await platform.stop()).toBe(0);
     platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'on' }, 120_000);
     expect(platform.output()).toContain('demo data already imported');
-    analyst = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${admin}` } });
+    analyst = platformClient(platform, dataDir).graphql(client.admin);
     const page = await utilisation({ capability: 'ONLINE_CONSULTATION', metric: 'SUBMISSIONS', from: '2025-12-01', to: '2025-12-31', level: 'NATIONAL' });
     expect(page.nodes[0]!.value).toBe(7_373_760);
   }, 180_000);

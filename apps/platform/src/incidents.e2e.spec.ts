@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import { platformClient, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 import { sharedDataDir } from '@gpds/shared-runtime';
 
 // The incidents measures through the platform as a user meets them: cyber incidents, data breaches
@@ -106,37 +106,11 @@ const sum = (rows: readonly Counts[]): number[] => rows.map(numbers).reduce((a, 
 describe('incidents over HTTP', () => {
   let platform: PlatformProcess;
   let dataDir: string;
-  let admin: string;
   let analyst: GraphQLClient;
   let tees: string;
   /** A knowledge time before the record that adds a breach's ICO report. */
   let beforeReport: string;
 
-  const createKey = async (organisation: string, role: string): Promise<string> => {
-    const response = await fetch(`${platform.url}/v1/admin/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ organisation, role }),
-    });
-    return ((await response.json()) as { key: string }).key;
-  };
-  const submit = async (records: unknown[]) => {
-    const response = await fetch(`${platform.url}/v1/submissions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tees}`, 'content-type': 'application/json' },
-      body: JSON.stringify(records),
-    });
-    const answer = (await response.json()) as { results: Array<{ status: string; errors?: unknown[] }> };
-    expect({ status: response.status, rejected: answer.results.filter((r) => r.status === 'rejected') }).toEqual({ status: 200, rejected: [] });
-  };
-  const caughtUp = async () => {
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      const health = (await fetch(`${platform.url}/health`).then((r) => r.json())) as { checks: { projections?: { caughtUp?: boolean } } };
-      if (health.checks.projections?.caughtUp) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('the projector did not catch up in 60 s');
-  };
   const incidents = async (variables: Record<string, unknown>) =>
     (await analyst.request<{ incidents: { rulesVersion: number; asOf: string; nodes: Row[] } }>(INCIDENTS, variables)).incidents;
 
@@ -144,10 +118,10 @@ describe('incidents over HTTP', () => {
     expect(P).toHaveLength(3);
     dataDir = await seededDataDir();
     platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'off' }, 300_000);
-    admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
-    analyst = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${await createKey('ENG', 'analyst')}` } });
-    tees = await createKey('16C', 'submitter');
-    await submit([
+    const client = platformClient(platform, dataDir);
+    analyst = client.graphql(await client.createKey('ENG', 'analyst'));
+    tees = await client.createKey('16C', 'submitter');
+    await client.submit(tees, [
       // High severity, resolved after 31 March 2025 (so open then); severity 3, resolved; the commissioner's own, high, open.
       incident(P[0]!, 'PRACTICE', 'INC-1', 2, '2024-05-01T08:00:00Z', '2024-05-01T10:00:00Z'),
       record('CyberIncidentResolved', '2025-04-15T10:00:00Z', { incidentId: 'INC-1', organisationCode: P[0]!, organisationLevel: 'PRACTICE' }),
@@ -165,11 +139,11 @@ describe('incidents over HTTP', () => {
       record('RecordAccessLost', '2025-03-31T20:00:00Z', { practiceCode: P[1]!, cause: 'POWER_FAILURE', bcpActivated: true }),
       record('RecordAccessRestored', '2025-04-01T02:00:00Z', { practiceCode: P[1]!, bcpActivated: true }),
     ]);
-    await caughtUp();
+    await client.caughtUp();
     beforeReport = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await submit([breach(P[2]!, 'B-3', '2024-11-03T12:00:00Z', '2024-11-01T09:00:00Z', '2024-11-03T09:00:00Z')]);
-    await caughtUp();
+    await client.submit(tees, [breach(P[2]!, 'B-3', '2024-11-03T12:00:00Z', '2024-11-01T09:00:00Z', '2024-11-03T09:00:00Z')]);
+    await client.caughtUp();
   }, 600_000);
   afterAll(async () => {
     await platform?.stop();

@@ -1,8 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { GraphQLClient } from 'graphql-request';
-import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import type { GraphQLClient } from 'graphql-request';
+import { platformClient, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 import { sharedDataDir } from '@gpds/shared-runtime';
 
 // The national measures through the platform as a user meets them: facts sent to POST
@@ -54,45 +54,18 @@ const AS_OF = '2025-06-30';
 describe('the national measures over HTTP', () => {
   let platform: PlatformProcess;
   let dataDir: string;
-  let admin: string;
   let analyst: GraphQLClient;
   let analystKey: string;
-
-  const createKey = async (organisation: string, role: string): Promise<string> => {
-    const response = await fetch(`${platform.url}/v1/admin/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ organisation, role }),
-    });
-    return ((await response.json()) as { key: string }).key;
-  };
-  const submit = async (key: string, records: unknown[]) => {
-    const response = await fetch(`${platform.url}/v1/submissions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(records),
-    });
-    const answer = (await response.json()) as { results: Array<{ status: string; errors?: unknown[] }> };
-    expect({ status: response.status, rejected: answer.results.filter((r) => r.status === 'rejected') }).toEqual({ status: 200, rejected: [] });
-  };
-  const caughtUp = async () => {
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-      const health = (await fetch(`${platform.url}/health`).then((r) => r.json())) as { checks: { projections?: { caughtUp?: boolean } } };
-      if (health.checks.projections?.caughtUp) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('the projector did not catch up in 60 s');
-  };
 
   beforeAll(async () => {
     expect(P).toHaveLength(4);
     dataDir = await seededDataDir();
     platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'off' }, 300_000);
-    admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
-    analystKey = await createKey('ENG', 'analyst');
-    analyst = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${analystKey}` } });
-    const tees = await createKey('16C', 'submitter');
-    await submit(tees, [
+    const client = platformClient(platform, dataDir);
+    analystKey = await client.createKey('ENG', 'analyst');
+    analyst = client.graphql(analystKey);
+    const tees = await client.createKey('16C', 'submitter');
+    await client.submit(tees, [
       deployed(P[0]!, 'ADVANCED_TELEPHONY', '2024-01-10'),
       record('BusinessContinuityPlanReviewed', '2025-01-10T10:00:00Z', { practiceCode: P[0]!, reviewedBy: '16C', outcome: 'APPROVED', covers: ['CYBER'] }),
       record('DsptAssessmentPublished', '2025-05-01T12:00:00Z', { practiceCode: P[0]!, financialYear: '2024/25', status: 'STANDARDS_MET' }),
@@ -103,7 +76,7 @@ describe('the national measures over HTTP', () => {
       patients(P[1]!, 2_000),
       patients(P[2]!, 5_000),
     ]);
-    await caughtUp();
+    await client.caughtUp();
   }, 600_000);
   afterAll(async () => {
     await platform?.stop();
