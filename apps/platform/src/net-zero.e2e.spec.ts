@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import { platformClient, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 
 // Net Zero through the platform as a user meets it: carbon facts sent to POST /v1/submissions by
 // three real sub-ICB locations of NHS North East and North Cumbria ICB (QHM) with their own keys,
@@ -82,41 +82,16 @@ describe('Net Zero over HTTP', () => {
   beforeAll(async () => {
     dataDir = await seededDataDir();
     platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'off' }, 300_000);
-    const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();
-    const createKey = async (organisation: string, role: string): Promise<string> => {
-      const response = await fetch(`${platform.url}/v1/admin/keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ organisation, role }),
-      });
-      return ((await response.json()) as { key: string }).key;
-    };
-    analyst = new GraphQLClient(`${platform.url}/graphql`, { headers: { authorization: `Bearer ${await createKey('ENG', 'analyst')}` } });
+    const client = platformClient(platform, dataDir);
+    analyst = client.graphql(await client.createKey('ENG', 'analyst'));
     // 16C and 00P report 2019/20 (the baseline year) and 2025/26; 13T only 2025/26.
     const sent: Record<string, unknown[]> = {
       '16C': [carbon('16C', '2019-06', 'ELECTRICITY', 1000), carbon('16C', '2025-06', 'ELECTRICITY', 700)],
       '00P': [carbon('00P', '2019-07', 'GAS', 400), carbon('00P', '2025-07', 'GAS', 150)],
       '13T': [carbon('13T', '2025-05', 'STAFF_TRAVEL', 250)],
     };
-    for (const [commissioner, records] of Object.entries(sent)) {
-      const response = await fetch(`${platform.url}/v1/submissions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${await createKey(commissioner, 'submitter')}`, 'content-type': 'application/json' },
-        body: JSON.stringify(records),
-      });
-      const answer = (await response.json()) as { results: Array<{ status: string; errors?: unknown[] }> };
-      expect({ commissioner, status: response.status, rejected: answer.results.filter((r) => r.status === 'rejected') }).toEqual({
-        commissioner,
-        status: 200,
-        rejected: [],
-      });
-    }
-    for (const deadline = Date.now() + 60_000; ;) {
-      const health = (await fetch(`${platform.url}/health`).then((r) => r.json())) as { checks: { projections?: { caughtUp?: boolean } } };
-      if (health.checks.projections?.caughtUp) break;
-      if (Date.now() > deadline) throw new Error('the projector did not catch up in 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    for (const [commissioner, records] of Object.entries(sent)) await client.submit(await client.createKey(commissioner, 'submitter'), records);
+    await client.caughtUp();
   }, 600_000);
   afterAll(async () => {
     await platform?.stop();

@@ -9,6 +9,11 @@ import carbonFile from './data/carbon.v2.json';
  * Between points the paths are linear in financial years, from 100% in the baseline year chosen
  * (allowancePercent); the required path is the allowance, the two together the band a dashboard
  * draws. docs/measures.md states the points and the rules.
+ *
+ * A footprint may include others (`includes`): the NHS Carbon Footprint Plus is the Carbon
+ * Footprint and the wider scope, and its targets are for the whole, so its figures count the
+ * facts of both (footprintsCounted). The carbon catalogue's `footprint` of a category is where the
+ * category enters (the innermost footprint holding it), not every footprint it counts towards.
  */
 export type NetZeroPath = 'REQUIRED' | 'AMBITIOUS';
 export const NET_ZERO_PATHS: readonly NetZeroPath[] = ['REQUIRED', 'AMBITIOUS'];
@@ -28,6 +33,8 @@ export interface NetZeroPoint {
 export interface FootprintTrajectory {
   /** A footprint code of the carbon catalogue (NHS_CARBON_FOOTPRINT, NHS_CARBON_FOOTPRINT_PLUS). */
   readonly footprint: string;
+  /** The other footprints it holds, whose facts count towards it too (NHS_CARBON_FOOTPRINT_PLUS: NHS_CARBON_FOOTPRINT). */
+  readonly includes: readonly string[];
   /** The baseline year when none is chosen: 'YYYY/YY'. */
   readonly defaultBaselineYear: string;
   /** Every path's points, each path's in financial-year order. */
@@ -41,6 +48,13 @@ export interface NetZeroTrajectory {
   readonly interpolation: string;
   readonly footprints: readonly FootprintTrajectory[];
   get(footprint: string): FootprintTrajectory | undefined;
+  /**
+   * The footprints whose facts count towards `footprint`: itself, then those it includes and
+   * theirs (depth first, in `includes` order, each once). Throws on a footprint without a trajectory.
+   */
+  footprintsCounted(footprint: string): readonly string[];
+  /** The inverse: the footprints a fact of `footprint` counts towards (itself and every footprint including it), in the file's order. */
+  countsTowards(footprint: string): readonly string[];
 }
 
 /** The allowance of a financial year as a share of the baseline (0 to 100), on each path: the band is ambitious..required. */
@@ -73,19 +87,24 @@ export function financialYearOfDate(date: string): string {
   return financialYearText(date.slice(5) >= '04-01' ? year : year - 1);
 }
 
-interface TrajectoryFile {
+export interface TrajectoryFile {
   readonly version: number;
   readonly source: string;
   readonly interpolation: string;
   readonly footprints: ReadonlyArray<{
     footprint: string;
+    includes: readonly string[];
     defaultBaselineYear: string;
     points: ReadonlyArray<{ path: string; financialYear: string; percentOfBaseline: number; meaning: string }>;
   }>;
 }
 
-/** A trajectory file, checked: every footprint of the carbon catalogue, each path rising in years and falling in share to 0%. */
-function trajectory(file: TrajectoryFile): NetZeroTrajectory {
+/**
+ * A trajectory file, checked: every footprint of the carbon catalogue, each path rising in years
+ * and falling in share to 0%, each footprint's `includes` stated (possibly empty) and naming other
+ * footprints of the file, with no footprint including itself however indirectly.
+ */
+export function trajectory(file: TrajectoryFile): NetZeroTrajectory {
   const footprints = file.footprints.map((f): FootprintTrajectory => {
     const fail = (why: string): never => {
       throw new Error(`Net Zero trajectory v${file.version}, ${f.footprint}: ${why}`);
@@ -109,14 +128,53 @@ function trajectory(file: TrajectoryFile): NetZeroTrajectory {
       }
       if (of.at(-1)?.percentOfBaseline !== 0) fail(`the ${path} path does not end at net zero (0%)`);
     }
-    return { footprint: f.footprint, defaultBaselineYear: f.defaultBaselineYear, points };
+    const includes: unknown = f.includes;
+    if (!Array.isArray(includes) || includes.some((code) => typeof code !== 'string')) {
+      fail(`includes must be a list of the footprint codes it holds ([] for none)`);
+    }
+    return { footprint: f.footprint, includes: [...f.includes], defaultBaselineYear: f.defaultBaselineYear, points };
   });
   const codes = carbonFile.footprints.map((f) => f.code);
   const byFootprint = new Map(footprints.map((f) => [f.footprint, f]));
   if (byFootprint.size !== footprints.length || codes.some((c) => !byFootprint.has(c)) || footprints.some((f) => !codes.includes(f.footprint))) {
     throw new Error(`Net Zero trajectory v${file.version} must have one trajectory per carbon footprint (${codes.join(', ')})`);
   }
-  return { version: file.version, source: file.source, interpolation: file.interpolation, footprints, get: (footprint) => byFootprint.get(footprint) };
+  const counted = new Map(footprints.map((f) => [f.footprint, footprintsIncluded(file.version, f.footprint, byFootprint)]));
+  const footprintsCounted = (footprint: string): readonly string[] => {
+    const of = counted.get(footprint);
+    if (of) return of;
+    throw new RangeError(`'${footprint}' has no Net Zero trajectory (v${file.version}): use one of ${codes.join(', ')}`);
+  };
+  return {
+    version: file.version,
+    source: file.source,
+    interpolation: file.interpolation,
+    footprints,
+    get: (footprint) => byFootprint.get(footprint),
+    footprintsCounted,
+    countsTowards: (footprint) => {
+      footprintsCounted(footprint);
+      return footprints.map((f) => f.footprint).filter((f) => footprintsCounted(f).includes(footprint));
+    },
+  };
+}
+
+/**
+ * `footprint`, then the footprints it includes and theirs, depth first in `includes` order, each
+ * once. Throws on an include that is not a footprint of the file, and on a cycle (a footprint that
+ * would count its own facts twice).
+ */
+function footprintsIncluded(version: number, footprint: string, byFootprint: ReadonlyMap<string, FootprintTrajectory>): string[] {
+  const out: string[] = [];
+  const visit = (code: string, path: readonly string[]): void => {
+    if (path.includes(code)) throw new Error(`Net Zero trajectory v${version}, ${footprint}: includes itself (${[...path, code].join(' > ')})`);
+    const f = byFootprint.get(code);
+    if (!f) throw new Error(`Net Zero trajectory v${version}, ${path.at(-1)}: includes '${code}', which is not one of its footprints`);
+    if (!out.includes(code)) out.push(code);
+    for (const included of f.includes) visit(included, [...path, code]);
+  };
+  visit(footprint, []);
+  return out;
 }
 
 /** Every version of the trajectory, by version: an answer or a view made with one can name it and keep to it. */

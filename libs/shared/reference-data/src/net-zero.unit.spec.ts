@@ -6,8 +6,11 @@ import {
   financialYearOfDate,
   financialYearStart,
   financialYearText,
+  trajectory,
   type AllowancePercent,
+  type TrajectoryFile,
 } from './net-zero';
+import trajectoryV1File from './data/net-zero-trajectory.v1.json';
 
 const CF = 'NHS_CARBON_FOOTPRINT';
 const PLUS = 'NHS_CARBON_FOOTPRINT_PLUS';
@@ -85,6 +88,36 @@ describe('the Net Zero trajectory (v1)', () => {
     expect(() => allowancePercent(CF, '2027/28', '2028/29')).toThrow(
       /baseline year 2027\/28 is not before 2027\/28, the first point of the NHS_CARBON_FOOTPRINT trajectory/,
     );
+  });
+
+  it('counts the Carbon Footprint in Footprint Plus: Plus is the Carbon Footprint and the wider scope', () => {
+    expect(NET_ZERO_TRAJECTORY.get(CF)!.includes).toEqual([]);
+    expect(NET_ZERO_TRAJECTORY.get(PLUS)!.includes).toEqual([CF]);
+    expect(NET_ZERO_TRAJECTORY.footprintsCounted(CF)).toEqual([CF]);
+    expect(NET_ZERO_TRAJECTORY.footprintsCounted(PLUS)).toEqual([PLUS, CF]);
+    // The inverse: a Carbon Footprint fact counts towards both footprints, a Plus-only fact towards Plus.
+    expect(NET_ZERO_TRAJECTORY.countsTowards(CF)).toEqual([CF, PLUS]);
+    expect(NET_ZERO_TRAJECTORY.countsTowards(PLUS)).toEqual([PLUS]);
+    expect(() => NET_ZERO_TRAJECTORY.footprintsCounted('SCOPE_9')).toThrow(/'SCOPE_9' has no Net Zero trajectory \(v1\): use one of NHS_CARBON_FOOTPRINT, /);
+    expect(() => NET_ZERO_TRAJECTORY.countsTowards('SCOPE_9')).toThrow(RangeError);
+  });
+
+  it('refuses a trajectory file whose inclusions are missing, unknown or circular', () => {
+    const withIncludes = (cf: unknown, plus: unknown): TrajectoryFile => ({
+      ...trajectoryV1File,
+      footprints: trajectoryV1File.footprints.map((f) => ({ ...f, includes: (f.footprint === CF ? cf : plus) as string[] })),
+    });
+    // As the file has it, and with the inclusion gone (each footprint counting its own facts only).
+    expect(trajectory(withIncludes([], [CF])).footprintsCounted(PLUS)).toEqual([PLUS, CF]);
+    expect(trajectory(withIncludes([], [])).footprintsCounted(PLUS)).toEqual([PLUS]);
+    expect(() => trajectory(withIncludes(undefined, [CF]))).toThrow(
+      /Net Zero trajectory v1, NHS_CARBON_FOOTPRINT: includes must be a list of the footprint codes it holds \(\[\] for none\)/,
+    );
+    expect(() => trajectory(withIncludes([], ['SCOPE_9']))).toThrow(/NHS_CARBON_FOOTPRINT_PLUS: includes 'SCOPE_9', which is not one of its footprints/);
+    expect(() => trajectory(withIncludes([], [PLUS]))).toThrow(
+      /NHS_CARBON_FOOTPRINT_PLUS: includes itself \(NHS_CARBON_FOOTPRINT_PLUS > NHS_CARBON_FOOTPRINT_PLUS\)/,
+    );
+    expect(() => trajectory(withIncludes([PLUS], [CF]))).toThrow(/includes itself \(NHS_CARBON_FOOTPRINT > NHS_CARBON_FOOTPRINT_PLUS > NHS_CARBON_FOOTPRINT\)/);
   });
 
   it('reads and writes financial years YYYY/YY', () => {

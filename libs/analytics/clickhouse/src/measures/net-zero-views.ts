@@ -7,7 +7,9 @@ import { BI_VIEWS, TABLES } from '../names';
  *
  * `net_zero_at(baseline_year, as_of, known_at)` answers as the reporting API's netZero does
  * (libs/reporting/queries/src/net-zero; its integration test holds the two to the same rows): a
- * fact belongs to the financial year holding its period_start; a reporting unit (the
+ * fact belongs to the financial year holding its period_start, and counts towards its footprint
+ * and every footprint including it (the trajectory's `includes`: a Carbon Footprint fact counts in
+ * Footprint Plus too, baselines included); a reporting unit (the
  * organisation_code a fact is attached to) has a baseline when it has a fact in the baseline
  * year; per level, organisation (by `bi.organisation_hierarchy` on as_of, the hierarchy as known
  * now), footprint and financial year the units' kgCO2e and baselines are summed, then compared
@@ -69,6 +71,15 @@ function pathPercentSql(points: ReadonlyArray<{ year: number; percent: number }>
   return `multiIf(${y} < ${b} OR ${b} >= ${first}, NULL, ${y} = ${b}, ${float(100)}, ${branches.join(', ')}, ${float(last)})`;
 }
 
+/**
+ * The footprints a fact of the row's `footprint` counts towards (trajectory.countsTowards: itself
+ * and every footprint including it); a footprint without a trajectory, itself alone.
+ */
+function countsTowardsSql(trajectory: NetZeroTrajectory): string {
+  const perFootprint = trajectory.footprints.map((f) => `footprint = ${text(f.footprint)}, [${trajectory.countsTowards(f.footprint).map(text).join(', ')}]`);
+  return `multiIf(${perFootprint.join(', ')}, [CAST(footprint, 'String')])`;
+}
+
 /** A path's share per footprint (NULL for a footprint without a trajectory). */
 function percentSql(trajectory: NetZeroTrajectory, path: NetZeroPath, b: string, y: string): string {
   const perFootprint = trajectory.footprints.map((f) => {
@@ -79,7 +90,9 @@ function percentSql(trajectory: NetZeroTrajectory, path: NetZeroPath, b: string,
 }
 
 function netZeroAtSql(db: string, bi: string, trajectory: NetZeroTrajectory): string {
-  const facts = `${db}.${TABLES.carbonMetrics} WHERE recorded_at <= {known_at:DateTime64(3)}`;
+  // Each fact recorded by known_at, once per footprint it counts towards (as `counted`).
+  const facts = `(SELECT organisation_code, arrayJoin(${countsTowardsSql(trajectory)}) AS counted, period_start, category, kg_co2e
+                  FROM ${db}.${TABLES.carbonMetrics} WHERE recorded_at <= {known_at:DateTime64(3)})`;
   const levels = `[('PRACTICE', if(h.level = 'PRACTICE', h.code, '')), ('PCN', h.pcn_code), ('COMMISSIONER', h.commissioner_code), ('ICB', h.icb_code),
                    ('REGION', h.region_code), ('NATIONAL', 'ENG')]`;
   const [required, ambitious] = NET_ZERO_PATHS.map((path) => percentSql(trajectory, path, 'b', 'fy'));
@@ -108,13 +121,13 @@ function netZeroAtSql(db: string, bi: string, trajectory: NetZeroTrajectory): st
                ifNull(bl.kg, 0) AS baseline_kg, ifNull(bl.has, 0) = 1 AS has_baseline, ${BASELINE} AS b
         FROM (
           SELECT organisation_code, footprint, fy, sum(category_kg) AS kg, CAST((groupArray(category), groupArray(category_kg)), 'Map(String, Float64)') AS categories
-          FROM (SELECT organisation_code, footprint, toInt32(toYear(addMonths(period_start, -3))) AS fy, category, sum(kg_co2e) AS category_kg
+          FROM (SELECT organisation_code, counted AS footprint, toInt32(toYear(addMonths(period_start, -3))) AS fy, category, sum(kg_co2e) AS category_kg
                 FROM ${facts} GROUP BY organisation_code, footprint, fy, category)
           GROUP BY organisation_code, footprint, fy
         ) AS y
         LEFT JOIN (
-          SELECT organisation_code, footprint, sum(kg_co2e) AS kg, toUInt8(1) AS has
-          FROM ${facts} AND toYear(addMonths(period_start, -3)) = ${BASELINE}
+          SELECT organisation_code, counted AS footprint, sum(kg_co2e) AS kg, toUInt8(1) AS has
+          FROM ${facts} WHERE toYear(addMonths(period_start, -3)) = ${BASELINE}
           GROUP BY organisation_code, footprint
         ) AS bl ON bl.organisation_code = y.organisation_code AND bl.footprint = y.footprint
         LEFT ANY JOIN (SELECT code, level, pcn_code, commissioner_code, icb_code, region_code

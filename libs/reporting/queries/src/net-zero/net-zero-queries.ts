@@ -101,10 +101,11 @@ interface NetZeroSqlRow {
 /**
  * Net Zero progress: per organisation at any level under any parent (by the hierarchy in force on
  * asOf), footprint and financial year, emissions against the trajectory's allowance from a
- * baseline year (NET_ZERO_TRAJECTORY, docs/measures.md). Roll-ups sum the units' emissions and
- * baselines, then compare: shares are never averaged. Without knownAt the monthly roll-up
- * (carbon_monthly) answers; with it, the facts recorded by then (carbon_metrics) under the
- * hierarchy as known then.
+ * baseline year (NET_ZERO_TRAJECTORY, docs/measures.md). A footprint counts the facts of the
+ * footprints it includes as well as its own (Footprint Plus: the Carbon Footprint's too), in its
+ * actuals and baselines alike. Roll-ups sum the units' emissions and baselines, then compare:
+ * shares are never averaged. Without knownAt the monthly roll-up (carbon_monthly) answers; with
+ * it, the facts recorded by then (carbon_metrics) under the hierarchy as known then.
  */
 export class NetZeroQueries {
   constructor(private readonly context: QueryContext) {}
@@ -119,6 +120,8 @@ export class NetZeroQueries {
     }
     const footprint = args.footprint ? footprintCode('footprint', args.footprint) : null;
     const trajectories = NET_ZERO_TRAJECTORY.footprints.filter((f) => footprint === null || f.footprint === footprint);
+    const footprints = trajectories.map((f) => f.footprint);
+    const read = factFootprints(footprints);
     const baselineYear = args.baselineYear ?? trajectories[0]!.defaultBaselineYear;
     const baseline = baselineArgument(baselineYear, trajectories);
     const asked = args.knownAt ? instant('knownAt', args.knownAt) : null;
@@ -133,7 +136,9 @@ export class NetZeroQueries {
       parent: scope.parent,
       limit: scope.limit,
       offset: scope.offset,
-      footprints: trajectories.map((f) => f.footprint),
+      footprints,
+      factFootprints: read.map((r) => r.footprint),
+      countsTowards: read.map((r) => r.countsTowards),
       categories: CARBON_CATEGORIES.codes(),
       ...(asked ? { knownAt: asked } : {}),
     };
@@ -182,6 +187,19 @@ export class NetZeroQueries {
       actualWithoutBaseline: Number(r.actual_without),
     };
   }
+}
+
+/**
+ * The footprints whose facts an answer about the footprints `asked` reads (those they count:
+ * NET_ZERO_TRAJECTORY.footprintsCounted), in the trajectory's order, each with the places in
+ * `asked` (from 1) of the footprints its facts count towards. Asked about Footprint Plus alone,
+ * the Carbon Footprint's facts are read and count towards Plus only; asked about both, towards both.
+ */
+function factFootprints(asked: readonly string[]): Array<{ footprint: string; countsTowards: number[] }> {
+  return NET_ZERO_TRAJECTORY.footprints.flatMap(({ footprint }) => {
+    const countsTowards = NET_ZERO_TRAJECTORY.countsTowards(footprint).flatMap((f) => (asked.includes(f) ? [asked.indexOf(f) + 1] : []));
+    return countsTowards.length > 0 ? [{ footprint, countsTowards }] : [];
+  });
 }
 
 /** The categories with a fact (bit i + 1 of `present`), in the carbon catalogue's order, with their kgCO2e (`sums`, in that order). */

@@ -7,7 +7,8 @@ import type { NetZeroArgs, NetZeroRow } from './net-zero-queries';
 
 // Carbon facts of the fixture's practices P00001 (00A, QA1, Y01 throughout) and P00002 (00A
 // until 2023-04-01, then 00B in QB2, Y02), and of the commissioner 00B itself, which has no
-// baseline. Every allowance below is worked out by hand from the trajectory (v1).
+// baseline. Every allowance below is worked out by hand from the trajectory (v1). Footprint Plus
+// is the Carbon Footprint and the wider scope: its rows count the facts of both footprints.
 const CF = 'NHS_CARBON_FOOTPRINT';
 const PLUS = 'NHS_CARBON_FOOTPRINT_PLUS';
 let seq = 0;
@@ -44,7 +45,8 @@ beforeAll(async () => {
         metric('P00001', '2026-05', CF, 'ELECTRICITY', 300),
         // 2027/28: the ambitious path's -80% point.
         metric('P00001', '2027-07', CF, 'ELECTRICITY', 400),
-        // Footprint Plus: P00001 has a baseline, P00002 none.
+        // Footprint Plus's own categories: P00001 has some in the baseline year, P00002 none (but its
+        // Carbon Footprint facts of 2019/20 give it a Plus baseline).
         metric('P00001', '2019-07', PLUS, 'PATIENT_TRAVEL', 2000),
         metric('P00001', '2025-07', PLUS, 'PATIENT_TRAVEL', 1500),
         metric('P00002', '2025-08', PLUS, 'DEVICES', 200),
@@ -193,28 +195,75 @@ describe('Net Zero against the trajectory', () => {
     expect(figures(find(regions, 'Y01', CF, '2025/26'))).toMatchObject({ status: 'OFF_TRACK', actual: 950, baseline: 1500, allowance: 900, gap: 50 });
   });
 
-  it('keeps to one footprint when asked', async () => {
-    const page = await netZero({ level: 'PRACTICE', footprint: PLUS, from: '2025/26', to: '2025/26' });
-    expect(page.nodes.map((r) => [r.organisation.code, r.footprint, r.financialYear, r.status])).toEqual([
-      ['P00001', PLUS, '2025/26', 'OFF_TRACK'],
-      ['P00002', PLUS, '2025/26', 'NO_BASELINE'],
-    ]);
-    // Footprint Plus: 6 of the 19 years from 2019/20 to 20% in 2038/39.
+  it('counts the Carbon Footprint in Footprint Plus: actuals, baselines and categories of both footprints', async () => {
+    // Footprint Plus in 2025/26 from 2019/20: 6 of the 19 years to 20% in 2038/39.
     const required = 100 - (80 * 6) / 19;
-    expect(figures(page.nodes[0])).toMatchObject({
-      actual: 1500,
-      baseline: 2000,
-      requiredPercent: r6(required),
-      allowance: r6(required * 20),
-      gap: r6(1500 - required * 20),
-    });
-    expect(page.nodes[1]!.byCategory).toEqual([{ category: 'DEVICES', kgCo2e: 200 }]);
-    // Without a footprint, both.
-    const both = await netZero({ level: 'NATIONAL', from: '2025/26', to: '2025/26' });
-    expect(both.nodes.map((r) => [r.organisation.code, r.footprint, r.actual])).toEqual([
-      ['ENG', CF, 1250],
-      ['ENG', PLUS, 1700],
+    const plus = async (knownAt?: string) => (await netZero({ level: 'PRACTICE', footprint: PLUS, from: '2025/26', to: '2025/26', knownAt })).nodes;
+    const page = await plus();
+    expect(page.map((r) => [r.organisation.code, r.footprint, r.financialYear, r.status])).toEqual([
+      ['P00001', PLUS, '2025/26', 'ON_TRACK'],
+      ['P00002', PLUS, '2025/26', 'OFF_TRACK'],
     ]);
+    // P00001: 1,500 kg of patient travel + 600 kg of the Carbon Footprint, against a baseline of
+    // 2,000 + 1,000 kg; the Plus categories alone (1,500 against 74.7% of 2,000) would be off track.
+    expect(figures(page[0])).toEqual({
+      status: 'ON_TRACK',
+      actual: 2100,
+      baseline: 3000,
+      comparableActual: 2100,
+      requiredPercent: r6(required),
+      ambitiousPercent: r6(100 - (80 * 6) / 16),
+      allowance: r6(required * 30),
+      ambitiousAllowance: r6((100 - (80 * 6) / 16) * 30),
+      gap: r6(2100 - required * 30),
+      gapPercent: r6(((2100 - required * 30) / (required * 30)) * 100),
+      onTrack: true,
+      unitsWithBaseline: 1,
+      unitsWithoutBaseline: 0,
+      actualWithoutBaseline: 0,
+    });
+    expect(page[0]!.byCategory).toEqual([
+      { category: 'ELECTRICITY', kgCo2e: 500 },
+      { category: 'GAS', kgCo2e: 100 },
+      { category: 'PATIENT_TRAVEL', kgCo2e: 1500 },
+    ]);
+    // P00002 has no Plus category in 2019/20, but its 500 kg of electricity then are its Plus
+    // baseline: 350 + 200 kg against 74.7% of 500 kg.
+    expect(figures(page[1])).toMatchObject({
+      status: 'OFF_TRACK',
+      actual: 550,
+      baseline: 500,
+      comparableActual: 550,
+      allowance: r6(required * 5),
+      gap: r6(550 - required * 5),
+      unitsWithBaseline: 1,
+      unitsWithoutBaseline: 0,
+    });
+    expect(page[1]!.byCategory).toEqual([
+      { category: 'ELECTRICITY', kgCo2e: 350 },
+      { category: 'DEVICES', kgCo2e: 200 },
+    ]);
+    // The facts recorded by a time (carbon_metrics) count the same way as the monthly roll-up.
+    expect(await plus(new Date().toISOString())).toEqual(page);
+    // The Carbon Footprint counts its own categories only.
+    const cf = (await netZero({ level: 'PRACTICE', footprint: CF, from: '2025/26', to: '2025/26' })).nodes[0]!;
+    expect([cf.organisation.code, cf.actual, cf.baseline, cf.byCategory.map((c) => c.category)]).toEqual(['P00001', 600, 1000, ['ELECTRICITY', 'GAS']]);
+  });
+
+  it('keeps to one footprint when asked, Footprint Plus reading the Carbon Footprint facts too', async () => {
+    // A year with Carbon Footprint facts only (2020/21: P00001's 800 kg) has a Plus row.
+    const plus = (await netZero({ level: 'REGION', footprint: PLUS, from: '2020/21', to: '2020/21', knownAt: new Date().toISOString() })).nodes;
+    expect(plus.map((r) => [r.organisation.code, r.footprint, r.financialYear, r.actual, r.baseline, r.byCategory])).toEqual([
+      ['Y01', PLUS, '2020/21', 800, 3000, [{ category: 'ELECTRICITY', kgCo2e: 800 }]],
+    ]);
+    // Without a footprint, both: Plus is the Carbon Footprint's 1,250 kg and Plus's own 1,700 kg (both ways of reading).
+    for (const knownAt of [undefined, new Date().toISOString()]) {
+      const both = await netZero({ level: 'NATIONAL', from: '2025/26', to: '2025/26', knownAt });
+      expect(both.nodes.map((r) => [r.organisation.code, r.footprint, r.actual, r.baseline, r.unitsWithBaseline, r.unitsWithoutBaseline])).toEqual([
+        ['ENG', CF, 1250, 1500, 2, 1],
+        ['ENG', PLUS, 2950, 3500, 2, 1],
+      ]);
+    }
   });
 
   it('measures from another baseline year when asked', async () => {
@@ -280,7 +329,8 @@ describe('Net Zero against the trajectory', () => {
 
   it('pages through the rows in order of organisation, footprint and year', async () => {
     const first = await netZero({ level: 'PRACTICE', first: 3 });
-    expect(first.totalCount).toBe(11);
+    // 8 Carbon Footprint rows; a Plus row for every practice and year with a fact of either footprint: 8.
+    expect(first.totalCount).toBe(16);
     expect(first.pageInfo.hasNextPage).toBe(true);
     const rest = await netZero({ level: 'PRACTICE', first: 100, after: first.pageInfo.endCursor });
     expect([...first.nodes, ...rest.nodes].map((r) => `${r.organisation.code} ${r.footprint} ${r.financialYear}`)).toEqual(
@@ -306,8 +356,10 @@ describe('Net Zero against the trajectory', () => {
       expect(error).toBeInstanceOf(QueryArgumentError);
       expect(error).toMatchObject({ argument, message: expect.stringMatching(message) });
     }
-    // A later baseline year is fine for Footprint Plus alone (its window begins in 2035/36).
-    expect((await netZero({ level: 'NATIONAL', footprint: PLUS, baselineYear: '2027/28', from: '2027/28', to: '2027/28' })).nodes).toEqual([]);
+    // A later baseline year is fine for Footprint Plus alone (its window begins in 2035/36): 2027/28's
+    // only fact, P00001's 400 kg of electricity, is its own baseline.
+    const later = await netZero({ level: 'NATIONAL', footprint: PLUS, baselineYear: '2027/28', from: '2027/28', to: '2027/28' });
+    expect(later.nodes.map((r) => [r.footprint, r.status, r.actual, r.baseline, r.requiredPercent])).toEqual([[PLUS, 'ON_TRACK', 400, 400, 100]]);
   });
 
   it('gives BI tools the same rows through bi.net_zero_at, at every level', async () => {
@@ -398,10 +450,17 @@ describe('Net Zero against the trajectory', () => {
     const [byIcb, ...others] = [...analytics.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((q) => q.includes('bi.net_zero_at'));
     expect(others).toEqual([]);
     const rows = await (await fixture.analytics.client.query({ query: byIcb!, format: 'JSONEachRow' })).json<Record<string, unknown>>();
-    expect(rows.map((r) => [r['organisation_code'], r['financial_year'], r['status']])).toEqual([
-      ['QA1', '2019/20', 'ON_TRACK'],
-      ['QA1', '2025/26', 'OFF_TRACK'],
-      ['QB2', '2025/26', 'NO_BASELINE'],
+    // Footprint Plus counts the Carbon Footprint's facts: every year with a fact of either footprint.
+    expect(rows.map((r) => [r['organisation_code'], r['financial_year'], r['status'], r['actual']])).toEqual([
+      ['QA1', '2019/20', 'ON_TRACK', 3000],
+      ['QA1', '2020/21', 'ON_TRACK', 800],
+      ['QA1', '2025/26', 'ON_TRACK', 2100],
+      ['QA1', '2026/27', 'ON_TRACK', 300],
+      ['QA1', '2027/28', 'ON_TRACK', 400],
+      ['QB2', '2018/19', 'NO_ALLOWANCE', 999],
+      ['QB2', '2019/20', 'ON_TRACK', 500],
+      // P00002's 550 kg against 74.7% of its 500 kg; 00B's own 300 kg have no baseline.
+      ['QB2', '2025/26', 'OFF_TRACK', 850],
     ]);
   });
 
