@@ -13,7 +13,15 @@ import {
   type PracticeCompliance,
 } from './compliance/compliance-queries';
 import { ComplianceEvaluations } from './compliance/evaluations';
-import { MaturityQueries, type MaturityArgs, type MaturityRow, type MaturityTerms, type MaturityTrendRow, type PracticeMaturity } from './maturity/maturity-queries';
+import { MaturityEvaluations } from './maturity/maturity-evaluations';
+import {
+  MaturityQueries,
+  type MaturityArgs,
+  type MaturityRow,
+  type MaturityTerms,
+  type MaturityTrendRow,
+  type PracticeMaturity,
+} from './maturity/maturity-queries';
 import { CoverageQueries, type CoverageArgs, type CoverageRow } from './coverage/coverage-queries';
 import {
   IncidentQueries,
@@ -58,13 +66,17 @@ export class ReportingQueries {
     this.utilisationQueries = new UtilisationQueries(context);
     this.coverageQueries = new CoverageQueries(context);
     this.carbonQueries = new CarbonQueries(context);
-    this.netZeroQueries = new NetZeroQueries(context);
+    this.netZeroQueries = new NetZeroQueries(context, client);
     this.practiceQueries = new PracticeQueries(context);
     this.incidentQueries = new IncidentQueries(context);
     // One set of evaluations: the maturity index reads the compliance outcomes of its dates (a trend, ten years of month ends).
     const evaluations = new ComplianceEvaluations(client, { database: options.database, keep: 160 });
     this.complianceQueries = new ComplianceQueries(context, evaluations);
-    this.maturityQueries = new MaturityQueries(context, evaluations, this.complianceQueries);
+    this.maturityQueries = new MaturityQueries(
+      context,
+      new MaturityEvaluations(client, { database: options.database, keep: 160 }, evaluations),
+      this.complianceQueries,
+    );
   }
 
   // ---- organisations ----

@@ -224,7 +224,7 @@ export class ComplianceQueries {
   }
 
   /** Work that reads an evaluation: one another API process dropped meanwhile is built again, once. */
-  async onceMore<T>(work: () => Promise<T>): Promise<T> {
+  private async onceMore<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {

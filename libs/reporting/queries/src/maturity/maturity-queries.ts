@@ -11,7 +11,7 @@ import {
 } from '@gpds/shared-reference-data';
 import { TABLES } from '@gpds/analytics-clickhouse';
 import type { ComplianceQueries, DecidingFact } from '../compliance/compliance-queries';
-import type { ComplianceEvaluations } from '../compliance/evaluations';
+import type { MaturityEvaluations } from './maturity-evaluations';
 import { QueryArgumentError, isoDate, isoInstant, knowledgeTime, today } from '../shared/arguments';
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
@@ -114,7 +114,7 @@ type FactTuple = [string, string, number | string, string, string, string, strin
 export class MaturityQueries {
   constructor(
     private readonly context: QueryContext,
-    private readonly evaluations: ComplianceEvaluations,
+    private readonly indexes: MaturityEvaluations,
     private readonly compliance: ComplianceQueries,
   ) {}
 
@@ -122,19 +122,19 @@ export class MaturityQueries {
     return MATURITY_INDEXES;
   }
 
-  /** The roll-up's SQL and parameters as the API sends them (after the evaluation's version check in `before`). */
+  /** The roll-up's SQL and parameters as the API sends them (after the version checks of the date's indexes in `before`). */
   async prepare(args: MaturityArgs): Promise<PreparedQuery & { scope: Scope; terms: MaturityTerms & { asOf: string }; definition: MaturityIndexDefinition }> {
     const definition = this.definition(args.version);
     const { knownAt, asked } = knowledgeTime(args.knownAt);
     const scope = await this.context.scope(args, today(), asked);
-    const evaluation = await this.evaluations.get(scope.asOf, asked, scope.table);
-    const sql = maturityRollupSql(this.sqlScope(scope), evaluation.table, definition);
-    const params = { asOf: scope.asOf, knownAt, parent: scope.parent, limit: scope.limit, offset: scope.offset };
-    return { sql, params, before: [evaluation.check], scope, definition, terms: { ...this.terms(definition, args.knownAt), asOf: scope.asOf } };
+    const indexes = await this.indexes.get(scope.asOf, asked, scope.table);
+    const sql = maturityRollupSql(this.sqlScope(scope), indexes.table);
+    const params = { asOf: scope.asOf, knownAt, version: definition.version, parent: scope.parent, limit: scope.limit, offset: scope.offset };
+    return { sql, params, before: indexes.checks, scope, definition, terms: { ...this.terms(definition, args.knownAt), asOf: scope.asOf } };
   }
 
   async rollup(args: MaturityArgs): Promise<Connection<MaturityRow> & MaturityTerms & { asOf: string }> {
-    const { rows, scope, terms } = await this.compliance.onceMore(async () => {
+    const { rows, scope, terms } = await this.onceMore(async () => {
       const prepared = await this.prepare(args);
       return { ...prepared, rows: await this.context.rows<Stats & { code: string }>(prepared.sql, prepared.params) };
     });
@@ -160,18 +160,19 @@ export class MaturityQueries {
       );
     }
     const { knownAt, asked } = knowledgeTime(args.knownAt);
-    const rows = await this.compliance.onceMore(async () => {
+    const rows = await this.onceMore(async () => {
       const scope = await this.context.scope({ ...args, asOf: to }, to, asked);
-      // Each month's evaluation, built the first time it is asked for (docs/measures.md: a long first trend takes seconds).
-      const evaluations: string[] = [];
-      for (const month of months) evaluations.push((await this.evaluations.get(month.asOf, asked, scope.table)).table);
-      const sql = maturityTrendSql(this.sqlScope(scope), evaluations, definition);
+      // Each month's indexes, built the first time they are asked for (docs/measures.md: a long first trend takes seconds).
+      const indexes: string[] = [];
+      for (const month of months) indexes.push((await this.indexes.get(month.asOf, asked, scope.table)).table);
+      const sql = maturityTrendSql(this.sqlScope(scope), indexes);
       const dates = Object.fromEntries(months.map((m, k) => [`d${k}`, m.asOf]));
       return {
         scope,
         rows: await this.context.rows<Stats & { code: string; on_date: string }>(sql, {
           ...dates,
           knownAt,
+          version: definition.version,
           parent: scope.parent,
           limit: scope.limit,
           offset: scope.offset,
@@ -273,6 +274,17 @@ export class MaturityQueries {
 
   private terms(definition: MaturityIndexDefinition, knownAt: string | null | undefined): MaturityTerms {
     return { indexVersion: definition.version, rulesVersion: COMPLIANCE_RULES.version, knownAt: knownAt ?? null };
+  }
+
+  /** Work that reads materialised tables: one another API process dropped meanwhile is built again, once. */
+  private async onceMore<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { type?: string }).type !== 'UNKNOWN_TABLE' && !/UNKNOWN_TABLE|Unknown table/i.test(String(error))) throw error;
+      this.indexes.forgetAll();
+      return work();
+    }
   }
 
   private sqlScope(scope: Scope): MaturitySqlScope {

@@ -269,7 +269,12 @@ describe('in BI tools', () => {
     expect(practice!.maturity_index).toBe(api.index);
     expect(practice!.input_ids).toEqual(api.inputs.map((i) => i.id));
     expect(practice!.input_values).toEqual(api.inputs.map((i) => i.value));
-    const definitions = await (await fixture.analytics.client.query({ query: `SELECT index_version, count() AS inputs, sum(weight) AS weight FROM bi.maturity_index_definitions GROUP BY index_version ORDER BY index_version`, format: 'JSONEachRow' })).json<Record<string, number>>();
+    const definitions = await (
+      await fixture.analytics.client.query({
+        query: `SELECT index_version, count() AS inputs, sum(weight) AS weight FROM bi.maturity_index_definitions GROUP BY index_version ORDER BY index_version`,
+        format: 'JSONEachRow',
+      })
+    ).json<Record<string, number>>();
     expect(definitions).toEqual([
       { index_version: 1, inputs: 15, weight: 15 },
       { index_version: 2, inputs: 14, weight: 27 },

@@ -8,8 +8,9 @@ import { groupExpression, hierarchyOn, parentFilter } from '../shared/rollup-sql
  * The SQL of the digital maturity index's read models (docs/measures.md). Every practice's index
  * is practiceMaturitySql's (@gpds/analytics-clickhouse, the SQL the `bi` maturity views run), over
  * the compliance evaluation of the date (compliance/evaluations.ts: each rule's outcome for every
- * practice open that day), under the hierarchy of the date. Parameters: asOf, knownAt, parent,
- * limit, offset; the trend's dates as d0, d1, ...
+ * practice open that day), materialised per date (maturity-evaluations.ts) and rolled up under the
+ * hierarchy of the date. Parameters: asOf, knownAt, version, parent, limit, offset; the trend's
+ * dates as d0, d1, ...
  */
 
 export interface MaturitySqlScope {
@@ -33,30 +34,43 @@ const AGGREGATES = `count() AS practices, countIf(maturity_index IS NOT NULL) AS
        min(maturity_index) AS min, quantilesExactInclusive(0.25, 0.5, 0.75)(maturity_index) AS quartiles, max(maturity_index) AS max,
        avg(coverage) AS mean_coverage`;
 
-/** Every practice of `evaluation` under the parent, with its organisation at the level (grp) and its index. */
-function practicesSql(scope: MaturitySqlScope, evaluation: string, definition: MaturityIndexDefinition, asOf = QUERY_PARAMETERS.asOf): string {
-  if (definition.rulesVersion !== COMPLIANCE_RULES.version) {
-    throw new Error(
-      `maturity index v${definition.version} reads compliance rules v${definition.rulesVersion}; the evaluations hold v${COMPLIANCE_RULES.version}`,
-    );
-  }
-  return practiceMaturitySql({
-    db: scope.database,
-    definition,
-    catalogue: COMPLIANCE_RULES.rules,
-    outcomes: `SELECT e.*, ${groupExpression(scope.level)} AS grp
-               FROM ${evaluation} AS e INNER JOIN ${hierarchyOn(scope.hierarchy, asOf)} AS h ON h.code = e.code
-               WHERE ${parentFilter(scope.parentLevel)}`,
-    at: { asOf, knownAt: QUERY_PARAMETERS.knownAt },
-    carry: ['grp'],
-  });
+/**
+ * Every practice of a compliance evaluation (`evaluation`: every practice open on {asOf}, each
+ * rule's outcome) with its index under each version of the definition: index_version, code,
+ * maturity_index, coverage, inputs_known, patients. maturity-evaluations.ts materialises it per date.
+ */
+export function practiceIndexesSql(database: string, evaluation: string, definitions: readonly MaturityIndexDefinition[]): string {
+  return definitions
+    .map((definition) => {
+      if (definition.rulesVersion !== COMPLIANCE_RULES.version) {
+        throw new Error(
+          `maturity index v${definition.version} reads compliance rules v${definition.rulesVersion}; the evaluations hold v${COMPLIANCE_RULES.version}`,
+        );
+      }
+      const indexes = practiceMaturitySql({
+        db: database,
+        definition,
+        catalogue: COMPLIANCE_RULES.rules,
+        outcomes: `SELECT * FROM ${evaluation}`,
+        at: QUERY_PARAMETERS,
+      });
+      return `SELECT toUInt32(${definition.version}) AS index_version, code, maturity_index, coverage, inputs_known, patients FROM (${indexes})`;
+    })
+    .join('\nUNION ALL\n');
 }
 
-/** The index per organisation at the level on {asOf}. */
-export function maturityRollupSql(scope: MaturitySqlScope, evaluation: string, definition: MaturityIndexDefinition): string {
+/** The practices of a date's indexes (`indexes`, materialised) under the parent, of version {version}, with their organisation at the level (grp). */
+function practicesSql(scope: MaturitySqlScope, indexes: string, asOf = QUERY_PARAMETERS.asOf): string {
+  return `SELECT m.maturity_index AS maturity_index, m.coverage AS coverage, m.patients AS patients, ${groupExpression(scope.level)} AS grp
+          FROM ${indexes} AS m INNER JOIN ${hierarchyOn(scope.hierarchy, asOf)} AS h ON h.code = m.code
+          WHERE m.index_version = {version:UInt32} AND ${parentFilter(scope.parentLevel)}`;
+}
+
+/** The index per organisation at the level on {asOf}, from the date's materialised indexes. */
+export function maturityRollupSql(scope: MaturitySqlScope, indexes: string): string {
   return `
 SELECT grp AS code, ${AGGREGATES}, count() OVER () AS total
-FROM (${practicesSql(scope, evaluation, definition)})
+FROM (${practicesSql(scope, indexes)})
 GROUP BY code
 HAVING code != ''
 ORDER BY code
@@ -65,12 +79,11 @@ LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
 
 /**
  * The index per organisation at the level on each of the dates {d0}, {d1}, ... (each date's
- * evaluation and hierarchy: a practice counts where it was that day), by organisation then date.
+ * materialised indexes and hierarchy: a practice counts where it was that day), by organisation then date.
  */
-export function maturityTrendSql(scope: MaturitySqlScope, evaluations: readonly string[], definition: MaturityIndexDefinition): string {
-  const blocks = evaluations.map(
-    (evaluation, k) =>
-      `SELECT toDate({d${k}:Date}) AS on_date, grp, maturity_index, patients, coverage FROM (${practicesSql(scope, evaluation, definition, `{d${k}:Date}`)})`,
+export function maturityTrendSql(scope: MaturitySqlScope, indexes: readonly string[]): string {
+  const blocks = indexes.map(
+    (table, k) => `SELECT toDate({d${k}:Date}) AS on_date, grp, maturity_index, patients, coverage FROM (${practicesSql(scope, table, `{d${k}:Date}`)})`,
   );
   return `
 SELECT grp AS code, toString(on_date) AS on_date, ${AGGREGATES}, count() OVER () AS total

@@ -1,3 +1,5 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { TABLES } from '@gpds/analytics-clickhouse';
 import {
   CARBON_CATEGORIES,
   NET_ZERO_TRAJECTORY,
@@ -10,8 +12,9 @@ import {
 import { QueryArgumentError, footprintCode, instant, today } from '../shared/arguments';
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
+import { MaterialisedTables } from '../shared/materialised';
 import type { PreparedQuery, QueryContext, RollupScope, Scope } from '../shared/query-context';
-import { netZeroSql } from './net-zero.sql';
+import { carbonYearsSql, netZeroSql } from './net-zero.sql';
 
 /**
  * ON_TRACK / OFF_TRACK: the units with a baseline emitted at most / more than the allowance;
@@ -104,11 +107,21 @@ interface NetZeroSqlRow {
  * baseline year (NET_ZERO_TRAJECTORY, docs/measures.md). A footprint counts the facts of the
  * footprints it includes as well as its own (Footprint Plus: the Carbon Footprint's too), in its
  * actuals and baselines alike. Roll-ups sum the units' emissions and baselines, then compare:
- * shares are never averaged. Without knownAt the monthly roll-up (carbon_monthly) answers; with
- * it, the facts recorded by then (carbon_metrics) under the hierarchy as known then.
+ * shares are never averaged. Every unit's carbon per footprint, category and year is worked out
+ * once per knowledge time and state of the carbon tables (carbonYearsSql, materialised): without
+ * knownAt from the monthly roll-up (carbon_monthly); with it, from the facts recorded by then
+ * (carbon_metrics), under the hierarchy as known then.
  */
 export class NetZeroQueries {
-  constructor(private readonly context: QueryContext) {}
+  /** Every unit's carbon per footprint, category and financial year, per knowledge time and state of the carbon tables. */
+  private readonly years: MaterialisedTables;
+
+  constructor(
+    private readonly context: QueryContext,
+    client: ClickHouseClient,
+  ) {
+    this.years = new MaterialisedTables(client, { database: context.database, prefix: 'carbon_years_' });
+  }
 
   /** The roll-up's SQL and parameters, as the API sends them (the benchmark sends the same straight to ClickHouse). */
   async prepare(args: NetZeroArgs): Promise<PreparedQuery & { scope: Scope; terms: NetZeroTerms }> {
@@ -126,7 +139,13 @@ export class NetZeroQueries {
     const baseline = baselineArgument(baselineYear, trajectories);
     const asked = args.knownAt ? instant('knownAt', args.knownAt) : null;
     const scope = await this.context.scope(args, today(), asked);
-    const sql = netZeroSql({ ...scope.sql, knownAt: asked !== null, categories: CARBON_CATEGORIES.codes().length });
+    const check = this.years.versionCheck([TABLES.carbonMetrics, TABLES.carbonMonthly]);
+    const years = await this.years.get(`carbon-years/1|${asked ?? 'now'}`, [check], {
+      select: carbonYearsSql(this.context.database, asked !== null),
+      params: asked ? { knownAt: asked } : {},
+      orderBy: '(fy, footprint, organisation_code)',
+    });
+    const sql = netZeroSql({ ...scope.sql, years: years.table, categories: CARBON_CATEGORIES.codes().length });
     const params = {
       fromStart: `${from}-04-01`,
       toEnd: `${to + 1}-04-01`,
@@ -140,10 +159,9 @@ export class NetZeroQueries {
       factFootprints: read.map((r) => r.footprint),
       countsTowards: read.map((r) => r.countsTowards),
       categories: CARBON_CATEGORIES.codes(),
-      ...(asked ? { knownAt: asked } : {}),
     };
     const terms: NetZeroTerms = { trajectoryVersion: NET_ZERO_TRAJECTORY.version, baselineYear, asOf: scope.asOf, knownAt: args.knownAt ?? null };
-    return { sql, params, scope, terms };
+    return { sql, params, before: years.checks, scope, terms };
   }
 
   async rollup(args: NetZeroArgs): Promise<Connection<NetZeroRow> & NetZeroTerms> {

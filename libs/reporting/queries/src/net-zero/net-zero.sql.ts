@@ -18,25 +18,27 @@ import { groupExpression, hierarchyJoin, parentFilter, type RollupSqlScope } fro
  */
 
 export interface NetZeroSqlOptions extends Omit<RollupSqlScope, 'granularity'> {
-  /** Read the facts recorded by {knownAt:DateTime64(3)} (carbon_metrics); else the monthly roll-up. */
-  readonly knownAt: boolean;
+  /** The carbon of every unit per footprint, category and financial year (carbonYearsSql, materialised). */
+  readonly years: string;
   /** How many categories {categories:Array(String)} holds. */
   readonly categories: number;
 }
 
 /**
- * The facts of the years asked about and of the baseline year, of the footprints read, as `c`
- * (organisation_code, footprint, category, kg_co2e), and the column of their day (`day`).
+ * Every unit's kgCO2e per footprint, category and financial year (fy: the year it starts in; a fact
+ * belongs to the year holding its period start): from the facts recorded by {knownAt} (carbon_metrics)
+ * or, without a knowledge time, from the monthly roll-up. Materialised per knowledge time and state
+ * of the carbon tables (net-zero-queries.ts): an answer then reads two years of about one row per
+ * unit, footprint and category.
  */
-function facts(options: NetZeroSqlOptions): { from: string; day: string } {
-  const { database: db } = options;
-  const day = options.knownAt ? 'c.period_start' : 'c.month';
-  // Financial years start on the first of a month: a period_start in a year's range is a month in it, and back.
-  const years = `(${day} >= {fromStart:Date} AND ${day} < {toEnd:Date} OR ${day} >= {baselineStart:Date} AND ${day} < {baselineEnd:Date})
-      AND c.footprint IN {factFootprints:Array(String)}`;
-  return options.knownAt
-    ? { day, from: `${db}.${TABLES.carbonMetrics} AS c WHERE ${years} AND c.recorded_at <= {knownAt:DateTime64(3)}` }
-    : { day, from: `${db}.${TABLES.carbonMonthly} AS c WHERE ${years}` };
+export function carbonYearsSql(database: string, knownAt: boolean): string {
+  return knownAt
+    ? `SELECT organisation_code, footprint, category, toUInt16(toYear(addMonths(period_start, -3))) AS fy, sum(kg_co2e) AS kg_co2e
+       FROM ${database}.${TABLES.carbonMetrics} WHERE recorded_at <= {knownAt:DateTime64(3)}
+       GROUP BY organisation_code, footprint, category, fy`
+    : `SELECT organisation_code, footprint, category, toUInt16(toYear(addMonths(month, -3))) AS fy, sum(kg_co2e) AS kg_co2e
+       FROM ${database}.${TABLES.carbonMonthly}
+       GROUP BY organisation_code, footprint, category, fy`;
 }
 
 /**
@@ -55,7 +57,6 @@ function facts(options: NetZeroSqlOptions): { from: string; day: string } {
  * its code) and named at the end.
  */
 export function netZeroSql(options: NetZeroSqlOptions): string {
-  const { from, day } = facts(options);
   const baselineYear = 'toYear({baselineStart:Date})';
   const places = Array.from({ length: options.categories }, (_, i) => `sumIf(c.kg_co2e, c.category = {categories:Array(String)}[${i + 1}])`);
   return `
@@ -70,10 +71,11 @@ FROM (
   FROM (
     SELECT c.organisation_code AS organisation_code,
            arrayJoin({countsTowards:Array(Array(UInt8))}[indexOf({factFootprints:Array(String)}, c.footprint)]) AS place,
-           toYear(addMonths(${day}, -3)) AS fy, sum(c.kg_co2e) AS kg,
+           c.fy AS fy, sum(c.kg_co2e) AS kg,
            [${places.join(', ')}] AS by_category,
            groupBitOr(bitShiftLeft(toUInt64(1), indexOf({categories:Array(String)}, c.category))) AS categories
-    FROM ${from}
+    FROM ${options.years} AS c
+    WHERE (c.fy >= toYear({fromStart:Date}) AND c.fy < toYear({toEnd:Date}) OR c.fy = ${baselineYear}) AND c.footprint IN {factFootprints:Array(String)}
     GROUP BY organisation_code, place, fy)
   WINDOW unit AS (PARTITION BY organisation_code, place)
 ) AS u
