@@ -50,7 +50,7 @@ interface Row extends Record<string, unknown>, Comparison {
  * patient-weighted mean) and its carbon each quarter in three categories of the two footprints,
  * falling by a practice's own rate from a level of its own, from FY (LAST - YEARS + 1)/.. to LAST.
  */
-function measureFacts(code: string): Fact[] {
+export function measureFacts(code: string): Fact[] {
   const out: Fact[] = [];
   const patients = 3_000 + Math.round(12_000 * chance(`${code}/list`));
   const level = 20_000 + 60_000 * chance(`${code}/carbon`);

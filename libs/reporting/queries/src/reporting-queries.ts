@@ -150,8 +150,8 @@ export class ReportingQueries {
 
   /** The Net Zero roll-up's SQL and parameters (for the benchmark's straight-to-ClickHouse baseline). */
   async prepareNetZero(args: NetZeroArgs): Promise<PreparedQuery> {
-    const { sql, params } = await this.netZeroQueries.prepare(args);
-    return { sql, params };
+    const { sql, params, before } = await this.netZeroQueries.prepare(args);
+    return { sql, params, before };
   }
 
   // ---- compliance with the Operating Model ----

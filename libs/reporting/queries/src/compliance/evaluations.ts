@@ -24,7 +24,7 @@ export interface Evaluation {
  * then read by every roll-up, drill-down and list of that date (national, a region, an ICB, the
  * non-compliant practices of a rule; the maturity index of the date). An answer can change only
  * when the fact tables the rules read or the hierarchy change, so the version is the state of
- * those tables' parts, checked on every question (MaterialisedTables), and the hierarchy version.
+ * those tables (their identities and row counts), checked on every question (MaterialisedTables), and the hierarchy version.
  */
 export class ComplianceEvaluations {
   private readonly tables: MaterialisedTables;
