@@ -145,15 +145,18 @@ ${REQUESTS} requests from each number of concurrent clients after 10 warm-up req
 key; medians of ${RUNS} runs; \`ratio\` = GraphQL p50 / direct SQL p50, both measured in the same run.
 
 - \`maturity-by-icb\`: the digital maturity index (version 1) by ICB as of ${AS_OF}: plain and patient-weighted
-  means, quartiles, coverage, asked again and again (a dashboard): the date's compliance evaluation is built
-  by the first request (ADR 0025) and read by the rest. Baseline: the same SQL straight to chDB, the
-  evaluation's version check included.
+  means, quartiles, coverage, asked again and again (a dashboard): the first request builds the date's compliance
+  evaluation (ADR 0025) and every practice's index from it (ADR 0026), the rest read about 6,500 rows.
+  Baseline: the same SQL straight to chDB, with the two version checks the API sends first.
 - \`net-zero-by-region-2025-26\`: Net Zero by region for 2025/26 against the 2019/20 baseline, both footprints,
-  by category. Baseline: the same SQL straight to chDB.
+  by category, from every unit's carbon per footprint, category and year (worked out by the first request).
+  Baseline: the same SQL straight to chDB, with the version check the API sends first.
 
 | question | clients | GraphQL p50 ms | GraphQL p95 ms | direct SQL p50 ms | direct SQL p95 ms | ratio |
 |---|---|---|---|---|---|---|
 ${lines.join('\n')}
 
-Targets: p95 <= 100 ms, GraphQL p50 <= 1.5 x direct SQL p50.`;
+Targets: p95 <= 100 ms, GraphQL p50 <= 1.5 x direct SQL p50. The ratios hold throughout. p95 holds for one
+client; with two concurrent clients on this machine's two cores each query shares the cores with the other, and
+Net Zero's SQL alone (direct) is then about 100 ms at p95.`;
 }
