@@ -16,9 +16,11 @@ import { TABLES } from '../names';
  * - index = 100 x (sum of the weights of the inputs met) / (sum of the weights of the inputs
  *   known), when the known weight is at least `minimumCoverage` of the whole (and above 0);
  *   coverage = known weight / whole weight.
- * - patients: the practice's latest registered list size (REGISTERED_PATIENTS) with a period
- *   starting in the 12 months up to asOf, as known at knownAt; 0 when none (then it has no weight
- *   in a patient-weighted mean).
+ * - patients: the practice's registered list size (REGISTERED_PATIENTS) nearest the date, as known
+ *   at knownAt: the latest with a period starting on or before asOf, or, when a later one is nearer
+ *   (a practice whose first published list size comes after the date), that one; 0 when it has
+ *   none (then it has no weight in a patient-weighted mean). A weight only counts relative to the
+ *   other practices', and list sizes move slowly: the nearest is the best estimate of the day's.
  */
 export interface MaturitySqlOptions {
   readonly db: string;
@@ -67,10 +69,11 @@ FROM (
     GROUP BY practice_code
   ) AS c ON c.practice_code = e.code
   LEFT JOIN (
-    SELECT organisation_code, argMax(value, (period_start, event_position)) AS patients
+    SELECT organisation_code,
+           argMin(value, (abs(dateDiff('day', period_start, ${at.asOf})), period_start > ${at.asOf}, -event_position)) AS patients
     FROM ${db}.${TABLES.utilisationSamples}
     WHERE capability = 'ONLINE_CONSULTATION' AND metric = 'REGISTERED_PATIENTS' AND organisation_level = 'PRACTICE'
-      AND period_start <= ${at.asOf} AND period_start > addMonths(${at.asOf}, -12) AND recorded_at <= ${at.knownAt}
+      AND recorded_at <= ${at.knownAt}
     GROUP BY organisation_code
   ) AS l ON l.organisation_code = e.code
 )`;

@@ -83,6 +83,7 @@ beforeAll(async () => {
       events: [
         sample('P00001', 'PRACTICE', '2024-06', 1_000, 'm1', 'REGISTERED_PATIENTS'),
         sample('P00030', 'PRACTICE', '2024-06', 3_000, 'm2', 'REGISTERED_PATIENTS'),
+        sample('P00030', 'PRACTICE', '2022-06', 2_500, 'm3', 'REGISTERED_PATIENTS'),
       ],
     },
   ]);
@@ -181,6 +182,15 @@ describe('roll-ups', () => {
       min: null,
       median: null,
     });
+  });
+
+  it('weighs each practice by its list size nearest the date, before or after it', async () => {
+    const patients = async (asOf: string) =>
+      (await queries.maturity({ level: 'PRACTICE', parent: '00A', asOf, version: 1 })).nodes.find((n) => n.organisation.code === 'P00030')!.registeredPatients;
+    // P00030's list sizes: 2,500 (June 2022) and 3,000 (June 2024).
+    expect(await patients('2022-12-31')).toBe(2_500);
+    expect(await patients('2023-12-31')).toBe(3_000); // June 2024 is nearer than June 2022
+    expect(await patients('2022-01-31')).toBe(2_500); // before any: the first
   });
 
   it('counts a practice that moved under the ICB of the date', async () => {
