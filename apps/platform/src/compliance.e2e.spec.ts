@@ -1,23 +1,23 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { platformClient, seededDataDir, startPlatform, type PlatformClient, type PlatformProcess } from '@gpds/platform-testing';
-import { sharedDataDir } from '@gpds/shared-runtime';
+import {
+  platformClient,
+  practiceCommissioners,
+  recordMaker,
+  seededDataDir,
+  startPlatform,
+  type PlatformClient,
+  type PlatformProcess,
+} from '@gpds/platform-testing';
 
 // Compliance with the Operating Model through the platform as a user meets it: facts sent to
 // POST /v1/submissions by a commissioner's key (checked by the real deciders), projected into
 // chDB, and asked for over HTTP through the GraphQL API, on the real ODS hierarchy.
-const data = sharedDataDir() ?? '/missing';
 const WORKSPACE = join(__dirname, '..', '..', '..');
 
-/** Practice -> commissioner, per mapping file. */
-function mapping(file: string): Map<string, string> {
-  const rows = parse(readFileSync(join(data, 'ods', file)), { columns: true }) as Array<Record<string, string>>;
-  return new Map(rows.map((r) => [r['PRACTICE_CODE']!, r['CCG_CODE'] ?? r['SUB_ICB_LOCATION_CODE']!]));
-}
-const before = mapping('gp-reg-pat-prac-map_2022-01.csv');
-const after = mapping('gp-reg-pat-prac-map_2025-10.csv');
+const before = practiceCommissioners('gp-reg-pat-prac-map_2022-01.csv');
+const after = practiceCommissioners('gp-reg-pat-prac-map_2025-10.csv');
 /** Ten practices of 16C (Tees Valley) in both files, each to hold one boundary. */
 const P = [...before]
   .filter(([code, c]) => c === '16C' && after.get(code) === '16C')
@@ -26,14 +26,7 @@ const P = [...before]
 /** A Glossop practice: 01Y (Tameside and Glossop CCG) until 30 June 2022, then 15M (Derby and Derbyshire). */
 const GLOSSOP = [...before].find(([code, c]) => c === '01Y' && after.get(code) === '15M')?.[0] ?? 'none';
 
-let seq = 0;
-const record = (type: string, occurredAt: string, data: Record<string, unknown>) => ({
-  type,
-  schemaVersion: 1,
-  source: { system: 'compliance-e2e', recordId: `r-${++seq}` },
-  occurredAt,
-  data,
-});
+const record = recordMaker('compliance-e2e', 'r');
 const bcp = (practiceCode: string, on: string, reviewedBy = '16C') =>
   record('BusinessContinuityPlanReviewed', `${on}T10:00:00Z`, { practiceCode, reviewedBy, outcome: 'APPROVED', covers: ['CYBER'] });
 

@@ -1,38 +1,23 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { ClientError, GraphQLClient } from 'graphql-request';
-import { platformClient, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
-import { sharedDataDir } from '@gpds/shared-runtime';
+import { platformClient, practiceCommissioners, recordMaker, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 
 // The incidents measures through the platform as a user meets them: cyber incidents, data breaches
 // and losses of record access sent to POST /v1/submissions by a commissioner's key (checked by the
 // real deciders), projected into chDB, and asked for over HTTP through the GraphQL API, on the
 // real ODS hierarchy (docs/measures.md).
-const data = sharedDataDir() ?? '/missing';
 const WORKSPACE = join(__dirname, '..', '..', '..');
 
-/** Practice -> commissioner, per mapping file. */
-function mapping(file: string): Map<string, string> {
-  const rows = parse(readFileSync(join(data, 'ods', file)), { columns: true }) as Array<Record<string, string>>;
-  return new Map(rows.map((r) => [r['PRACTICE_CODE']!, r['CCG_CODE'] ?? r['SUB_ICB_LOCATION_CODE']!]));
-}
-const before = mapping('gp-reg-pat-prac-map_2022-01.csv');
-const after = mapping('gp-reg-pat-prac-map_2025-10.csv');
+const before = practiceCommissioners('gp-reg-pat-prac-map_2022-01.csv');
+const after = practiceCommissioners('gp-reg-pat-prac-map_2025-10.csv');
 /** Three practices of 16C (Tees Valley, in region Y63) in both files. */
 const P = [...before]
   .filter(([code, c]) => c === '16C' && after.get(code) === '16C')
   .map(([code]) => code)
   .slice(0, 3);
 
-let seq = 0;
-const record = (type: string, occurredAt: string, data: Record<string, unknown>) => ({
-  type,
-  schemaVersion: 1,
-  source: { system: 'incidents-e2e', recordId: `r-${++seq}` },
-  occurredAt,
-  data,
-});
+const record = recordMaker('incidents-e2e', 'r');
 const incident = (organisationCode: string, organisationLevel: string, incidentId: string, severity: number, detectedAt: string, reportedAt: string) =>
   record('CyberIncidentReported', reportedAt, {
     incidentId,

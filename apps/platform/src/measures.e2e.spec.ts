@@ -1,30 +1,20 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import type { GraphQLClient } from 'graphql-request';
-import { platformClient, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
-import { sharedDataDir } from '@gpds/shared-runtime';
+import { platformClient, practiceCommissioners, recordMaker, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 
 // The national measures through the platform as a user meets them: facts sent to POST
 // /v1/submissions by a commissioner's key, projected into chDB, asked for over HTTP through the
 // GraphQL API on the real ODS hierarchy; and every GraphQL example of docs/measures.md, as written.
-const data = sharedDataDir() ?? '/missing';
 const WORKSPACE = join(__dirname, '..', '..', '..');
 
 /** Four practices of 16C (Tees Valley) in the 2025 mapping file. */
-const P = (parse(readFileSync(join(data, 'ods', 'gp-reg-pat-prac-map_2025-10.csv')), { columns: true }) as Array<Record<string, string>>)
-  .filter((r) => r['SUB_ICB_LOCATION_CODE'] === '16C')
-  .map((r) => r['PRACTICE_CODE']!)
+const P = [...practiceCommissioners('gp-reg-pat-prac-map_2025-10.csv')]
+  .filter(([, commissioner]) => commissioner === '16C')
+  .map(([code]) => code)
   .slice(0, 4);
 
-let seq = 0;
-const record = (type: string, occurredAt: string, data: Record<string, unknown>) => ({
-  type,
-  schemaVersion: 1,
-  source: { system: 'measures-e2e', recordId: `m-${++seq}` },
-  occurredAt,
-  data,
-});
+const record = recordMaker('measures-e2e', 'm');
 const deployed = (practiceCode: string, capability: string, on: string) =>
   record('CapabilityDeployed', `${on}T09:00:00Z`, { practiceCode, capability, solution: 'Example', supplier: 'Example Ltd', route: 'DCS_CATALOGUE' });
 const patients = (practiceCode: string, value: number) =>

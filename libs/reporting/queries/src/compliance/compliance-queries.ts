@@ -2,6 +2,7 @@ import { COMPLIANCE_RULES, allRulesOutcome, explain, selectRules, type Complianc
 import { QueryArgumentError, isoDate, isoInstant, knowledgeTime, today } from '../shared/arguments';
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
+import { onceMore } from '../shared/materialised';
 import type { PreparedQuery, QueryContext, RollupScope, Scope } from '../shared/query-context';
 import { complianceRollupSql, evaluationSql, explainedSql, nonCompliantPageSql, practiceSql } from './compliance.sql';
 import type { ComplianceEvaluations } from './evaluations';
@@ -223,15 +224,9 @@ export class ComplianceQueries {
     return { database: this.context.database, hierarchy: scope.table, level: scope.level, parentLevel: scope.parentLevel };
   }
 
-  /** Work that reads an evaluation: one another API process dropped meanwhile is built again, once. */
-  private async onceMore<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if ((error as { type?: string }).type !== 'UNKNOWN_TABLE' && !/UNKNOWN_TABLE|Unknown table/i.test(String(error))) throw error;
-      this.evaluations.forgetAll();
-      return work();
-    }
+  /** Work that reads materialised tables: one another API process dropped meanwhile is built again, once. */
+  private onceMore<T>(work: () => Promise<T>): Promise<T> {
+    return onceMore(work, () => this.evaluations.forgetAll());
   }
 
   private outcome(rule: ComplianceRule, outcome: unknown, values: unknown, facts: unknown, terms: ComplianceTerms): RuleOutcome {

@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventToAppend } from '@gpds/event-store';
 import { QueryArgumentError } from '../shared/arguments';
 import type { ReportingQueries } from '../reporting-queries';
-import { ReportingFixture, T0, fact, parent, register } from '../testing/reporting-fixture';
+import { ReportingFixture, practiceOf00A, T0, fact, parent } from '../testing/reporting-fixture';
 
 // Practices P00010..P00019 under 00A (QA1, Y01) beside the fixture's P00001 (00A throughout) and
 // P00002 (00A until 2023-04-01, then 00B in QB2, Y02). Each P0001x holds one rule's boundary.
-const practice = (code: string): EventToAppend[] => [
-  register(code, 'PRACTICE'),
-  parent(code, '00A', 'COMMISSIONED_BY'),
-  parent(code, 'U00001', 'MEMBER_OF_PCN'),
-];
 const bcp = (code: string, on: string) =>
   fact(
     'BusinessContinuityPlanReviewed',
@@ -42,7 +36,7 @@ beforeAll(async () => {
       streamId: 'organisation-compliance',
       expectedVersion: 'any',
       events: [
-        ...['P00010', 'P00011', 'P00012', 'P00013', 'P00014', 'P00015', 'P00016', 'P00017', 'P00018'].flatMap(practice),
+        ...['P00010', 'P00011', 'P00012', 'P00013', 'P00014', 'P00015', 'P00016', 'P00017', 'P00018'].flatMap(practiceOf00A),
         // P00019 opens on 1 January 2025.
         fact(
           'OrganisationRegistered',

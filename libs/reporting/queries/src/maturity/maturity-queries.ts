@@ -16,6 +16,7 @@ import { QueryArgumentError, isoDate, isoInstant, knowledgeTime, today } from '.
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
 import type { Period } from '../shared/period';
+import { onceMore } from '../shared/materialised';
 import type { PreparedQuery, QueryContext, RollupScope, Scope } from '../shared/query-context';
 import { maturityRollupSql, maturityTrendSql, practiceCapabilitiesSql, type MaturitySqlScope } from './maturity.sql';
 
@@ -277,14 +278,8 @@ export class MaturityQueries {
   }
 
   /** Work that reads materialised tables: one another API process dropped meanwhile is built again, once. */
-  private async onceMore<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if ((error as { type?: string }).type !== 'UNKNOWN_TABLE' && !/UNKNOWN_TABLE|Unknown table/i.test(String(error))) throw error;
-      this.indexes.forgetAll();
-      return work();
-    }
+  private onceMore<T>(work: () => Promise<T>): Promise<T> {
+    return onceMore(work, () => this.indexes.forgetAll());
   }
 
   private sqlScope(scope: Scope): MaturitySqlScope {

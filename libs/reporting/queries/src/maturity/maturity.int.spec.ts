@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maturityIndexVersion } from '@gpds/shared-reference-data';
-import type { EventToAppend } from '@gpds/event-store';
 import { QueryArgumentError } from '../shared/arguments';
 import type { ReportingQueries } from '../reporting-queries';
-import { ReportingFixture, fact, parent, register, sample } from '../testing/reporting-fixture';
+import { ReportingFixture, practiceOf00A, fact, parent, sample } from '../testing/reporting-fixture';
 import { monthEnds } from './maturity-queries';
 
 // P00001 (00A, QA1, Y01 throughout), P00002 (00A until 2023-04-01, then 00B in QB2, Y02) from the
 // fixture, and P00030, P00031 under 00A. P00001 and P00030 hold facts of several rules and enhanced
 // capabilities; P00002 and P00031 none (no input known: no index). List sizes: P00001 1,000,
 // P00002 2,000 (the fixture's), P00030 3,000.
-const practice = (code: string): EventToAppend[] => [
-  register(code, 'PRACTICE'),
-  parent(code, '00A', 'COMMISSIONED_BY'),
-  parent(code, 'U00001', 'MEMBER_OF_PCN'),
-];
 const bcp = (code: string, on: string) =>
   fact(
     'BusinessContinuityPlanReviewed',
@@ -44,7 +38,7 @@ beforeAll(async () => {
       streamId: 'organisation-maturity',
       expectedVersion: 'any',
       events: [
-        ...['P00030', 'P00031'].flatMap(practice),
+        ...['P00030', 'P00031'].flatMap(practiceOf00A),
         // P00032 opens on 1 January 2025.
         fact(
           'OrganisationRegistered',

@@ -12,7 +12,7 @@ import {
 import { QueryArgumentError, footprintCode, instant, today } from '../shared/arguments';
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
-import { MaterialisedTables } from '../shared/materialised';
+import { MaterialisedTables, onceMore } from '../shared/materialised';
 import type { PreparedQuery, QueryContext, RollupScope, Scope } from '../shared/query-context';
 import { carbonYearsSql, netZeroSql } from './net-zero.sql';
 
@@ -165,8 +165,14 @@ export class NetZeroQueries {
   }
 
   async rollup(args: NetZeroArgs): Promise<Connection<NetZeroRow> & NetZeroTerms> {
-    const { sql, params, scope, terms } = await this.prepare(args);
-    const rows = await this.context.rows<NetZeroSqlRow>(sql, params);
+    // The carbon of the units is read from a materialised table: one another API process dropped meanwhile is built again, once.
+    const { rows, scope, terms } = await onceMore(
+      async () => {
+        const { sql, params, scope, terms } = await this.prepare(args);
+        return { rows: await this.context.rows<NetZeroSqlRow>(sql, params), scope, terms };
+      },
+      () => this.years.forgetAll(),
+    );
     const page = connection(
       rows.map((r) => this.row(r, scope, terms.baselineYear)),
       rows,

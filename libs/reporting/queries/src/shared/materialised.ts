@@ -132,3 +132,18 @@ export class MaterialisedTables {
     return (await this.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
   }
 }
+
+/**
+ * Work that reads materialised tables: when one was dropped meanwhile (by another API process
+ * that no longer keeps it), `forget` what this process knows of them and do the work again, once:
+ * the tables it needs are then built again.
+ */
+export async function onceMore<T>(work: () => Promise<T>, forget: () => void): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as { type?: string }).type !== 'UNKNOWN_TABLE' && !/UNKNOWN_TABLE|Unknown table/i.test(String(error))) throw error;
+    forget();
+    return work();
+  }
+}

@@ -46,6 +46,13 @@ export const sample = (org: string, level: string, month: string, value: number,
     recordId,
   );
 
+/** Another practice under 00A (QA1, Y01) in PCN U00001, open throughout: the events that place it. */
+export const practiceOf00A = (code: string): EventToAppend[] => [
+  register(code, 'PRACTICE'),
+  parent(code, '00A', 'COMMISSIONED_BY'),
+  parent(code, 'U00001', 'MEMBER_OF_PCN'),
+];
+
 /** Regions Y01, Y02; ICBs QA1, QB2; commissioners 00A, 00B; PCN U00001 with P00001 and P00002, which moves to 00B on 1 April 2023. */
 export const HIERARCHY: readonly EventToAppend[] = [
   ...['Y01', 'Y02'].map((c) => register(c, 'REGION')),
