@@ -23,7 +23,15 @@ export type {
   RuleCounts,
   RuleOutcome,
 } from './compliance/compliance-queries';
-export type { MaturityArgs, MaturityInputOutcome, MaturityRow, MaturityStats, MaturityTerms, MaturityTrendRow, PracticeMaturity } from './maturity/maturity-queries';
+export type {
+  MaturityArgs,
+  MaturityInputOutcome,
+  MaturityRow,
+  MaturityStats,
+  MaturityTerms,
+  MaturityTrendRow,
+  PracticeMaturity,
+} from './maturity/maturity-queries';
 export type { CategoryAmount, NetZeroArgs, NetZeroRow, NetZeroStatus, NetZeroTerms } from './net-zero/net-zero-queries';
 export type {
   CyberIncidentCounts,
