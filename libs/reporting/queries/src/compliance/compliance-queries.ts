@@ -97,7 +97,21 @@ export function outcomeCounts(compliant: number, nonCompliant: number, unknown: 
   };
 }
 
-type FactTuple = [string, string, number | string, string, string, string, string];
+/** A deciding event as the SQL gives it: type, id, position, occurredAt, recordedAt, source system, source record. */
+export type FactTuple = [string, string, number | string, string, string, string, string];
+
+/** A deciding event as the API answers it. */
+export function decidingFact([eventType, eventId, position, occurredAt, recordedAt, sourceSystem, sourceRecord]: FactTuple): DecidingFact {
+  return {
+    eventType,
+    eventId,
+    eventPosition: Number(position),
+    occurredAt: isoInstant(occurredAt),
+    recordedAt: isoInstant(recordedAt),
+    sourceSystem,
+    sourceRecord,
+  };
+}
 
 /**
  * Compliance with the Operating Model's rules (@gpds/compliance) as of a date, over the facts
@@ -235,15 +249,7 @@ export class ComplianceQueries {
       rule,
       ...evaluated,
       explanation: explain(rule, evaluated, { asOf: terms.asOf, knownAt: terms.knownAt }),
-      facts: ((facts ?? []) as FactTuple[]).map(([eventType, eventId, position, occurredAt, recordedAt, sourceSystem, sourceRecord]) => ({
-        eventType,
-        eventId,
-        eventPosition: Number(position),
-        occurredAt: isoInstant(occurredAt),
-        recordedAt: isoInstant(recordedAt),
-        sourceSystem,
-        sourceRecord,
-      })),
+      facts: ((facts ?? []) as FactTuple[]).map(decidingFact),
     };
   }
 

@@ -10,9 +10,9 @@ import {
   type MaturityInputKind,
 } from '@gpds/shared-reference-data';
 import { TABLES } from '@gpds/analytics-clickhouse';
-import type { ComplianceQueries, DecidingFact } from '../compliance/compliance-queries';
+import { decidingFact, type ComplianceQueries, type DecidingFact, type FactTuple } from '../compliance/compliance-queries';
 import type { MaturityEvaluations } from './maturity-evaluations';
-import { QueryArgumentError, isoDate, isoInstant, knowledgeTime, today } from '../shared/arguments';
+import { QueryArgumentError, isoDate, knowledgeTime, today } from '../shared/arguments';
 import { connection, entry, type Connection } from '../shared/connection';
 import type { OrganisationEntry } from '../shared/hierarchy-cache';
 import type { Period } from '../shared/period';
@@ -103,8 +103,6 @@ type Stats = {
   mean_coverage: number | null;
   total: string;
 };
-
-type FactTuple = [string, string, number | string, string, string, string, string];
 
 /**
  * The digital maturity index (docs/measures.md): per practice from its compliance outcomes and
@@ -304,18 +302,6 @@ function stats(r: Stats): MaturityStats {
     upperQuartile: quartile(2),
     max: withIndex > 0 ? number(r.max) : null,
     meanCoverage: number(r.mean_coverage),
-  };
-}
-
-function decidingFact([eventType, eventId, position, occurredAt, recordedAt, sourceSystem, sourceRecord]: FactTuple): DecidingFact {
-  return {
-    eventType,
-    eventId,
-    eventPosition: Number(position),
-    occurredAt: isoInstant(occurredAt),
-    recordedAt: isoInstant(recordedAt),
-    sourceSystem,
-    sourceRecord,
   };
 }
 
