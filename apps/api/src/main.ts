@@ -3,18 +3,21 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { ApiKeyStore } from '@gpds/access-api-keys';
 import type { AnalyticsStore } from '@gpds/analytics-clickhouse';
 import type { EventStore } from '@gpds/event-store';
 import {
+  AuditLifecycleModule,
   HealthModule,
   analyticsDatabase,
   connectAnalytics,
   listenOn,
+  migrateAccess,
+  openAccess,
   openPlatformEventStore,
   probeHealth,
   processLogAndConfig,
   stopOnSignals,
+  type AccessParts,
   type PlatformEventStore,
 } from '@gpds/platform-bootstrap';
 import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
@@ -32,7 +35,7 @@ class ApiModule {
     config: PlatformConfig,
     stores: { analytics: AnalyticsStore; eventStore: EventStore },
     reporting: ReportingQueries,
-    keys: ApiKeyStore,
+    access: AccessParts,
     onInternalError: (error: unknown) => void,
   ): DynamicModule {
     return {
@@ -45,7 +48,15 @@ class ApiModule {
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
         }),
-        ReportingGraphqlModule.register({ queries: reporting, keys, onInternalError }),
+        ReportingGraphqlModule.register({
+          queries: reporting,
+          keys: access.keys,
+          tokens: access.tokens,
+          rateLimits: access.rateLimits,
+          audit: access.audit,
+          onInternalError,
+        }),
+        AuditLifecycleModule.register(access.audit),
         HealthModule.register({
           checks: { analytics: probeHealth(() => stores.analytics.version()), eventStore: probeHealth(() => stores.eventStore.head()) },
         }),
@@ -60,16 +71,22 @@ async function main(): Promise<void> {
   let eventStore: PlatformEventStore;
   let analytics: AnalyticsStore;
   try {
-    eventStore = await openPlatformEventStore(config);
+    eventStore = await openPlatformEventStore(config, { asOwner: migrateAccess });
     analytics = await connectAnalytics(config);
   } catch (error) {
     log.fatal((error as Error).message);
     process.exit(1);
   }
   const reporting = new ReportingQueries(analytics.client, { database: analyticsDatabase(analytics.connection), bi: 'bi' });
-  const keys = new ApiKeyStore(eventStore.opened.store.db);
+  let access: AccessParts;
+  try {
+    access = openAccess(eventStore.opened.store.db, process.env, log);
+  } catch (error) {
+    log.fatal((error as Error).message);
+    process.exit(1);
+  }
   const app = await NestFactory.create(
-    ApiModule.compose(config, { analytics, eventStore: eventStore.opened.store }, reporting, keys, (error) =>
+    ApiModule.compose(config, { analytics, eventStore: eventStore.opened.store }, reporting, access, (error) =>
       log.error({ err: error }, 'a GraphQL query failed inside the API'),
     ),
     { bufferLogs: true, bodyParser: false },

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 import { sharedDataDir } from '@gpds/shared-runtime';
 
 const WORKSPACE = join(__dirname, '..', '..', '..');
@@ -66,5 +67,121 @@ describe('npm run cli -- import-ods', () => {
     const badUrl = cli(['import-ods', join(ods, 'gp-reg-pat-prac-map_2025-10.csv')], { EVENT_STORE_URL: 'mysql://x@y/z' });
     expect(badUrl.code).toBe(1);
     expect(badUrl.stderr).toContain("EVENT_STORE_URL: has protocol 'mysql:'");
+  });
+});
+
+describe('npm run cli -- keys, against a running platform', () => {
+  let platform: PlatformProcess;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await seededDataDir();
+    platform = await startPlatform({ DATA_DIR: dataDir });
+  }, 180_000);
+  afterAll(async () => {
+    await platform?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const keys = (...args: string[]) => runCli(['keys', ...args, '--url', platform.url], { DATA_DIR: dataDir });
+  /** What the platform's key check answers for `key` (a submission route: 401 for a refused key, anything else once it passes). */
+  const check = async (key: string): Promise<{ status: number; code?: string; message?: string }> => {
+    const response = await fetch(`${platform.url}/v1/submissions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '[]',
+    });
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    return { status: response.status, code: body.error?.code, message: body.error?.message };
+  };
+  const idOf = (key: string): string => key.split('_')[1]!;
+
+  it('creates a scoped key with an expiry, printing the key once on stdout and its scope and expiry on stderr', async () => {
+    const before = Date.now();
+    const created = await keys('create', '--organisation', 'ENG', '--role', 'analyst', '--scope', 'y56', '--expires-in', '30d');
+    expect(created.status).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^gpds_[A-Za-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
+    const said = /^key (\w{16}): ENG analyst, scope Y56, expires (\S+) \(shown once: store it now\)$/m.exec(created.stderr);
+    expect(said?.[1]).toBe(idOf(key));
+    const lifetime = Date.parse(said![2]!) - before;
+    expect(lifetime).toBeGreaterThanOrEqual(30 * 86_400_000);
+    expect(lifetime).toBeLessThan(30 * 86_400_000 + 60_000);
+    const json = await keys('create', '--organisation', '16C', '--role', 'submitter', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      organisation: '16C',
+      role: 'submitter',
+      scope: '16C',
+      expiresAt: null,
+      key: expect.stringMatching(/^gpds_/),
+    });
+  });
+
+  it('says what is wrong with a scope or an expiry', async () => {
+    const submitterElsewhere = await keys('create', '--organisation', '16C', '--role', 'submitter', '--scope', 'Y63');
+    expect(submitterElsewhere.status).toBe(1);
+    expect(submitterElsewhere.stderr).toContain("the platform refused (400): a submitter key's scope is its organisation (16C)");
+    const practice = await keys('create', '--organisation', 'ENG', '--role', 'analyst', '--scope', 'A81001');
+    expect(practice.stderr).toContain("A81001 is a PRACTICE: a key's scope is England (ENG), a region, an ICB or a commissioner");
+    const years = await keys('create', '--organisation', 'ENG', '--role', 'analyst', '--expires-in', '3y');
+    expect(years.status).toBe(1);
+    expect(years.stderr).toContain('expiresIn must be a whole number of days, hours, minutes or seconds such as 90d');
+    const tooLong = await keys('create', '--organisation', 'ENG', '--role', 'analyst', '--expires-in', '1000d');
+    expect(tooLong.stderr).toContain('is longer than 2 years (730d)');
+  });
+
+  it('rotates a key: both work during the grace period, then only the new one; the old one cannot be rotated again', async () => {
+    const old = (await keys('create', '--organisation', '16C', '--role', 'submitter')).stdout.trim();
+    expect((await check(old)).status).not.toBe(401);
+    const rotated = await keys('rotate', idOf(old), '--grace', '3s');
+    expect(rotated.status).toBe(0);
+    const fresh = rotated.stdout.trim();
+    expect(fresh).toMatch(/^gpds_/);
+    expect(fresh).not.toBe(old);
+    expect(rotated.stderr).toContain(`key ${idOf(fresh)}: 16C submitter, scope 16C, does not expire`);
+    const until = new RegExp(`the old key ${idOf(old)} works until (\\S+): replace it everywhere before then`).exec(rotated.stderr)?.[1];
+    expect(Date.parse(until!) - Date.now()).toBeLessThanOrEqual(3_000);
+    expect((await check(old)).status).not.toBe(401);
+    expect((await check(fresh)).status).not.toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(until!) - Date.now()) + 200));
+    expect(await check(old)).toMatchObject({ status: 401, code: 'API_KEY_EXPIRED', message: expect.stringContaining(`the API key expired at ${until}`) });
+    expect((await check(fresh)).status).not.toBe(401);
+    const again = await keys('rotate', old);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain(`the platform refused (409): key ${idOf(old)} was rotated at`);
+    expect((await keys('rotate', 'ZZZZZZZZZZZZZZZZ')).stderr).toContain('the platform refused (404): there is no key ZZZZZZZZZZZZZZZZ in use');
+    const badGrace = await keys('rotate', idOf(fresh), '--grace', 'a week');
+    expect(badGrace.stderr).toContain('grace must be a whole number of days, hours, minutes or seconds');
+  });
+
+  it('lists keys with their scope, status, expiry and last use, never their secrets; revokes within seconds', async () => {
+    const analyst = (await keys('create', '--organisation', 'ENG', '--role', 'analyst', '--scope', 'Y56')).stdout.trim();
+    const submitter = (await keys('create', '--organisation', '16C', '--role', 'submitter')).stdout.trim();
+    const rotated = (await keys('rotate', submitter)).stdout.trim();
+    expect((await check(rotated)).status).not.toBe(401);
+    const listed = await keys('list');
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${idOf(analyst)}\\s+ENG\\s+analyst\\s+scope Y56\\s+ACTIVE\\s+expires \\d{4}-\\S+ last used never created \\S+ by \\w+$`, 'm'),
+    );
+    expect(listed.stdout).toMatch(
+      new RegExp(
+        `^${idOf(rotated)}\\s+16C\\s+submitter scope 16C\\s+ACTIVE\\s+expires never last used \\d{4}-\\S+ created \\S+ by \\w+ replaces ${idOf(submitter)}$`,
+        'm',
+      ),
+    );
+    expect(listed.stdout).toMatch(new RegExp(`^${idOf(submitter)}\\s+16C\\s+submitter scope 16C\\s+ACTIVE\\s+expires \\d{4}-\\S+ .* rotated \\d{4}-`, 'm'));
+    for (const key of [analyst, submitter, rotated]) expect(listed.stdout).not.toContain(key.slice(-20));
+    const json = JSON.parse((await keys('list', '--json')).stdout) as Array<Record<string, unknown>>;
+    expect(json.find((k) => k['keyId'] === idOf(rotated))).toMatchObject({
+      scope: '16C',
+      status: 'active',
+      rotatedFrom: idOf(submitter),
+      lastUsedAt: expect.any(String),
+    });
+    expect(JSON.stringify(json)).not.toContain(rotated.slice(-20));
+    const revoked = await keys('revoke', rotated);
+    expect(revoked.stdout).toBe(`revoked ${idOf(rotated)}: refused everywhere within seconds\n`);
+    expect(await check(rotated)).toMatchObject({ status: 401, code: 'INVALID_API_KEY', message: 'the API key was revoked: ask an admin for a new one' });
+    expect((await keys('list')).stdout).toMatch(new RegExp(`^${idOf(rotated)} .*REVOKED .* revoked \\d{4}-`, 'm'));
   });
 });

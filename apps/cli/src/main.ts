@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { PlacementDifference } from '@gpds/organisations';
 import { MappingImportError, importMappingFile, loadDirectory, recordHierarchyEvidence, type MappingImportReport } from '@gpds/organisations-importer';
-import { loadLegacySourceOwners, migrateApiKeys } from '@gpds/access-api-keys';
+import { systemPrincipal } from '@gpds/access';
+import { loadLegacySourceOwners, type ApiKeyListing } from '@gpds/access-api-keys';
 import { ChunkFailedError, SubmissionProcessor, type RecordResult } from '@gpds/submissions';
 import {
   PublicationFormatError,
@@ -16,7 +17,7 @@ import {
   type PublicationImportReport,
 } from '@gpds/submissions-publications';
 import type { RebuildProgress, RebuildReport } from '@gpds/analytics-clickhouse';
-import { EventStoreUnavailableError, openPlatformEventStore, openPlatformProjections } from '@gpds/platform-bootstrap';
+import { EventStoreUnavailableError, migrateAccess, openPlatformEventStore, openPlatformProjections } from '@gpds/platform-bootstrap';
 import { ConfigError, readPlatformConfig } from '@gpds/shared-config';
 import {
   CliError,
@@ -106,7 +107,7 @@ platformOptions(
       local: {
         says: "importing into the stopped platform's store",
         async run() {
-          const eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
+          const eventStore = await openPlatformEventStore(config, { asOwner: migrateAccess });
           try {
             const { directory } = await loadDirectory(eventStore.opened.store, { snapshotFile: directorySnapshot(config) });
             // The placements first (applied to the directory as they are recorded): a practice only this publication names must be known before its samples are checked.
@@ -122,7 +123,7 @@ platformOptions(
               directory: () => directory,
               legacySources: await loadLegacySourceOwners(eventStore.opened.store.db),
             });
-            const principal = { keyId: 'cli-import-publication', organisation: 'ENG', role: 'admin' as const };
+            const principal = systemPrincipal('cli-import-publication');
             return await sendPublication(
               publication,
               plan,
@@ -272,42 +273,106 @@ function adminKeys(options: PlatformOptions, path: string, init: PlatformRequest
 keyOptions(
   keys
     .command('create')
-    .description('create an API key bound to an organisation and a role; prints the key once')
+    .description('create an API key bound to an organisation, a role and a scope; prints the key once (its scope and expiry on stderr)')
     .requiredOption('--organisation <code>', 'organisation code, e.g. 16C (a commissioner) or ENG')
-    .requiredOption('--role <role>', 'submitter, analyst or admin'),
-).action(async (options: PlatformOptions & { organisation: string; role: string }) => {
-  const body = await adminKeys(options, '', { method: 'POST', body: JSON.stringify({ organisation: options.organisation, role: options.role }) });
-  if (typeof body['key'] !== 'string') throw new CliError('the platform answered without a key');
-  process.stdout.write(`${body['key']}\n`);
+    .requiredOption('--role <role>', 'submitter, analyst or admin')
+    .option('--scope <code>', 'the organisation whose practices the key sees in detail: ENG, a region, an ICB or a commissioner (default: the organisation)')
+    .option('--expires-in <duration>', 'lifetime, e.g. 90d, 12h, 30m (default: 90d for analysts, none for others; at most 730d)')
+    .option('--json', 'print the answer as JSON (the key included)'),
+).action(async (options: PlatformOptions & { organisation: string; role: string; scope?: string; expiresIn?: string; json?: boolean }) => {
+  const request = { organisation: options.organisation, role: options.role, scope: options.scope, expiresIn: options.expiresIn };
+  const body = (await adminKeys(options, '', { method: 'POST', body: JSON.stringify(request) })) as Partial<IssuedKey>;
+  printIssuedKey(body, options.json);
 });
 
 keyOptions(
-  keys.command('list').description('list the API keys (ids, organisations, roles, when made and revoked; never their secrets)').option('--json', 'print JSON'),
+  keys
+    .command('rotate')
+    .description(
+      'replace an API key with a new one (same organisation, role, scope and lifetime); prints the new key once; the old one works for the grace period',
+    )
+    .argument('<keyId>', 'the key id, or the whole key')
+    .option('--grace <duration>', 'how long the old key keeps working, e.g. 7d, 12h, 0s (default 7d; never longer than it would have)')
+    .option('--json', 'print the answer as JSON (the new key included)'),
+).action(async (given: string, options: PlatformOptions & { grace?: string; json?: boolean }) => {
+  const keyId = keyIdOf(given);
+  const body = (await adminKeys(options, `/${encodeURIComponent(keyId)}/rotate`, {
+    method: 'POST',
+    body: JSON.stringify({ grace: options.grace }),
+  })) as Partial<IssuedKey> & { oldKeyExpiresAt?: string };
+  printIssuedKey(body, options.json);
+  if (!options.json) process.stderr.write(`the old key ${keyId} works until ${body.oldKeyExpiresAt}: replace it everywhere before then\n`);
+});
+
+keyOptions(
+  keys
+    .command('list')
+    .description('list the API keys: id, organisation, role, scope, status, expiry, last use, creation (never their secrets)')
+    .option('--json', 'print JSON'),
 ).action(async (options: PlatformOptions & { json?: boolean }) => {
-  const { keys: listed } = (await adminKeys(options, '')) as {
-    keys: Array<{ keyId: string; organisation: string; role: string; createdAt: string; createdBy: string; revokedAt: string | null }>;
-  };
+  const { keys: listed } = (await adminKeys(options, '')) as { keys: ApiKeyListing[] };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
     return;
   }
-  for (const k of listed)
-    process.stdout.write(
-      `${k.keyId}  ${k.organisation.padEnd(6)} ${k.role.padEnd(9)} created ${k.createdAt} by ${k.createdBy}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}\n`,
-    );
+  for (const k of listed) process.stdout.write(`${describeKey(k)}\n`);
 });
 
 keyOptions(
   keys
     .command('revoke')
-    .description('revoke an API key by its id (the 16 characters after gpds_); other processes stop trusting it within 30 seconds')
+    .description('revoke an API key by its id (the 16 characters after gpds_); every process stops trusting it within seconds')
     .argument('<keyId>', 'the key id, or the whole key'),
 ).action(async (given: string, options: PlatformOptions) => {
-  // A whole key names its id between the first two underscores.
-  const keyId = /^gpds_([A-Za-z0-9]{16})_/.exec(given)?.[1] ?? given;
+  const keyId = keyIdOf(given);
   await adminKeys(options, `/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
-  process.stdout.write(`revoked ${keyId}\n`);
+  process.stdout.write(`revoked ${keyId}: refused everywhere within seconds\n`);
 });
+
+/** What the platform answers for a new or rotated key. */
+interface IssuedKey {
+  readonly key: string;
+  readonly keyId: string;
+  readonly organisation: string;
+  readonly role: string;
+  readonly scope: string;
+  readonly expiresAt: string | null;
+}
+
+/** The key alone on stdout (for scripts), what it is on stderr; or the whole answer as JSON. */
+function printIssuedKey(body: Partial<IssuedKey>, json: boolean | undefined): void {
+  if (typeof body.key !== 'string') throw new CliError('the platform answered without a key');
+  if (json) {
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${body.key}\n`);
+  process.stderr.write(
+    `key ${body.keyId}: ${body.organisation} ${body.role}, scope ${body.scope}, ${body.expiresAt ? `expires ${body.expiresAt}` : 'does not expire'} (shown once: store it now)\n`,
+  );
+}
+
+/** A whole key names its id between the first two underscores. */
+function keyIdOf(given: string): string {
+  return /^gpds_([A-Za-z0-9]{16})_/.exec(given)?.[1] ?? given;
+}
+
+/** One line of `keys list`: the columns line up for the usual lengths, and never a secret. */
+function describeKey(k: ApiKeyListing): string {
+  return [
+    k.keyId,
+    ` ${k.organisation.padEnd(6)}`,
+    k.role.padEnd(9),
+    `scope ${k.scope.padEnd(6)}`,
+    k.status.toUpperCase().padEnd(7),
+    `expires ${k.expiresAt ?? 'never'}`,
+    `last used ${k.lastUsedAt ?? 'never'}`,
+    `created ${k.createdAt} by ${k.createdBy}`,
+    ...(k.rotatedFrom ? [`replaces ${k.rotatedFrom}`] : []),
+    ...(k.rotatedAt ? [`rotated ${k.rotatedAt}`] : []),
+    ...(k.revokedAt ? [`revoked ${k.revokedAt}`] : []),
+  ].join(' ');
+}
 
 /** Practices placed differently from the hierarchy the platform had, old -> new parent; the first 20, then a count. */
 function describeDifferences(differed: readonly PlacementDifference[]): string[] {

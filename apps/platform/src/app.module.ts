@@ -2,12 +2,13 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Registry } from 'prom-client';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
-import { AdminKeysModule } from '@gpds/access-http';
+import type { AuditEntryInput } from '@gpds/access-audit';
+import { AdminKeysModule, type KeyChange } from '@gpds/access-http';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
 import { ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
 import type { OpenedEventStore } from '@gpds/event-store-postgres';
 import { recordHierarchyEvidence, type LiveDirectory } from '@gpds/organisations-importer';
-import { HealthModule, probeHealth, withTimeout, type HealthCheck, type HealthProbe } from '@gpds/platform-bootstrap';
+import { AuditLifecycleModule, HealthModule, probeHealth, withTimeout, type AccessParts, type HealthCheck, type HealthProbe } from '@gpds/platform-bootstrap';
 import type { PlatformConfig } from '@gpds/shared-config';
 import { evidenceSystem, hierarchyReport } from '@gpds/submissions-publications';
 import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
@@ -20,6 +21,8 @@ import type { PlatformInfo } from './platform-info';
 export interface PlatformParts {
   readonly opened: OpenedEventStore;
   readonly keys: ApiKeyStore;
+  /** Tokens, rate limits and the audit trail beside the keys. */
+  readonly access: Pick<AccessParts, 'tokens' | 'rateLimits' | 'audit'>;
   readonly directory: LiveDirectory;
   readonly processor: SubmissionProcessor;
   /** Null with PROJECTOR=off. */
@@ -46,13 +49,33 @@ export class AppModule {
           },
         }),
         EventStoreModule.forStore(parts.opened),
+        AuditLifecycleModule.register(parts.access.audit),
         HealthModule.register({ checks: healthChecks(parts, info), about: () => ({ version: info.version, uptimeSeconds: Math.round(process.uptime()) }) }),
         ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys, registry: metrics })] : []),
         ...(parts.reporting
-          ? [ReportingGraphqlModule.register({ queries: parts.reporting, keys: parts.keys, onInternalError: parts.onInternalError, metrics })]
+          ? [
+              ReportingGraphqlModule.register({
+                queries: parts.reporting,
+                keys: parts.keys,
+                tokens: parts.access.tokens,
+                rateLimits: parts.access.rateLimits,
+                audit: parts.access.audit,
+                onInternalError: parts.onInternalError,
+                metrics,
+              }),
+            ]
           : []),
-        SubmissionsHttpModule.register({ processor: parts.processor, keys: parts.keys, limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 } }),
-        AdminKeysModule.register({ keys: parts.keys, organisationLevel: (code) => parts.directory.current().organisation(code)?.level }),
+        SubmissionsHttpModule.register({
+          processor: parts.processor,
+          keys: parts.keys,
+          limits: { maxBodyBytes: config.submissionMaxBytes, chunkSize: 1_000 },
+          oversight: { rateLimits: parts.access.rateLimits, audit: parts.access.audit },
+        }),
+        AdminKeysModule.register({
+          keys: parts.keys,
+          organisationLevel: (code) => parts.directory.current().organisation(code)?.level,
+          onKeyChange: (change) => parts.access.audit.record(keyChangeEntry(change)),
+        }),
         HierarchyEvidenceModule.register({
           keys: parts.keys,
           record: async (evidence) => {
@@ -69,6 +92,19 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** A key change as the audit trail records it: who changed which key, and the key's organisation, role, scope and expiry (never its secret). */
+export function keyChangeEntry(change: KeyChange): AuditEntryInput {
+  const { action, by, keyId, ...described } = change;
+  return {
+    kind: 'key',
+    principal: by,
+    operation: action,
+    organisations: described.scope ? [described.scope] : [],
+    outcome: 'ok',
+    details: { keyId, ...described },
+  };
 }
 
 /** What the platform's /health checks: the event store, the organisation hierarchy, and the projector when it runs here. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import pino from 'pino';
-import { ApiKeyStore, loadLegacySourceOwners, migrateApiKeys } from '@gpds/access-api-keys';
+import { loadLegacySourceOwners } from '@gpds/access-api-keys';
 import { LiveDirectory } from '@gpds/organisations-importer';
 import type { AnalyticsStore } from '@gpds/analytics-clickhouse';
 import {
@@ -13,10 +13,13 @@ import {
   importDemoData,
   importReferenceData,
   listenOn,
+  migrateAccess,
+  openAccess,
   openPlatformEventStore,
   openPlatformProjections,
   processLogAndConfig,
   stopOnSignals,
+  type AccessParts,
   type PlatformEventStore,
   type PlatformProjections,
 } from '@gpds/platform-bootstrap';
@@ -40,7 +43,7 @@ async function main(): Promise<void> {
   );
   let eventStore: PlatformEventStore;
   try {
-    eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
+    eventStore = await openPlatformEventStore(config, { asOwner: migrateAccess });
   } catch (error) {
     boot.fatal((error as Error).message);
     process.exit(1);
@@ -48,7 +51,16 @@ async function main(): Promise<void> {
   const { opened, connection } = eventStore;
   if (opened.migrations?.applied.length) boot.info({ applied: opened.migrations.applied }, 'event store schema migrated');
   if (config.referenceImport) await importReferenceData(opened.store, boot);
-  const keys = new ApiKeyStore(opened.store.db);
+  let access: AccessParts;
+  try {
+    access = openAccess(opened.store.db, process.env, boot);
+  } catch (error) {
+    boot.fatal((error as Error).message);
+    await eventStore.close();
+    process.exit(1);
+  }
+  const keys = access.keys;
+  if (access.tokens) boot.info({ issuer: process.env['OIDC_ISSUER'] }, 'GraphQL accepts OIDC access tokens (NHS CIS2) beside API keys');
   const adminKey = await ensureAdminKey(keys, config.dataDir);
   if (adminKey.created) boot.info({ adminKeyFile: adminKey.path }, `created the first admin API key in ${adminKey.path} (mode 0600)`);
   const directory = await LiveDirectory.start(opened.store);
@@ -118,6 +130,7 @@ async function main(): Promise<void> {
       {
         opened,
         keys,
+        access,
         directory,
         processor,
         projections: projections?.service ?? null,

@@ -3,12 +3,13 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { ApiKeyStore, migrateApiKeys } from '@gpds/access-api-keys';
+import { ApiKeyStore } from '@gpds/access-api-keys';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
 import { ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
 import {
   HealthModule,
   listenOn,
+  migrateAccess,
   openPlatformEventStore,
   openPlatformProjections,
   processLogAndConfig,
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   let eventStore: PlatformEventStore;
   let projections: PlatformProjections;
   try {
-    eventStore = await openPlatformEventStore(config, { asOwner: migrateApiKeys });
+    eventStore = await openPlatformEventStore(config, { asOwner: migrateAccess });
     projections = await openPlatformProjections(config, eventStore.opened.store, {
       log: { info: (message, details) => log.info(details ?? {}, message), warn: (message, details) => log.warn(details ?? {}, message) },
     });

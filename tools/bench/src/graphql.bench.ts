@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { biMigrations, insertRows, migrateAnalytics, openAnalyticsStore, tableMigrations } from '@gpds/analytics-clickhouse';
-import { seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
+import { UNLIMITED_READS, seededDataDir, startPlatform, type PlatformProcess } from '@gpds/platform-testing';
 import type { UtilisationArgs } from '@gpds/reporting-queries';
 import { load, type BenchQuery } from './direct-sql-process';
 import { Generator, generatedRows } from './projection.bench';
@@ -68,7 +68,7 @@ export async function runGraphqlBench(): Promise<void> {
     let memory = { rssMb: 0, peakRssMb: 0 };
     let key = '';
     for (let run = 1; run <= RUNS; run++) {
-      const platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'off', REFERENCE_IMPORT: 'off' }, 300_000);
+      const platform = await startPlatform({ DATA_DIR: dataDir, DEMO_DATA: 'off', REFERENCE_IMPORT: 'off', ...UNLIMITED_READS }, 300_000);
       try {
         await caughtUp(platform);
         const admin = readFileSync(join(dataDir, 'admin.key'), 'utf8').trim();

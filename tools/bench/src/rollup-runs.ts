@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPlatform } from '@gpds/platform-testing';
+import { UNLIMITED_READS, startPlatform } from '@gpds/platform-testing';
 import { load, type BenchQuery } from './direct-sql-process';
 import { analystKey, caughtUp, compare, directSql, graphqlRequest, pct, type Comparison } from './graphql.bench';
 import { emit, progress } from './report';
@@ -33,7 +33,7 @@ export async function measureRollups<T extends Record<string, unknown> & Compari
   const direct: Record<string, number[][]> = {};
   let key = '';
   for (let run = 1; run <= options.runs; run++) {
-    const platform = await startPlatform({ DATA_DIR: options.dataDir, DEMO_DATA: 'off', REFERENCE_IMPORT: 'off' }, 300_000);
+    const platform = await startPlatform({ DATA_DIR: options.dataDir, DEMO_DATA: 'off', REFERENCE_IMPORT: 'off', ...UNLIMITED_READS }, 300_000);
     try {
       await caughtUp(platform);
       key ||= await analystKey(platform.url, readFileSync(join(options.dataDir, 'admin.key'), 'utf8').trim());

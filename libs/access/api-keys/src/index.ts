@@ -1,1 +1,20 @@
-export { type ApiKeyPrincipal, ApiKeyStore, InvalidKeyRequestError, loadLegacySourceOwners, migrateApiKeys, type Role } from './api-keys';
+export {
+  API_KEY_MIGRATIONS,
+  type ApiKeyListing,
+  type ApiKeyPrincipal,
+  type ApiKeyStatus,
+  ApiKeyStore,
+  type CreatedKey,
+  type CreateKeyOptions,
+  DEFAULT_ROTATION_GRACE_MS,
+  InvalidKeyRequestError,
+  KeyNotRotatableError,
+  type KeyVerification,
+  loadLegacySourceOwners,
+  MAX_KEY_LIFETIME_MS,
+  migrateApiKeys,
+  parseDuration,
+  type Role,
+  ROLES,
+  type RotatedKey,
+} from './api-keys';

@@ -1,8 +1,13 @@
-import type { ApiKeyPrincipal } from '@gpds/access-api-keys';
+import type { ApiKeyPrincipal, KeyVerification } from '@gpds/access-api-keys';
 import { ApiKeyRefusal, authenticateApiKey, bearerKey } from './api-key-check';
 
-const analyst: ApiKeyPrincipal = { keyId: 'AAAAAAAAAAAAAAAA', organisation: 'ENG', role: 'analyst' };
-const keys = { verify: async (key: string): Promise<ApiKeyPrincipal | null> => (key === 'gpds_good' ? analyst : null) };
+const analyst: ApiKeyPrincipal = { id: 'key:AAAAAAAAAAAAAAAA', kind: 'api-key', keyId: 'AAAAAAAAAAAAAAAA', organisation: 'ENG', role: 'analyst', scope: 'Y56' };
+const verifications: Record<string, KeyVerification> = {
+  gpds_good: { principal: analyst },
+  gpds_revoked: { refused: 'REVOKED' },
+  gpds_expired: { refused: 'EXPIRED', expiredAt: '2026-03-01T12:00:00.000Z' },
+};
+const keys = { verifyDetailed: async (key: string): Promise<KeyVerification> => verifications[key] ?? { refused: 'INVALID' } };
 
 async function refusal(authorization: string | undefined, roles: Parameters<typeof authenticateApiKey>[2]): Promise<ApiKeyRefusal> {
   try {
@@ -51,6 +56,20 @@ describe('authenticateApiKey', () => {
       status: 403,
       graphqlCode: 'FORBIDDEN',
       message: 'the analyst role may not do this; it needs one of: submitter, admin',
+    });
+  });
+
+  it('tells the holder of a revoked or expired key what happened and what to do', async () => {
+    expect(await refusal('Bearer gpds_revoked', ['analyst'])).toMatchObject({
+      code: 'INVALID_API_KEY',
+      status: 401,
+      message: 'the API key was revoked: ask an admin for a new one',
+    });
+    expect(await refusal('Bearer gpds_expired', ['analyst'])).toMatchObject({
+      code: 'API_KEY_EXPIRED',
+      status: 401,
+      graphqlCode: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/^the API key expired at 2026-03-01T12:00:00.000Z: ask an admin for a new one/),
     });
   });
 });

@@ -1,3 +1,5 @@
 export { AdminKeysModule } from './admin-keys.module';
-export { ApiKeyRefusal, authenticateApiKey } from './api-key-check';
+export { ApiKeyRefusal, authenticateApiKey, bearerKey } from './api-key-check';
 export { API_KEYS, ApiKeyGuard, apiKeyProviders, type AuthenticatedRequest, Roles } from './auth';
+export { DEFAULT_RATE_LIMITS, PrincipalRateLimits, RateLimited, rateLimitsFromEnv, type RateLimitKind, type RateLimitSettings } from './rate-limits';
+export { type KeyChange, type OnKeyChange } from './admin-keys.controller';

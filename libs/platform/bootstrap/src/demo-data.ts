@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { systemPrincipal } from '@gpds/access';
 import type { OrganisationDirectory } from '@gpds/organisations';
 import { sharedDataDir } from '@gpds/shared-runtime';
 import type { RecordResult, SubmissionProcessor } from '@gpds/submissions';
@@ -95,7 +96,7 @@ export async function importDemoData(
     return null;
   }
   const started = Date.now();
-  const principal = { keyId: 'demo-data', organisation: 'ENG', role: 'admin' as const };
+  const principal = systemPrincipal('demo-data');
   const sink = async (records: Array<Record<string, unknown>>): Promise<RecordResult[]> => {
     const results = await processor.process(
       records.map((value, index) => ({ index, value })),

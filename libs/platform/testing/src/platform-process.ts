@@ -169,3 +169,6 @@ export function runCli(
     }),
   );
 }
+
+/** For benchmarks that measure the API's latency, not one principal's budget: limits far above what they ask (RATE_LIMIT_*). */
+export const UNLIMITED_READS: Readonly<Record<string, string>> = { RATE_LIMIT_GRAPHQL_COST_PER_MINUTE: '1000000000', RATE_LIMIT_CONCURRENT_OPERATIONS: '1000' };

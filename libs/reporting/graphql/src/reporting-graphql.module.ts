@@ -24,10 +24,15 @@ import {
 } from 'graphql';
 import { directiveEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { ApiKeyPrincipal, ApiKeyStore, Role } from '@gpds/access-api-keys';
-import { ApiKeyRefusal, authenticateApiKey } from '@gpds/access-http';
-import { QueryArgumentError, type ReportingQueries } from '@gpds/reporting-queries';
+import { createHash } from 'node:crypto';
+import { OutOfScopeError, type Principal, type Role } from '@gpds/access';
+import type { ApiKeyStore } from '@gpds/access-api-keys';
+import { OidcRefusal, looksLikeJwt, type OidcVerifier } from '@gpds/access-oidc';
+import { ApiKeyRefusal, RateLimited, authenticateApiKey, bearerKey, type PrincipalRateLimits } from '@gpds/access-http';
+import { QueryArgumentError, type ReportingQueries, type ScopedReportingQueries } from '@gpds/reporting-queries';
 import {
+  AUDIT_TRAIL,
+  AuditTrailResolver,
   ComplianceRuleResolver,
   NonCompliantPracticeResolver,
   OrganisationResolver,
@@ -57,9 +62,30 @@ export interface GraphqlLimits {
 
 export const DEFAULT_GRAPHQL_LIMITS: GraphqlLimits = { maxCost: 50_000, maxQueries: 50, maxAliases: 20, maxDepth: 10, maxBodyBytes: 256 * 1024 };
 
+/** Where GraphQL operations are recorded, and read back by admins (@gpds/access-audit's AuditLog). */
+export interface AuditPort {
+  record(entry: {
+    kind: 'graphql';
+    principal: Principal | { id: string };
+    operation: string;
+    queryHash?: string;
+    arguments?: unknown;
+    organisations?: readonly string[];
+    durationMs?: number;
+    outcome: string;
+  }): void;
+  trail(args: { from: string; to: string; principal?: string | null; kind?: string | null; first?: number | null; after?: string | null }): Promise<unknown>;
+}
+
 export interface ReportingGraphqlOptions {
   readonly queries: ReportingQueries;
   readonly keys: ApiKeyStore;
+  /** OIDC access tokens, where an issuer is configured (OIDC_ISSUER): else API keys only. */
+  readonly tokens?: Pick<OidcVerifier, 'verify'> | null;
+  /** Per-principal limits on cost a minute and operations at once. */
+  readonly rateLimits?: PrincipalRateLimits | null;
+  /** The audit trail every operation is recorded in, and auditTrail reads. */
+  readonly audit?: AuditPort | null;
   readonly limits?: Partial<GraphqlLimits>;
   /** Called with errors that are not the caller's (the caller sees INTERNAL_SERVER_ERROR). */
   readonly onInternalError?: (error: unknown) => void;
@@ -68,7 +94,11 @@ export interface ReportingGraphqlOptions {
 }
 
 export interface ReportingContext extends BaseContext {
-  readonly principal: ApiKeyPrincipal;
+  readonly principal: Principal;
+  /** The reporting queries as this principal may ask them (checked against its scope). */
+  readonly queries: ScopedReportingQueries;
+  /** When the request arrived (for the audit trail's duration). */
+  readonly started: bigint;
 }
 
 function error(message: string, code: string, status: number, reason?: string): GraphQLError {
@@ -79,16 +109,51 @@ function error(message: string, code: string, status: number, reason?: string): 
 const READER_ROLES: readonly Role[] = ['analyst', 'admin'];
 
 /**
- * `Authorization: Bearer <key>` of an analyst or admin, checked as on every route
- * (authenticateApiKey): 401 UNAUTHENTICATED without a valid key, 403 FORBIDDEN for other roles;
- * `extensions.reason` is the code every route answers with (NO_API_KEY, INVALID_API_KEY, ROLE_NOT_ALLOWED).
+ * Who is asking: `Authorization: Bearer <token>` with an analyst's or admin's API key (checked
+ * as on every route, authenticateApiKey) or, where an OIDC issuer is configured, an access token
+ * it signed (NHS CIS2 Authentication): both give the same principal (who, role, scope). 401
+ * UNAUTHENTICATED without a valid one, 403 FORBIDDEN for other roles; `extensions.reason` is the
+ * specific code (NO_API_KEY, INVALID_API_KEY, TOKEN_EXPIRED, ROLE_NOT_ALLOWED...). A refusal is
+ * recorded in the audit trail under `anonymous`.
  */
-async function authenticate(keys: ApiKeyStore, header: string | undefined): Promise<ReportingContext> {
+async function authenticate(options: ReportingGraphqlOptions, header: string | undefined): Promise<ReportingContext> {
+  const started = process.hrtime.bigint();
   try {
-    return { principal: await authenticateApiKey(keys, header, READER_ROLES) };
+    const token = bearerKey(header);
+    let principal: Principal;
+    if (token !== null && looksLikeJwt(token)) {
+      if (!options.tokens) {
+        throw error(
+          'this is an OIDC access token, but this platform has no OIDC issuer configured (OIDC_ISSUER): sign in with an API key, or ask the platform team to configure CIS2',
+          'UNAUTHENTICATED',
+          401,
+          'OIDC_NOT_CONFIGURED',
+        );
+      }
+      principal = await options.tokens.verify(token).catch((refused: unknown) => {
+        if (!(refused instanceof OidcRefusal)) throw refused;
+        const code = refused.status === 401 ? 'UNAUTHENTICATED' : refused.status === 403 ? 'FORBIDDEN' : 'SERVICE_UNAVAILABLE';
+        throw error(refused.message, code, refused.status, refused.code);
+      });
+      if (!READER_ROLES.includes(principal.role)) {
+        throw error(`the ${principal.role} role may not do this; it needs one of: ${READER_ROLES.join(', ')}`, 'FORBIDDEN', 403, 'ROLE_NOT_ALLOWED');
+      }
+    } else {
+      principal = await authenticateApiKey(options.keys, header, READER_ROLES);
+    }
+    return { principal, queries: options.queries.as(principal), started };
   } catch (refusal) {
-    if (refusal instanceof ApiKeyRefusal) throw error(refusal.message, refusal.graphqlCode, refusal.status, refusal.code);
-    throw refusal;
+    const refused = refusal instanceof ApiKeyRefusal ? error(refusal.message, refusal.graphqlCode, refusal.status, refusal.code) : refusal;
+    if (refused instanceof GraphQLError) {
+      options.audit?.record({
+        kind: 'graphql',
+        principal: { id: 'anonymous' },
+        operation: 'sign-in',
+        outcome: String(refused.extensions['reason'] ?? refused.extensions['code']),
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    }
+    throw refused;
   }
 }
 
@@ -98,11 +163,15 @@ async function authenticate(keys: ApiKeyStore, header: string | undefined): Prom
  * run more ClickHouse queries than the limit (fields marked @query: a thousand aliases of one
  * field are a thousand queries, however cheap each looks).
  */
-function costLimitPlugin(maxCost: number, maxQueries: number): ApolloServerPlugin<ReportingContext> {
+function costLimitPlugin(maxCost: number, maxQueries: number, rateLimits: PrincipalRateLimits | null): ApolloServerPlugin<ReportingContext> {
   const estimators = [directiveEstimator({ name: 'complexity' }), simpleEstimator({ defaultComplexity: 1 })];
   return {
     async requestDidStart() {
+      let end: (() => void) | null = null;
       return {
+        async willSendResponse() {
+          end?.();
+        },
         async didResolveOperation(context: GraphQLRequestContextDidResolveOperation<ReportingContext>) {
           const operation = context.operation;
           if (!operation) return;
@@ -131,6 +200,71 @@ function costLimitPlugin(maxCost: number, maxQueries: number): ApolloServerPlugi
               { extensions: { code: 'QUERY_TOO_COSTLY', queries, maxQueries, http: { status: 400 } } },
             );
           }
+          if (rateLimits) {
+            try {
+              const id = context.contextValue.principal.id;
+              end = rateLimits.begin(id);
+              await rateLimits.spendGraphqlCost(id, cost);
+            } catch (limited) {
+              if (limited instanceof RateLimited) throw rateLimitedError(limited);
+              throw limited;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/** RATE_LIMITED, answered as HTTP 429 with Retry-After. */
+function rateLimitedError(limited: RateLimited): GraphQLError {
+  return new GraphQLError(limited.message, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      limit: limited.kind,
+      retryAfterSeconds: limited.retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(limited.retryAfterSeconds)]]) },
+    },
+  });
+}
+
+/**
+ * Records every operation in the audit trail once answered: who, the operation's name (else its
+ * root fields), the SHA-256 of its text, its root fields' arguments, the organisations its
+ * questions were about, how long it took and its outcome (ok, or the first error's code). Never
+ * a token or key: those travel in headers, which are not recorded.
+ */
+function auditPlugin(audit: AuditPort): ApolloServerPlugin<ReportingContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(context) {
+          const { principal, queries, started } = context.contextValue;
+          const body = context.response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          const fields =
+            context.operation?.selectionSet.selections.flatMap((s) => {
+              if (s.kind !== Kind.FIELD) return [];
+              const root = context.schema.getQueryType()?.getFields()[s.name.value];
+              let args: Record<string, unknown> = {};
+              try {
+                args = root ? getArgumentValues(root, s, context.request.variables ?? {}) : {};
+              } catch {
+                args = {}; // arguments that do not fit their types: the error says so, the trail keeps the variables
+              }
+              return [{ field: s.name.value, ...(s.alias ? { alias: s.alias.value } : {}), arguments: args }];
+            }) ?? [];
+          const text = context.request.query ?? context.source;
+          audit.record({
+            kind: 'graphql',
+            principal,
+            operation: context.operationName ?? (fields.map((f) => f.field).join(',') || 'unparsed'),
+            queryHash: context.queryHash ?? (text ? createHash('sha256').update(text).digest('hex') : undefined),
+            arguments: { fields, ...(fields.length ? {} : { variables: context.request.variables ?? {} }) },
+            organisations: [...queries.touched],
+            durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+            outcome: errors?.length ? String(errors[0]?.extensions?.['code'] ?? 'ERROR') : 'ok',
+          });
         },
       };
     },
@@ -257,6 +391,9 @@ function metricsPlugin(registry: Registry): ApolloServerPlugin<ReportingContext>
 function formatError(onInternalError: ((error: unknown) => void) | undefined) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(raw);
+    if (original instanceof OutOfScopeError) {
+      return { ...formatted, message: original.message, extensions: { code: 'FORBIDDEN', reason: 'OUT_OF_SCOPE', scope: original.scope } };
+    }
     if (original instanceof QueryArgumentError) {
       return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT', argument: original.argument } };
     }
@@ -338,15 +475,18 @@ export class ReportingGraphqlModule implements NestModule {
           // @nestjs/apollo is typed against @apollo/server's ESM build, this file against its CommonJS one: same objects.
           plugins: [
             ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-            costLimitPlugin(limits.maxCost, limits.maxQueries),
+            costLimitPlugin(limits.maxCost, limits.maxQueries, options.rateLimits ?? null),
+            ...(options.audit ? [auditPlugin(options.audit)] : []),
             ...(options.metrics ? [metricsPlugin(options.metrics)] : []),
           ] as unknown as ApolloDriverConfig['plugins'],
-          context: ({ req }: { req: { headers: Record<string, string | undefined> } }) => authenticate(options.keys, req.headers['authorization']),
+          context: ({ req }: { req: { headers: Record<string, string | undefined> } }) => authenticate(options, req.headers['authorization']),
           formatError: formatError(options.onInternalError),
         }),
       ],
       providers: [
         { provide: REPORTING_QUERIES, useValue: options.queries },
+        { provide: AUDIT_TRAIL, useValue: options.audit ?? null },
+        AuditTrailResolver,
         QueryResolver,
         UtilisationConnectionResolver,
         OrganisationResolver,

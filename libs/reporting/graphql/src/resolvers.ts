@@ -1,9 +1,11 @@
 import { Inject } from '@nestjs/common';
-import { Args, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Args, Context, Info, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { Principal } from '@gpds/access';
 import {
   QueryArgumentError,
   ReportingQueries,
+  ScopedReportingQueries,
   type CarbonArgs,
   type ComplianceArgs,
   type Connection,
@@ -22,6 +24,18 @@ import {
 import type { ComplianceRule } from '@gpds/compliance';
 
 export const REPORTING_QUERIES = Symbol('REPORTING_QUERIES');
+export const AUDIT_TRAIL = Symbol('AUDIT_TRAIL');
+
+/** What the audit trail answers a page with (@gpds/access-audit's AuditLog.trail). */
+export interface AuditTrailReader {
+  trail(args: { from: string; to: string; principal?: string | null; kind?: string | null; first?: number | null; after?: string | null }): Promise<unknown>;
+}
+
+interface AuditPage {
+  readonly nodes: ReadonlyArray<Record<string, unknown> & { arguments?: unknown; details?: unknown; organisations?: readonly string[] | null }>;
+  readonly totalCount: number;
+  readonly pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
 
 /** A utilisation page remembers its arguments, for `unattributed`. */
 type UtilisationPage = Connection<UtilisationRow> & { readonly args: UtilisationArgs };
@@ -36,102 +50,108 @@ interface PracticeParent {
 
 @Resolver('Query')
 export class QueryResolver {
-  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
-
   @Query('organisation')
-  organisation(@Args('code') code: string): Promise<OrganisationDetail | null> {
-    return this.queries.organisation(code.trim().toUpperCase());
+  organisation(@Context('queries') queries: ScopedReportingQueries, @Args('code') code: string): Promise<OrganisationDetail | null> {
+    return queries.organisation(code.trim().toUpperCase());
   }
 
   @Query('organisations')
-  organisations(@Args() args: { search?: string; level?: string; first?: number; after?: string }) {
-    return this.queries.searchOrganisations(args);
+  organisations(@Context('queries') queries: ScopedReportingQueries, @Args() args: { search?: string; level?: string; first?: number; after?: string }) {
+    return queries.searchOrganisations(args);
   }
 
   @Query('utilisation')
-  async utilisation(@Args() args: UtilisationArgs, @Info() info: GraphQLResolveInfo): Promise<UtilisationPage> {
+  async utilisation(
+    @Context('queries') queries: ScopedReportingQueries,
+    @Args() args: UtilisationArgs,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<UtilisationPage> {
     // Registered patients take a second scan (of the list sizes): only when a row field needs them.
     const fields = selectedFields(info, 'nodes');
     const rates = fields.has('registeredPatients') || fields.has('ratePer1000');
-    return { ...(await this.queries.utilisation(args, { rates })), args };
+    return { ...(await queries.utilisation(args, { rates })), args };
   }
 
   @Query('capabilityAdoption')
-  capabilityAdoption(@Args() args: CoverageArgs & { capability: string }) {
-    return this.queries.capabilityAdoption(args);
+  capabilityAdoption(@Context('queries') queries: ScopedReportingQueries, @Args() args: CoverageArgs & { capability: string }) {
+    return queries.capabilityAdoption(args);
   }
 
   @Query('agreements')
-  agreements(@Args() args: CoverageArgs) {
-    return this.queries.agreementCoverage(args);
+  agreements(@Context('queries') queries: ScopedReportingQueries, @Args() args: CoverageArgs) {
+    return queries.agreementCoverage(args);
   }
 
   @Query('bcpReviews')
-  bcpReviews(@Args() args: CoverageArgs & { withinMonths?: number }) {
-    return this.queries.bcpReviewCoverage(args);
+  bcpReviews(@Context('queries') queries: ScopedReportingQueries, @Args() args: CoverageArgs & { withinMonths?: number }) {
+    return queries.bcpReviewCoverage(args);
   }
 
   @Query('carbon')
-  carbon(@Args() args: CarbonArgs) {
-    return this.queries.carbon(args);
+  carbon(@Context('queries') queries: ScopedReportingQueries, @Args() args: CarbonArgs) {
+    return queries.carbon(args);
   }
 
   /** Each footprint's trajectory, with the version and words of the trajectory it belongs to. */
   @Query('netZeroTrajectory')
-  netZeroTrajectory() {
-    const { version, source, interpolation, footprints } = this.queries.netZeroTrajectory();
+  netZeroTrajectory(@Context('queries') queries: ScopedReportingQueries) {
+    const { version, source, interpolation, footprints } = queries.netZeroTrajectory();
     return footprints.map((f) => ({ ...f, version, source, interpolation }));
   }
 
   @Query('netZero')
-  netZero(@Args() args: NetZeroArgs) {
-    return this.queries.netZero(args);
+  netZero(@Context('queries') queries: ScopedReportingQueries, @Args() args: NetZeroArgs) {
+    return queries.netZero(args);
   }
 
   @Query('complianceRules')
-  complianceRules() {
-    return this.queries.complianceRules();
+  complianceRules(@Context('queries') queries: ScopedReportingQueries) {
+    return queries.complianceRules();
   }
 
   @Query('compliance')
-  compliance(@Args() args: ComplianceArgs) {
-    return this.queries.compliance(args);
+  compliance(@Context('queries') queries: ScopedReportingQueries, @Args() args: ComplianceArgs) {
+    return queries.compliance(args);
   }
 
   @Query('nonCompliantPractices')
-  nonCompliantPractices(@Args() args: ComplianceArgs & { rule: string }) {
-    return this.queries.nonCompliantPractices(args);
+  nonCompliantPractices(@Context('queries') queries: ScopedReportingQueries, @Args() args: ComplianceArgs & { rule: string }) {
+    return queries.nonCompliantPractices(args);
   }
 
   @Query('incidents')
-  incidents(@Args() args: IncidentArgs) {
-    return this.queries.incidents(args);
+  incidents(@Context('queries') queries: ScopedReportingQueries, @Args() args: IncidentArgs) {
+    return queries.incidents(args);
   }
 
   @Query('recordAccessLosses')
-  recordAccessLosses(@Args() args: RecordAccessLossArgs) {
-    return this.queries.recordAccessLosses(args);
+  recordAccessLosses(@Context('queries') queries: ScopedReportingQueries, @Args() args: RecordAccessLossArgs) {
+    return queries.recordAccessLosses(args);
   }
 
   @Query('maturityIndexDefinitions')
-  maturityIndexDefinitions() {
-    return this.queries.maturityIndexDefinitions();
+  maturityIndexDefinitions(@Context('queries') queries: ScopedReportingQueries) {
+    return queries.maturityIndexDefinitions();
   }
 
   @Query('maturity')
-  maturity(@Args() args: MaturityArgs) {
-    return this.queries.maturity(args);
+  maturity(@Context('queries') queries: ScopedReportingQueries, @Args() args: MaturityArgs) {
+    return queries.maturity(args);
   }
 
   @Query('maturityTrend')
-  maturityTrend(@Args() args: MaturityArgs & { from: string; to: string }) {
-    return this.queries.maturityTrend(args);
+  maturityTrend(@Context('queries') queries: ScopedReportingQueries, @Args() args: MaturityArgs & { from: string; to: string }) {
+    return queries.maturityTrend(args);
   }
 
   @Query('practice')
-  async practice(@Args('code') given: string, @Args('asOf') asOf: string | null): Promise<PracticeParent | null> {
+  async practice(
+    @Context('queries') queries: ScopedReportingQueries,
+    @Args('code') given: string,
+    @Args('asOf') asOf: string | null,
+  ): Promise<PracticeParent | null> {
     const code = given.trim().toUpperCase();
-    const organisation = await this.queries.organisation(code);
+    const organisation = await queries.organisation(code, asOf);
     if (!organisation) return null;
     if (organisation.level !== 'PRACTICE') {
       throw new QueryArgumentError('code', `${code} is a ${organisation.level}, not a practice: use organisation(code: "${code}") for it`);
@@ -158,71 +178,77 @@ export function selectedFields(info: GraphQLResolveInfo, child: string): Set<str
 
 @Resolver('UtilisationConnection')
 export class UtilisationConnectionResolver {
-  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
-
   @ResolveField('unattributed')
-  unattributed(@Parent() page: UtilisationPage) {
-    return this.queries.utilisationUnattributed(page.args);
+  unattributed(@Context('queries') queries: ScopedReportingQueries, @Parent() page: UtilisationPage) {
+    return queries.utilisationUnattributed(page.args);
   }
 }
 
 @Resolver('Organisation')
 export class OrganisationResolver {
-  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
-
   @ResolveField('ancestors')
-  ancestors(@Parent() organisation: OrganisationDetail, @Args('asOf') asOf: string | null) {
-    return this.queries.ancestors(organisation.code, asOf);
+  ancestors(@Context('queries') queries: ScopedReportingQueries, @Parent() organisation: OrganisationDetail, @Args('asOf') asOf: string | null) {
+    return queries.ancestors(organisation.code, asOf);
   }
 
   @ResolveField('children')
-  children(@Parent() organisation: OrganisationDetail, @Args() args: { asOf?: string; first?: number; after?: string }) {
-    return this.queries.children(organisation.code, args);
+  children(
+    @Context('queries') queries: ScopedReportingQueries,
+    @Parent() organisation: OrganisationDetail,
+    @Args() args: { asOf?: string; first?: number; after?: string },
+  ) {
+    return queries.children(organisation.code, args);
   }
 }
 
 @Resolver('Practice')
 export class PracticeResolver {
-  constructor(@Inject(REPORTING_QUERIES) private readonly queries: ReportingQueries) {}
-
-  private state(practice: PracticeParent): Promise<PracticeState> {
-    practice.state ??= this.queries.practiceState(practice.code, practice.asOf);
+  private state(queries: ScopedReportingQueries, practice: PracticeParent): Promise<PracticeState> {
+    practice.state ??= queries.practiceState(practice.code, practice.asOf);
     return practice.state;
   }
 
   @ResolveField('ancestors')
-  ancestors(@Parent() practice: PracticeParent) {
-    return this.queries.ancestors(practice.code, practice.asOf);
+  ancestors(@Context('queries') queries: ScopedReportingQueries, @Parent() practice: PracticeParent) {
+    return queries.ancestors(practice.code, practice.asOf);
   }
 
   @ResolveField('agreementInForce')
-  async agreementInForce(@Parent() practice: PracticeParent) {
-    return (await this.state(practice)).agreementInForce;
+  async agreementInForce(@Context('queries') queries: ScopedReportingQueries, @Parent() practice: PracticeParent) {
+    return (await this.state(queries, practice)).agreementInForce;
   }
 
   @ResolveField('latestBcpReview')
-  async latestBcpReview(@Parent() practice: PracticeParent) {
-    return (await this.state(practice)).latestBcpReview;
+  async latestBcpReview(@Context('queries') queries: ScopedReportingQueries, @Parent() practice: PracticeParent) {
+    return (await this.state(queries, practice)).latestBcpReview;
   }
 
   @ResolveField('capabilities')
-  async capabilities(@Parent() practice: PracticeParent) {
-    return (await this.state(practice)).capabilities;
+  async capabilities(@Context('queries') queries: ScopedReportingQueries, @Parent() practice: PracticeParent) {
+    return (await this.state(queries, practice)).capabilities;
   }
 
   @ResolveField('timeline')
-  timeline(@Parent() practice: PracticeParent, @Args() args: { first?: number; after?: string }) {
-    return this.queries.practiceTimeline(practice.code, args);
+  timeline(@Context('queries') queries: ScopedReportingQueries, @Parent() practice: PracticeParent, @Args() args: { first?: number; after?: string }) {
+    return queries.practiceTimeline(practice.code, args, practice.asOf);
   }
 
   @ResolveField('maturity')
-  maturity(@Parent() practice: PracticeParent, @Args() args: { asOf?: string; knownAt?: string; version?: number }) {
-    return this.queries.practiceMaturity(practice.code, { ...args, asOf: args.asOf ?? practice.asOf });
+  maturity(
+    @Context('queries') queries: ScopedReportingQueries,
+    @Parent() practice: PracticeParent,
+    @Args() args: { asOf?: string; knownAt?: string; version?: number },
+  ) {
+    return queries.practiceMaturity(practice.code, { ...args, asOf: args.asOf ?? practice.asOf });
   }
 
   @ResolveField('compliance')
-  compliance(@Parent() practice: PracticeParent, @Args() args: { asOf?: string; knownAt?: string; rules?: string[] }) {
-    return this.queries.practiceCompliance(practice.code, { ...args, asOf: args.asOf ?? practice.asOf });
+  compliance(
+    @Context('queries') queries: ScopedReportingQueries,
+    @Parent() practice: PracticeParent,
+    @Args() args: { asOf?: string; knownAt?: string; rules?: string[] },
+  ) {
+    return queries.practiceCompliance(practice.code, { ...args, asOf: args.asOf ?? practice.asOf });
   }
 }
 
@@ -261,5 +287,37 @@ export class NonCompliantPracticeResolver {
   @ResolveField('values')
   values(@Parent() practice: NonCompliantPractice) {
     return comparedValues(practice);
+  }
+}
+
+/** The audit trail, for admins only: analysts are refused (FORBIDDEN), whatever their scope. */
+@Resolver('Query')
+export class AuditTrailResolver {
+  constructor(@Inject(AUDIT_TRAIL) private readonly audit: AuditTrailReader | null) {}
+
+  @Query('auditTrail')
+  async auditTrail(
+    @Context('principal') principal: Principal,
+    @Args() args: { from: string; to: string; principal?: string; kind?: string; first?: number; after?: string },
+  ) {
+    if (principal.role !== 'admin') {
+      throw new GraphQLError(`only admins may read the audit trail; you are signed in as ${principal.role}`, {
+        extensions: { code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED' },
+      });
+    }
+    if (!this.audit) throw new GraphQLError('this process keeps no audit trail to read', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    let page: AuditPage;
+    try {
+      page = (await this.audit.trail(args)) as AuditPage;
+    } catch (refused) {
+      const argument = (refused as { argument?: unknown }).argument;
+      if (typeof argument === 'string') throw new QueryArgumentError(argument, (refused as Error).message);
+      throw refused;
+    }
+    const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+    return {
+      ...page,
+      nodes: page.nodes.map((n) => ({ ...n, arguments: json(n.arguments), details: json(n.details), organisations: n.organisations ?? [] })),
+    };
   }
 }

@@ -2,6 +2,7 @@
 // checks the GraphQL layer reuses for its scalars and errors. The per-read-model queries, the SQL
 // builders and the hierarchy cache stay inside.
 export { ReportingQueries } from './reporting-queries';
+export { ScopedReportingQueries } from './scoped/scoped-queries';
 export { QueryArgumentError, instant, isoDate } from './shared/arguments';
 
 // The argument and result types of ReportingQueries' methods.

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Principal } from '@gpds/access';
 import type { RuleCatalogue } from '@gpds/compliance';
 import type { MaturityIndexDefinition } from '@gpds/shared-reference-data';
 import { NET_ZERO_TRAJECTORY, type NetZeroTrajectory } from '@gpds/shared-reference-data';
@@ -37,6 +38,7 @@ import type { Connection } from './shared/connection';
 import { HierarchyCache, type OrganisationEntry } from './shared/hierarchy-cache';
 import type { Period } from './shared/period';
 import { QueryContext, type PreparedQuery, type RollupScope } from './shared/query-context';
+import { ScopedReportingQueries } from './scoped/scoped-queries';
 import { UtilisationQueries, type PreparedUtilisation, type UtilisationArgs, type UtilisationRow } from './utilisation/utilisation-queries';
 
 /**
@@ -49,6 +51,8 @@ import { UtilisationQueries, type PreparedUtilisation, type UtilisationArgs, typ
  */
 export class ReportingQueries {
   readonly hierarchy: HierarchyCache;
+  /** Whether an organisation is within a scope on a date, by hierarchy version (isWithin). */
+  private readonly within = new Map<string, Promise<boolean>>();
   private readonly organisationQueries: OrganisationQueries;
   private readonly utilisationQueries: UtilisationQueries;
   private readonly coverageQueries: CoverageQueries;
@@ -85,13 +89,41 @@ export class ReportingQueries {
     return this.organisationQueries.organisation(code);
   }
 
-  searchOrganisations(args: {
-    search?: string | null;
-    level?: string | null;
-    first?: number | null;
-    after?: string | null;
-  }): Promise<Connection<OrganisationDetail>> {
-    return this.organisationQueries.search(args);
+  /** With `scope`, only the organisations a principal scoped to it may see (docs/security.md). */
+  searchOrganisations(
+    args: {
+      search?: string | null;
+      level?: string | null;
+      first?: number | null;
+      after?: string | null;
+    },
+    scope: string | null = null,
+  ): Promise<Connection<OrganisationDetail>> {
+    return this.organisationQueries.search(args, scope);
+  }
+
+  /**
+   * Whether `code` is `scope` or under it in the hierarchy in force on `asOf` (checked date):
+   * remembered per hierarchy version, so a scoped principal's questions cost one lookup each.
+   */
+  isWithin(code: string, scope: string, asOf: string): Promise<boolean> {
+    if (code === scope) return Promise.resolve(true);
+    return this.hierarchy.get().then((version) => {
+      const key = `${version.table}\u0000${asOf}\u0000${scope}\u0000${code}`;
+      let known = this.within.get(key);
+      if (!known) {
+        if (this.within.size >= 10_000) this.within.clear();
+        known = this.organisationQueries.ancestors(code, asOf).then((ancestors) => ancestors.some((a) => a.code === scope));
+        known.catch(() => this.within.delete(key));
+        this.within.set(key, known);
+      }
+      return known;
+    });
+  }
+
+  /** These queries as `principal` may ask them: every question checked against its scope first. */
+  as(principal: Pick<Principal, 'scope'>): ScopedReportingQueries {
+    return new ScopedReportingQueries(this, principal);
   }
 
   /** The organisation's ancestors on `asOf`, nearest first, up to England. */

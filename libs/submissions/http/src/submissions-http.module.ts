@@ -5,7 +5,7 @@ import { apiKeyProviders } from '@gpds/access-http';
 import type { SubmissionProcessor } from '@gpds/submissions';
 import { OpenApiController } from './openapi';
 import { SUBMISSION_PROCESSOR, SubmitRecordsHandler } from './submit-records.command';
-import { SUBMISSION_LIMITS, SubmissionsController, type SubmissionLimits } from './submissions.controller';
+import { SUBMISSION_LIMITS, SUBMISSION_OVERSIGHT, SubmissionsController, type SubmissionLimits, type SubmissionOversight } from './submissions.controller';
 
 /**
  * The HTTP submission connector: mount it in any Nest application (the platform, or a connector
@@ -14,7 +14,7 @@ import { SUBMISSION_LIMITS, SubmissionsController, type SubmissionLimits } from 
  */
 @Module({})
 export class SubmissionsHttpModule {
-  static register(options: { processor: SubmissionProcessor; keys: ApiKeyStore; limits: SubmissionLimits }): DynamicModule {
+  static register(options: { processor: SubmissionProcessor; keys: ApiKeyStore; limits: SubmissionLimits; oversight?: SubmissionOversight }): DynamicModule {
     return {
       module: SubmissionsHttpModule,
       imports: [CqrsModule.forRoot()],
@@ -22,6 +22,7 @@ export class SubmissionsHttpModule {
       providers: [
         { provide: SUBMISSION_PROCESSOR, useValue: options.processor },
         { provide: SUBMISSION_LIMITS, useValue: options.limits },
+        { provide: SUBMISSION_OVERSIGHT, useValue: options.oversight ?? {} },
         ...apiKeyProviders(options.keys),
         SubmitRecordsHandler,
       ],

@@ -3,12 +3,30 @@ import { Controller, HttpStatus, Inject, Logger, Post, Req, Res, UseGuards } fro
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { ChunkFailedError, notStored, type IncomingRecord } from '@gpds/submissions';
-import { ApiKeyGuard, Roles, type AuthenticatedRequest } from '@gpds/access-http';
+import { ApiKeyGuard, RateLimited, Roles, type AuthenticatedRequest, type PrincipalRateLimits } from '@gpds/access-http';
 import { BodyTooLargeError, UnreadableBodyError, bodyFormat, decodedBody, readRecords } from './record-readers';
 import { ResultSpool } from './result-spool';
 import { SubmitRecordsCommand } from './submit-records.command';
 
 export const SUBMISSION_LIMITS = Symbol('SUBMISSION_LIMITS');
+export const SUBMISSION_OVERSIGHT = Symbol('SUBMISSION_OVERSIGHT');
+
+/** What watches submissions: each principal's records-a-minute budget, and the audit trail every batch is recorded in. */
+export interface SubmissionOversight {
+  readonly rateLimits?: PrincipalRateLimits | null;
+  readonly audit?: {
+    record(entry: {
+      kind: 'submission';
+      principal: AuthenticatedRequest['principal'] & object;
+      operation: string;
+      arguments?: unknown;
+      organisations?: readonly string[];
+      durationMs?: number;
+      outcome: string;
+      details?: unknown;
+    }): void;
+  } | null;
+}
 /** How long a sender may go on sending after its answer (a 413, a 400, a 503) before the connection is cut. */
 const DRAIN_GRACE_MS = 10_000;
 export interface SubmissionLimits {
@@ -30,12 +48,14 @@ export class SubmissionsController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(SUBMISSION_LIMITS) private readonly limits: SubmissionLimits,
+    @Inject(SUBMISSION_OVERSIGHT) private readonly oversight: SubmissionOversight,
   ) {}
 
   @Post()
   @Roles('submitter', 'admin')
   async submit(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const principal = req.principal!;
+    const started = process.hrtime.bigint();
     const correlationId = (typeof req.headers['x-correlation-id'] === 'string' && req.headers['x-correlation-id'].slice(0, 100)) || randomUUID();
     const format = bodyFormat(req.headers['content-type']);
     if (!format) {
@@ -63,6 +83,8 @@ export class SubmissionsController {
     // A failure that is the platform's (the store unreachable, say) stops the request: every
     // record read is still answered, those stored as accepted and the others as NOT_STORED.
     let failure: unknown = null;
+    // Past the principal's records-a-minute budget: what is read from then on is not stored (429).
+    let limited: RateLimited | null = null;
     const submit = async (records: IncomingRecord[]): Promise<void> => {
       try {
         results.add(await this.commands.execute(new SubmitRecordsCommand(records, principal, correlationId)));
@@ -79,7 +101,16 @@ export class SubmissionsController {
       chunk = [];
       await inFlight;
       if (records.length === 0) return;
-      if (failure) results.add(records.map((r) => notStored(r.index)));
+      if (!failure && !limited && this.oversight.rateLimits) {
+        limited = await this.oversight.rateLimits.spendSubmissionRecords(principal.id, records.length).then(
+          () => null,
+          (refused: unknown) => {
+            if (refused instanceof RateLimited) return refused;
+            throw refused;
+          },
+        );
+      }
+      if (failure || limited) results.add(records.map((r) => notStored(r.index)));
       else inFlight = submit(records);
     };
     let status: number = HttpStatus.OK;
@@ -88,7 +119,7 @@ export class SubmissionsController {
       for await (const record of readRecords(body.stream, format, this.limits.maxBodyBytes, body.encoding)) {
         chunk.push(record);
         if (chunk.length >= this.limits.chunkSize) await flush();
-        if (failure) break; // nothing more is read: the rest of the body is not answered
+        if (failure || limited) break; // nothing more is read: the rest of the body is not answered
       }
       await flush();
       await inFlight;
@@ -120,10 +151,29 @@ export class SubmissionsController {
       };
       res.setHeader('Retry-After', '5');
     }
+    // Set inside flush(), which TypeScript does not follow.
+    const rateLimited = limited as RateLimited | null;
+    if (rateLimited && !failure && !error) {
+      status = HttpStatus.TOO_MANY_REQUESTS;
+      error = {
+        code: 'RATE_LIMITED',
+        message: `${rateLimited.message}. The records answered accepted or duplicate are stored; those answered NOT_STORED, and any after the last result, were not: send them again after ${rateLimited.retryAfterSeconds} s (resending a stored one is a no-op)`,
+      };
+      res.setHeader('Retry-After', String(rateLimited.retryAfterSeconds));
+    }
     this.logger.log(
       { correlationId, principal: principal.keyId, organisation: principal.organisation, format, ...results.counts, status },
       'submission processed',
     );
+    this.oversight.audit?.record({
+      kind: 'submission',
+      principal,
+      operation: 'submit',
+      arguments: { format, ...results.counts },
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      outcome: error?.code ?? 'ok',
+      details: { correlationId, status },
+    });
     if (status !== HttpStatus.OK) {
       // The rest of the body is not read into records: it is drained, not left unread (closing a
       // socket with unread bytes resets it and can cut the answer short). A sender that goes on

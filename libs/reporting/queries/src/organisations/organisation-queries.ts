@@ -24,14 +24,23 @@ export class OrganisationQueries {
     return row ? detail(row) : null;
   }
 
-  async search(args: { search?: string | null; level?: string | null; first?: number | null; after?: string | null }): Promise<Connection<OrganisationDetail>> {
+  /** With `scope` (a scoped principal's), only the organisations it may see: see searchOrganisationsSql. */
+  async search(
+    args: { search?: string | null; level?: string | null; first?: number | null; after?: string | null },
+    scope: string | null = null,
+  ): Promise<Connection<OrganisationDetail>> {
     const { limit, offset } = page(args.first, args.after);
     const level = args.level ? levelArgument('level', args.level) : null;
     const search = (args.search ?? '').trim();
     if (search.length > 200) throw new QueryArgumentError('search', 'at most 200 characters');
-    const rows = await this.context.rows<OrganisationRow & { total: string }>(searchOrganisationsSql(this.context.bi), {
+    const version = await this.context.hierarchy.get();
+    const scopeLevel = scope ? version.organisations.get(scope)?.level : undefined;
+    const rows = await this.context.rows<OrganisationRow & { total: string }>(searchOrganisationsSql(this.context.bi, version.table), {
       search,
       level: level ?? '',
+      scope: scope ?? '',
+      published: scopeLevel ? LEVELS.slice(levelRank(scopeLevel)) : ['NATIONAL'],
+      asOf: today(),
       limit,
       offset,
     });

@@ -10,12 +10,20 @@ export function organisationSql(bi: string): string {
        FROM ${bi}.${BI_VIEWS.organisations} WHERE code = {code:String}`;
 }
 
-/** Organisations whose name holds {search} or whose code is it, at {level} ('' for any), a page at a time. */
-export function searchOrganisationsSql(bi: string): string {
+/**
+ * Organisations whose name holds {search} or whose code is it, at {level} ('' for any), a page at
+ * a time. With a {scope} ('' for none, i.e. England), only those a principal scoped to it may see
+ * (docs/security.md): organisations at {published} levels (the scope's and above), the scope, and
+ * the organisations under it in the hierarchy of {asOf}.
+ */
+export function searchOrganisationsSql(bi: string, hierarchy: string): string {
   return `SELECT code, name, level, toString(opened_on) AS opened_on, toString(closed_on) AS closed_on, successor_code, postcode, count() OVER () AS total
        FROM ${bi}.${BI_VIEWS.organisations}
        WHERE ({search:String} = '' OR positionCaseInsensitiveUTF8(name, {search:String}) > 0 OR code = upper({search:String}))
          AND ({level:String} = '' OR level = {level:String})
+         AND ({scope:String} = '' OR level IN {published:Array(String)} OR code = {scope:String} OR code IN (
+               SELECT code FROM ${hierarchyOn(hierarchy)}
+                WHERE {scope:String} IN (region_code, icb_code, commissioner_code, pcn_code)))
        ORDER BY name, code LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
 }
 

@@ -1,0 +1,124 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** Per-principal limits (docs/security.md): each principal's own budget, so one client cannot take the API's capacity. */
+export interface RateLimitSettings {
+  /** The GraphQL cost (the @complexity sum the cost limit works out) one principal may spend a minute. */
+  readonly graphqlCostPerMinute: number;
+  /** The submission records one principal may send a minute. */
+  readonly submissionRecordsPerMinute: number;
+  /** GraphQL operations one principal may have running at once; more are shed at once (429). */
+  readonly concurrentOperations: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = { graphqlCostPerMinute: 1_000_000, submissionRecordsPerMinute: 600_000, concurrentOperations: 4 };
+
+export type RateLimitKind = 'graphql-cost' | 'submission-records' | 'concurrent-operations';
+
+/** Past a limit: answered as 429 with Retry-After, and in GraphQL with code RATE_LIMITED. */
+export class RateLimited extends Error {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    readonly kind: RateLimitKind,
+    /** Whole seconds until the request could succeed (at least 1). */
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RateLimited';
+  }
+}
+
+/**
+ * The limits from the environment: RATE_LIMIT_GRAPHQL_COST_PER_MINUTE,
+ * RATE_LIMIT_SUBMISSION_RECORDS_PER_MINUTE, RATE_LIMIT_CONCURRENT_OPERATIONS (positive whole
+ * numbers; unset: the defaults).
+ */
+export function rateLimitsFromEnv(env: Readonly<Record<string, string | undefined>>): RateLimitSettings {
+  const read = (name: string, fallback: number): number => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, not ${JSON.stringify(value)}`);
+    return n;
+  };
+  return {
+    graphqlCostPerMinute: read('RATE_LIMIT_GRAPHQL_COST_PER_MINUTE', DEFAULT_RATE_LIMITS.graphqlCostPerMinute),
+    submissionRecordsPerMinute: read('RATE_LIMIT_SUBMISSION_RECORDS_PER_MINUTE', DEFAULT_RATE_LIMITS.submissionRecordsPerMinute),
+    concurrentOperations: read('RATE_LIMIT_CONCURRENT_OPERATIONS', DEFAULT_RATE_LIMITS.concurrentOperations),
+  };
+}
+
+/**
+ * Each principal's budgets, kept in this process's memory (rate-limiter-flexible's fixed
+ * one-minute windows): with several API processes behind a load balancer a principal gets each
+ * process's budget (ADR 0027). Spending refuses, without spending, what would go past the budget.
+ */
+export class PrincipalRateLimits {
+  private readonly cost: RateLimiterMemory;
+  private readonly records: RateLimiterMemory;
+  private readonly running = new Map<string, number>();
+
+  constructor(readonly settings: RateLimitSettings = DEFAULT_RATE_LIMITS) {
+    this.cost = new RateLimiterMemory({ keyPrefix: 'graphql-cost', points: settings.graphqlCostPerMinute, duration: 60 });
+    this.records = new RateLimiterMemory({ keyPrefix: 'submission-records', points: settings.submissionRecordsPerMinute, duration: 60 });
+  }
+
+  /** Spends `cost` of the principal's GraphQL budget, or throws RateLimited. */
+  spendGraphqlCost(principal: string, cost: number): Promise<void> {
+    return this.spend(this.cost, 'graphql-cost', principal, cost, this.settings.graphqlCostPerMinute, 'GraphQL cost');
+  }
+
+  /** Spends `records` of the principal's submission budget, or throws RateLimited. */
+  spendSubmissionRecords(principal: string, records: number): Promise<void> {
+    return this.spend(this.records, 'submission-records', principal, records, this.settings.submissionRecordsPerMinute, 'submission records');
+  }
+
+  /** Starts one of the principal's operations: answers the function that ends it, or throws RateLimited when it has too many running. */
+  begin(principal: string): () => void {
+    const now = this.running.get(principal) ?? 0;
+    if (now >= this.settings.concurrentOperations) {
+      throw new RateLimited(
+        'concurrent-operations',
+        1,
+        `you already have ${now} GraphQL operations running, the most one principal may have at once (RATE_LIMIT_CONCURRENT_OPERATIONS): wait for them to answer, then ask again`,
+      );
+    }
+    this.running.set(principal, now + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const left = (this.running.get(principal) ?? 1) - 1;
+      if (left > 0) this.running.set(principal, left);
+      else this.running.delete(principal);
+    };
+  }
+
+  private async spend(limiter: RateLimiterMemory, kind: RateLimitKind, principal: string, points: number, perMinute: number, what: string): Promise<void> {
+    if (points <= 0) return;
+    const waitSeconds = (res: RateLimiterRes): number => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    if (points > perMinute) {
+      throw new RateLimited(
+        kind,
+        60,
+        `this request needs ${points} ${what}, more than the ${perMinute} one principal may use a minute: split it into smaller requests`,
+      );
+    }
+    const state = await limiter.get(principal);
+    if (state && state.consumedPoints + points > perMinute) {
+      throw new RateLimited(
+        kind,
+        waitSeconds(state),
+        `you have used ${state.consumedPoints} of your ${perMinute} ${what} a minute and this request needs ${points}: try again in ${waitSeconds(state)} s`,
+      );
+    }
+    try {
+      await limiter.consume(principal, points);
+    } catch (refused) {
+      if (!(refused instanceof RateLimiterRes)) throw refused;
+      // Spent by a request that raced this one: give these points back, and say when to come back.
+      await limiter.reward(principal, points);
+      throw new RateLimited(kind, waitSeconds(refused), `you have used your ${perMinute} ${what} a minute: try again in ${waitSeconds(refused)} s`);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'access-oidc',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};
