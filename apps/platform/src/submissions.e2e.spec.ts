@@ -267,7 +267,14 @@ describe('POST /v1/submissions over HTTP', () => {
   it('describes itself in OpenAPI', async () => {
     const doc = (await (await fetch(`${platform.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/v1/submissions', '/v1/admin/keys', '/v1/admin/keys/{keyId}', '/v1/admin/hierarchy-evidence', '/health']);
+    expect(Object.keys(doc.paths)).toEqual([
+      '/v1/submissions',
+      '/v1/admin/keys',
+      '/v1/admin/keys/{keyId}',
+      '/v1/admin/keys/{keyId}/rotate',
+      '/v1/admin/hierarchy-evidence',
+      '/health',
+    ]);
   });
 });
 

@@ -8,4 +8,15 @@ export { BI_VIEWS, TABLES } from './names';
 export { type ProjectionLogger, ProjectionService, RebuildInProgressError } from './projection-service';
 export { insertRows, Projector } from './projector';
 export { type RebuildProgress, type RebuildReport } from './rebuild';
+export {
+  BI_VIEW_SCOPING,
+  type BiRowPolicy,
+  type BiRowPolicyOptions,
+  type BiViewScoping,
+  biRowPolicies,
+  biRowPolicyConditions,
+  biRowPolicyDrops,
+  biRowPolicySql,
+  biScopedGrants,
+} from './row-policies';
 export { biMigrations, tableMigrations } from './schema';

@@ -136,14 +136,31 @@ export const OPENAPI_DOCUMENT = {
               schema: {
                 type: 'object',
                 required: ['organisation', 'role'],
-                properties: { organisation: { type: 'string', example: '16C' }, role: { type: 'string', enum: ['submitter', 'analyst', 'admin'] } },
+                properties: {
+                  organisation: { type: 'string', example: '16C' },
+                  role: { type: 'string', enum: ['submitter', 'analyst', 'admin'] },
+                  scope: {
+                    type: 'string',
+                    example: 'QWE',
+                    description:
+                      'ENG, a region, an ICB or a commissioner whose detail the key may read (default: the organisation; a submitter: its organisation)',
+                  },
+                  expiresIn: {
+                    type: 'string',
+                    example: '90d',
+                    description: 'how long the key works (d, h, m or s; at most 730d); analysts default to 90d, others to never',
+                  },
+                },
               },
             },
           },
         },
         responses: {
-          '201': { description: 'the new key, shown once: {"key": "gpds_...", "keyId": "..."}' },
-          '400': { description: 'a bad role, or an organisation the reference data does not know (submitter keys: commissioners only)' },
+          '201': { description: 'the new key, shown once: {"key": "gpds_...", "keyId", "organisation", "role", "scope", "expiresAt"}' },
+          '400': {
+            description:
+              'INVALID_FIELD (path): a bad role, scope or duration, or an organisation the reference data does not know (submitter keys: commissioners only)',
+          },
           '401': { description: 'no valid API key' },
           '403': { description: 'not an admin key' },
         },
@@ -151,7 +168,10 @@ export const OPENAPI_DOCUMENT = {
       get: {
         summary: 'List the API keys, without their secrets (admin role)',
         responses: {
-          '200': { description: '{"keys": [{"keyId", "organisation", "role", "createdAt", "createdBy", "revokedAt"}]}' },
+          '200': {
+            description:
+              '{"keys": [{"keyId", "organisation", "role", "scope", "status" (active, expired, revoked), "createdAt", "createdBy", "expiresAt", "lastUsedAt", "revokedAt", "rotatedFrom"}]}',
+          },
           '401': { description: 'no valid API key' },
           '403': { description: 'not an admin key' },
         },
@@ -166,6 +186,22 @@ export const OPENAPI_DOCUMENT = {
           '400': { description: 'not a key id' },
           '404': { description: 'no such key in use' },
           '409': { description: 'a key cannot revoke itself' },
+        },
+      },
+    },
+    '/v1/admin/keys/{keyId}/rotate': {
+      post: {
+        summary: 'Rotate an API key: a new key with the same organisation, role and scope; the old one works until the grace period ends (admin role)',
+        parameters: [{ name: 'keyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9]{16}$' } }],
+        requestBody: {
+          required: false,
+          content: { 'application/json': { schema: { type: 'object', properties: { grace: { type: 'string', example: '7d' } } } } },
+        },
+        responses: {
+          '201': { description: 'the new key, shown once, and until when the old one works: {"key", "keyId", ..., "oldKeyId", "oldKeyExpiresAt"}' },
+          '400': { description: 'INVALID_FIELD: a bad grace period' },
+          '404': { description: 'no such key' },
+          '409': { description: 'KEY_NOT_ROTATABLE: revoked, expired or rotated already (reason)' },
         },
       },
     },
