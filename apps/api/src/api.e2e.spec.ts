@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { GraphQLClient } from 'graphql-request';
+import { ApiKeyStore } from '@gpds/access-api-keys';
 import { postgresServer, type TestDatabase } from '@gpds/event-store-testing';
 import { platformClient, runPlatformToExit, seededDataDir, startPlatform, startProcess } from '@gpds/platform-testing';
 
@@ -56,6 +57,42 @@ describe('the GraphQL API process (npm run api)', () => {
         body: '{"query":"{ organisation(code: \\"ENG\\") { name } }"}',
       });
       expect(anonymous.status).toBe(401);
+    } finally {
+      expect(await api.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('stops trusting a key revoked by another process within API_KEY_CACHE_MS', async () => {
+    // The key is made and revoked straight in the event store's database, as the platform or the CLI elsewhere would.
+    const created = await database.asOwner((db) => new ApiKeyStore(db).create('ENG', 'analyst', 'api-e2e'));
+    const api = await startProcess('apps/api/src/main.ts', 'GraphQL API listening', {
+      DATA_DIR: dataDir,
+      EVENT_STORE_URL: storeUrl(),
+      API_KEY_CACHE_MS: '1000',
+    });
+    try {
+      const ask = () =>
+        fetch(`${api.url}/graphql`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${created.key}`, 'content-type': 'application/json' },
+          body: '{"query":"{ organisation(code: \\"ENG\\") { name } }"}',
+        });
+      const trusted = await ask();
+      expect({ status: trusted.status, body: await trusted.json() }).toEqual({ status: 200, body: { data: { organisation: { name: 'England' } } } }); // now in the API's cache
+      expect(await database.asOwner((db) => new ApiKeyStore(db).revoke(created.principal.keyId))).toBe(true);
+      // Polled until refused: at most the cache time (plus a request), never the 5 s default.
+      const revokedAt = Date.now();
+      let refused: Response | null = null;
+      while (!refused && Date.now() - revokedAt < 5_000) {
+        const answer = await ask();
+        if (answer.status !== 200) refused = answer;
+        else await answer.text().then(() => new Promise((resolve) => setTimeout(resolve, 100)));
+      }
+      expect({ status: refused?.status, withinMs: Date.now() - revokedAt < 3_000 }).toEqual({ status: 401, withinMs: true });
+      expect(((await refused!.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> }).errors[0]).toMatchObject({
+        message: expect.stringMatching(/revoked/),
+        extensions: { code: 'UNAUTHENTICATED', reason: 'INVALID_API_KEY' },
+      });
     } finally {
       expect(await api.stop('SIGTERM')).toBe(0);
     }

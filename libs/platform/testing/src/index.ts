@@ -2,3 +2,4 @@ export { type PlatformClient, platformClient } from './platform-client';
 export { type PlatformProcess, UNLIMITED_READS, runCli, runPlatformToExit, seededDataDir, startPlatform, startProcess } from './platform-process';
 export { type SubmissionAnswer } from './submission-answer';
 export { practiceCommissioners, recordMaker } from './test-records';
+export { LoopbackOidcProvider, cis2Role, type TestOidcClient } from './oidc-provider';

@@ -8,7 +8,7 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import { GraphQLModule } from '@nestjs/graphql';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { json } from 'express';
+import { json, type Request, type Response } from 'express';
 import {
   GraphQLError,
   Kind,
@@ -180,13 +180,23 @@ function costLimitPlugin(maxCost: number, maxQueries: number, rateLimits: Princi
           if (coerced.errors) {
             throw new GraphQLError(coerced.errors.map((e) => e.message).join('; '), { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
           }
-          const cost = getComplexity({
-            schema: context.schema,
-            query: context.document,
-            operationName: context.operationName ?? undefined,
-            variables: context.request.variables ?? {},
-            estimators,
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema: context.schema,
+              query: context.document,
+              operationName: context.operationName ?? undefined,
+              variables: context.request.variables ?? {},
+              estimators,
+            });
+          } catch (refused) {
+            // graphql-query-complexity stops counting past its node limit (fragments spread into
+            // each other multiply): too costly, by any measure.
+            throw new GraphQLError(
+              `the query expands to too many fields to work out its cost (${refused instanceof Error ? refused.message : String(refused)}): spread fewer fragments into each other, and ask in several requests`,
+              { extensions: { code: 'QUERY_TOO_COSTLY', maxCost, http: { status: 400 } } },
+            );
+          }
           if (cost > maxCost) {
             throw new GraphQLError(
               `the query costs ${cost}, above the limit of ${maxCost}: ask for fewer rows (first) or fewer nested lists, and page on with 'after'`,
@@ -201,6 +211,13 @@ function costLimitPlugin(maxCost: number, maxQueries: number, rateLimits: Princi
             );
           }
           if (rateLimits) {
+            if (cost > rateLimits.settings.graphqlCostPerMinute) {
+              // Waiting would never help: this query costs more than a whole minute's budget.
+              throw new GraphQLError(
+                `the query costs ${cost}, more than the ${rateLimits.settings.graphqlCostPerMinute} one principal may spend a minute (RATE_LIMIT_GRAPHQL_COST_PER_MINUTE): ask for fewer rows (first) and page on with 'after'`,
+                { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: rateLimits.settings.graphqlCostPerMinute, http: { status: 400 } } },
+              );
+            }
             try {
               const id = context.contextValue.principal.id;
               end = rateLimits.begin(id);
@@ -328,6 +345,39 @@ function textNestingGuard(req: { body?: unknown; query?: unknown }, res: { statu
       },
     ],
   });
+}
+
+/**
+ * The GraphQL body, read as JSON up to `limit` bytes, its refusals answered as GraphQL errors
+ * (not Nest's default shape): past the limit 413 naming it; not JSON 400. (Nest calls
+ * middleware with three arguments only, so the reader's errors are caught here, not by an Express
+ * error handler.)
+ */
+function graphqlBody(limit: number) {
+  const read = json({ limit });
+  type Res = Response;
+  const refuse = (res: Res, status: number, message: string, extensions: Record<string, unknown>): void => {
+    res.status(status).json({ errors: [{ message, extensions }] });
+  };
+  return (req: Request, res: Res, next: () => void): void => {
+    read(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') {
+        refuse(res, 413, `the request body is too large: at most ${limit} bytes of GraphQL; ask for less in several requests, or use persisted queries`, {
+          code: 'PAYLOAD_TOO_LARGE',
+          maxBodyBytes: limit,
+        });
+      } else if (type === 'entity.parse.failed') {
+        refuse(res, 400, `the request body is not JSON: ${(error as Error).message}`, { code: 'BAD_REQUEST' });
+      } else {
+        const status = (error as { status?: number }).status;
+        refuse(res, status && status >= 400 && status < 500 ? status : 400, `the request body could not be read: ${(error as Error).message}`, {
+          code: 'BAD_REQUEST',
+        });
+      }
+    });
+  };
 }
 
 /** The deepest nesting of {, [ and ( in GraphQL text, outside strings and comments. */
@@ -500,6 +550,6 @@ export class ReportingGraphqlModule implements NestModule {
 
   /** The platform reads submission bodies as streams (no global body parser): GraphQL bodies are small JSON. */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(json({ limit: ReportingGraphqlModule.bodyLimit }), textNestingGuard).forRoutes('graphql');
+    consumer.apply(graphqlBody(ReportingGraphqlModule.bodyLimit), textNestingGuard).forRoutes('graphql');
   }
 }
