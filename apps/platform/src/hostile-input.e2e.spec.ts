@@ -598,7 +598,7 @@ describe('hostile and careless input', () => {
       expect(listed.stdout).toMatch(new RegExp(`${made.keyId}\\s+15M\\s+submitter .*REVOKED`));
       expect(listed.stdout).not.toContain(made.key.slice(-20));
       const cli = await runCli(['keys', 'revoke', analyst.key, '--url', platform.url], { DATA_DIR: dataDir });
-      expect(cli).toMatchObject({ status: 0, stdout: `revoked ${analyst.keyId}\n` });
+      expect(cli).toMatchObject({ status: 0, stdout: `revoked ${analyst.keyId}: refused everywhere within seconds\n` });
       expect((await graphql('{ organisation(code: "ENG") { name } }', {}, analyst.key)).status).toBe(401);
     });
   });
