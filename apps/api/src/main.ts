@@ -46,6 +46,8 @@ class ApiModule {
             level: config.logLevel,
             redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
             autoLogging: { ignore: (req) => req.url === '/health' },
+            // Requests shed by the rate limits are counted on /metrics, not logged one line each: a flood must not cost a log write per refusal.
+            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'debug' : 'info'),
           },
         }),
         ReportingGraphqlModule.register({

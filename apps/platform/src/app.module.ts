@@ -46,6 +46,8 @@ export class AppModule {
             // Never log credentials: API keys travel in Authorization headers.
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[redacted]' },
             autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+            // Requests shed by the rate limits are counted on /metrics, not logged one line each: a flood must not cost a log write per refusal.
+            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'debug' : 'info'),
           },
         }),
         EventStoreModule.forStore(parts.opened),

@@ -1134,6 +1134,9 @@ describe('security: rate limits, on a platform with small ones and no OIDC issue
     }
     // Every slot is given back: the key answers again, one at a time.
     for (let i = 0; i < 3; i++) expect((await graphql(url, busy, '{ organisation(code: "ENG") { name } }')).status).toBe(200);
+    // Shed before parsing: counted on /metrics rather than logged or audited one by one.
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(Number(/^gpds_graphql_shed_total\{limit="concurrent-operations"\} (\d+)/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(shed.length);
   });
 
   it('stores the records within the budget and answers the rest NOT_STORED with 429, losing nothing accepted', async () => {

@@ -1,3 +1,4 @@
+import { runAccessBench } from './access.bench';
 import { runComplianceBench } from './compliance.bench';
 import { runEventStoreBench } from './event-store.bench';
 import { runGraphqlBench } from './graphql.bench';
@@ -19,6 +20,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   publications: runPublicationsBench,
   compliance: runComplianceBench,
   measures: runMeasuresBench,
+  access: runAccessBench,
 };
 
 async function main(): Promise<void> {

@@ -8,9 +8,20 @@ export interface RateLimitSettings {
   readonly submissionRecordsPerMinute: number;
   /** GraphQL operations one principal may have running at once; more are shed at once (429). */
   readonly concurrentOperations: number;
+  /**
+   * How long a request from a principal out of its cost budget waits before its 429 (at most its
+   * Retry-After): a client that ignores Retry-After and retries at once is slowed to one request
+   * per connection per this long, instead of costing the process a refusal as fast as it can send.
+   */
+  readonly shedDelayMs: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimitSettings = { graphqlCostPerMinute: 1_000_000, submissionRecordsPerMinute: 600_000, concurrentOperations: 4 };
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  graphqlCostPerMinute: 1_000_000,
+  submissionRecordsPerMinute: 600_000,
+  concurrentOperations: 4,
+  shedDelayMs: 1_000,
+};
 
 export type RateLimitKind = 'graphql-cost' | 'submission-records' | 'concurrent-operations';
 
@@ -31,20 +42,23 @@ export class RateLimited extends Error {
 /**
  * The limits from the environment: RATE_LIMIT_GRAPHQL_COST_PER_MINUTE,
  * RATE_LIMIT_SUBMISSION_RECORDS_PER_MINUTE, RATE_LIMIT_CONCURRENT_OPERATIONS (positive whole
- * numbers; unset: the defaults).
+ * numbers), RATE_LIMIT_SHED_DELAY_MS (0 or more); unset: the defaults.
  */
 export function rateLimitsFromEnv(env: Readonly<Record<string, string | undefined>>): RateLimitSettings {
-  const read = (name: string, fallback: number): number => {
+  const read = (name: string, fallback: number, least = 1): number => {
     const value = env[name];
     if (value === undefined || value === '') return fallback;
     const n = Number(value);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, not ${JSON.stringify(value)}`);
+    if (!Number.isSafeInteger(n) || n < least) {
+      throw new Error(`${name} must be a ${least > 0 ? 'positive' : 'non-negative'} whole number, not ${JSON.stringify(value)}`);
+    }
     return n;
   };
   return {
     graphqlCostPerMinute: read('RATE_LIMIT_GRAPHQL_COST_PER_MINUTE', DEFAULT_RATE_LIMITS.graphqlCostPerMinute),
     submissionRecordsPerMinute: read('RATE_LIMIT_SUBMISSION_RECORDS_PER_MINUTE', DEFAULT_RATE_LIMITS.submissionRecordsPerMinute),
     concurrentOperations: read('RATE_LIMIT_CONCURRENT_OPERATIONS', DEFAULT_RATE_LIMITS.concurrentOperations),
+    shedDelayMs: read('RATE_LIMIT_SHED_DELAY_MS', DEFAULT_RATE_LIMITS.shedDelayMs, 0),
   };
 }
 
@@ -57,6 +71,8 @@ export class PrincipalRateLimits {
   private readonly cost: RateLimiterMemory;
   private readonly records: RateLimiterMemory;
   private readonly running = new Map<string, number>();
+  /** Principals refused for their cost budget, until when: every request of theirs is refused before parsing until then. */
+  private readonly exhausted = new Map<string, number>();
 
   constructor(readonly settings: RateLimitSettings = DEFAULT_RATE_LIMITS) {
     this.cost = new RateLimiterMemory({ keyPrefix: 'graphql-cost', points: settings.graphqlCostPerMinute, duration: 60 });
@@ -64,8 +80,39 @@ export class PrincipalRateLimits {
   }
 
   /** Spends `cost` of the principal's GraphQL budget, or throws RateLimited. */
-  spendGraphqlCost(principal: string, cost: number): Promise<void> {
-    return this.spend(this.cost, 'graphql-cost', principal, cost, this.settings.graphqlCostPerMinute, 'GraphQL cost');
+  async spendGraphqlCost(principal: string, cost: number): Promise<void> {
+    try {
+      await this.spend(this.cost, 'graphql-cost', principal, cost, this.settings.graphqlCostPerMinute, 'GraphQL cost');
+    } catch (refused) {
+      // Out of budget: until the minute's window ends, this principal's requests are refused before they are parsed.
+      if (refused instanceof RateLimited) this.exhausted.set(principal, Date.now() + refused.retryAfterSeconds * 1000);
+      if (this.exhausted.size > 10_000) this.forgetPast();
+      throw refused;
+    }
+  }
+
+  private forgetPast(): void {
+    const now = Date.now();
+    for (const [principal, until] of this.exhausted) if (until <= now) this.exhausted.delete(principal);
+  }
+
+  /**
+   * Throws RateLimited when the principal was refused for its GraphQL budget in this minute's
+   * window (a cheap check made before a query is parsed), after holding the request for
+   * shedDelayMs (at most until the window ends).
+   */
+  async assertGraphqlBudgetLeft(principal: string): Promise<void> {
+    const until = this.exhausted.get(principal);
+    if (until === undefined) return;
+    const left = until - Date.now();
+    if (left <= 0) {
+      this.exhausted.delete(principal);
+      return;
+    }
+    const hold = Math.min(this.settings.shedDelayMs, left);
+    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
+    const wait = Math.max(1, Math.ceil((left - hold) / 1000));
+    throw new RateLimited('graphql-cost', wait, `you have used your ${this.settings.graphqlCostPerMinute} GraphQL cost a minute: try again in ${wait} s`);
   }
 
   /** Spends `records` of the principal's submission budget, or throws RateLimited. */

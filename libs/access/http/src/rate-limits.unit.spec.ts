@@ -2,7 +2,7 @@ import { PrincipalRateLimits, RateLimited, rateLimitsFromEnv } from './rate-limi
 
 describe('per-principal rate limits', () => {
   it('spends each principal its own budget, refuses past it with a wait, and spends nothing refused', async () => {
-    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2 });
+    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2, shedDelayMs: 0 });
     await limits.spendGraphqlCost('key:a', 60);
     await limits.spendGraphqlCost('key:a', 40);
     const refused = await limits.spendGraphqlCost('key:a', 1).catch((e: unknown) => e);
@@ -16,21 +16,21 @@ describe('per-principal rate limits', () => {
     await limits.spendSubmissionRecords('key:a', 10);
     await expect(limits.spendSubmissionRecords('key:a', 1)).rejects.toMatchObject({ kind: 'submission-records' });
     // A refused request spends nothing: b's budget, refused 1 over, still refuses only what is over.
-    const c = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2 });
+    const c = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2, shedDelayMs: 0 });
     await c.spendGraphqlCost('key:c', 90);
     await expect(c.spendGraphqlCost('key:c', 20)).rejects.toBeInstanceOf(RateLimited);
     await c.spendGraphqlCost('key:c', 10);
   });
 
   it('refuses at once a request bigger than a whole minute, naming it', async () => {
-    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2 });
+    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2, shedDelayMs: 0 });
     await expect(limits.spendSubmissionRecords('key:a', 11)).rejects.toThrow(
       /needs 11 submission records, more than the 10 one principal may use a minute: split it/,
     );
   });
 
   it('sheds operations past the concurrent limit, and counts each end once', () => {
-    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2 });
+    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2, shedDelayMs: 0 });
     const first = limits.begin('key:a');
     const second = limits.begin('key:a');
     expect(() => limits.begin('key:a')).toThrow(RateLimited);
@@ -43,11 +43,32 @@ describe('per-principal rate limits', () => {
     third();
   });
 
+  it('holds a request from a principal out of budget before refusing it, so an impatient client cannot spin', async () => {
+    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2, shedDelayMs: 300 });
+    await limits.assertGraphqlBudgetLeft('key:a');
+    await limits.spendGraphqlCost('key:a', 90);
+    // Budget left: not held. Asking past it is refused, and from then on every request until the window ends.
+    await limits.assertGraphqlBudgetLeft('key:a');
+    await expect(limits.spendGraphqlCost('key:a', 20)).rejects.toBeInstanceOf(RateLimited);
+    const started = Date.now();
+    await expect(limits.assertGraphqlBudgetLeft('key:a')).rejects.toMatchObject({
+      kind: 'graphql-cost',
+      message: expect.stringMatching(/used your 100 GraphQL cost a minute/),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // Others are not held.
+    const other = Date.now();
+    await limits.assertGraphqlBudgetLeft('key:b');
+    expect(Date.now() - other).toBeLessThan(100);
+  });
+
   it('reads its settings from the environment, refusing nonsense', () => {
     expect(rateLimitsFromEnv({ RATE_LIMIT_GRAPHQL_COST_PER_MINUTE: '5000' })).toMatchObject({ graphqlCostPerMinute: 5000, concurrentOperations: 4 });
     expect(() => rateLimitsFromEnv({ RATE_LIMIT_CONCURRENT_OPERATIONS: '0' })).toThrow(
       /RATE_LIMIT_CONCURRENT_OPERATIONS must be a positive whole number, not "0"/,
     );
     expect(() => rateLimitsFromEnv({ RATE_LIMIT_SUBMISSION_RECORDS_PER_MINUTE: 'lots' })).toThrow(/positive whole number/);
+    expect(rateLimitsFromEnv({ RATE_LIMIT_SHED_DELAY_MS: '0' }).shedDelayMs).toBe(0);
+    expect(() => rateLimitsFromEnv({ RATE_LIMIT_SHED_DELAY_MS: '-1' })).toThrow(/non-negative whole number/);
   });
 });

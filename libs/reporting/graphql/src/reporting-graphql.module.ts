@@ -27,6 +27,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { createHash } from 'node:crypto';
 import { OutOfScopeError, type Principal, type Role } from '@gpds/access';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
+import type { AuditLog } from '@gpds/access-audit';
 import { OidcRefusal, looksLikeJwt, type OidcVerifier } from '@gpds/access-oidc';
 import { ApiKeyRefusal, RateLimited, authenticateApiKey, bearerKey, type PrincipalRateLimits } from '@gpds/access-http';
 import { QueryArgumentError, type ReportingQueries, type ScopedReportingQueries } from '@gpds/reporting-queries';
@@ -63,19 +64,7 @@ export interface GraphqlLimits {
 export const DEFAULT_GRAPHQL_LIMITS: GraphqlLimits = { maxCost: 50_000, maxQueries: 50, maxAliases: 20, maxDepth: 10, maxBodyBytes: 256 * 1024 };
 
 /** Where GraphQL operations are recorded, and read back by admins (@gpds/access-audit's AuditLog). */
-export interface AuditPort {
-  record(entry: {
-    kind: 'graphql';
-    principal: Principal | { id: string };
-    operation: string;
-    queryHash?: string;
-    arguments?: unknown;
-    organisations?: readonly string[];
-    durationMs?: number;
-    outcome: string;
-  }): void;
-  trail(args: { from: string; to: string; principal?: string | null; kind?: string | null; first?: number | null; after?: string | null }): Promise<unknown>;
-}
+export type AuditPort = Pick<AuditLog, 'record' | 'trail'>;
 
 export interface ReportingGraphqlOptions {
   readonly queries: ReportingQueries;
@@ -99,6 +88,8 @@ export interface ReportingContext extends BaseContext {
   readonly queries: ScopedReportingQueries;
   /** When the request arrived (for the audit trail's duration). */
   readonly started: bigint;
+  /** Gives back the principal's operation slot (idempotent; also done when the response closes). */
+  readonly end: () => void;
 }
 
 function error(message: string, code: string, status: number, reason?: string): GraphQLError {
@@ -116,11 +107,16 @@ const READER_ROLES: readonly Role[] = ['analyst', 'admin'];
  * specific code (NO_API_KEY, INVALID_API_KEY, TOKEN_EXPIRED, ROLE_NOT_ALLOWED...). A refusal is
  * recorded in the audit trail under `anonymous`.
  */
-async function authenticate(options: ReportingGraphqlOptions, header: string | undefined): Promise<ReportingContext> {
+async function authenticate(
+  options: ReportingGraphqlOptions,
+  header: string | undefined,
+  response: { once(event: 'close', listener: () => void): unknown },
+  shed: (limit: string) => void,
+): Promise<ReportingContext> {
   const started = process.hrtime.bigint();
+  let principal: Principal | null = null;
   try {
     const token = bearerKey(header);
-    let principal: Principal;
     if (token !== null && looksLikeJwt(token)) {
       if (!options.tokens) {
         throw error(
@@ -130,19 +126,45 @@ async function authenticate(options: ReportingGraphqlOptions, header: string | u
           'OIDC_NOT_CONFIGURED',
         );
       }
-      principal = await options.tokens.verify(token).catch((refused: unknown) => {
+      const verified = await options.tokens.verify(token).catch((refused: unknown) => {
         if (!(refused instanceof OidcRefusal)) throw refused;
         const code = refused.status === 401 ? 'UNAUTHENTICATED' : refused.status === 403 ? 'FORBIDDEN' : 'SERVICE_UNAVAILABLE';
         throw error(refused.message, code, refused.status, refused.code);
       });
-      if (!READER_ROLES.includes(principal.role)) {
-        throw error(`the ${principal.role} role may not do this; it needs one of: ${READER_ROLES.join(', ')}`, 'FORBIDDEN', 403, 'ROLE_NOT_ALLOWED');
+      if (!READER_ROLES.includes(verified.role)) {
+        throw error(`the ${verified.role} role may not do this; it needs one of: ${READER_ROLES.join(', ')}`, 'FORBIDDEN', 403, 'ROLE_NOT_ALLOWED');
       }
+      principal = verified;
     } else {
       principal = await authenticateApiKey(options.keys, header, READER_ROLES);
     }
-    return { principal, queries: options.queries.as(principal), started };
+    // Load shedding: a principal out of budget, or with as many operations running as it may,
+    // is refused here, before its query is parsed, validated or costed; its slot is given back
+    // when the answer has gone (whatever ended the request).
+    let end = (): void => undefined;
+    if (options.rateLimits) {
+      await options.rateLimits.assertGraphqlBudgetLeft(principal.id);
+      end = options.rateLimits.begin(principal.id);
+      response.once('close', end);
+    }
+    return { principal, queries: options.queries.as(principal), started, end };
   } catch (refusal) {
+    if (refusal instanceof RateLimited) {
+      shed(refusal.kind);
+      if (principal && shedRecorder(principal.id)) {
+        options.audit?.record({
+          kind: 'graphql',
+          principal,
+          operation: 'shed',
+          outcome: 'RATE_LIMITED',
+          details: {
+            limit: refusal.kind,
+            note: 'the first refusal of this principal in a minute: later ones in the minute are counted on /metrics, not recorded one by one',
+          },
+        });
+      }
+      throw rateLimitedError(refusal);
+    }
     const refused = refusal instanceof ApiKeyRefusal ? error(refusal.message, refusal.graphqlCode, refusal.status, refusal.code) : refusal;
     if (refused instanceof GraphQLError) {
       options.audit?.record({
@@ -157,6 +179,17 @@ async function authenticate(options: ReportingGraphqlOptions, header: string | u
   }
 }
 
+/** When each principal's load shedding was last recorded in the audit trail: once a minute at most, so a flood cannot flood the trail too. */
+const shedRecorded = new Map<string, number>();
+function shedRecorder(principal: string): boolean {
+  const now = Date.now();
+  const last = shedRecorded.get(principal);
+  if (last !== undefined && now - last < 60_000) return false;
+  if (shedRecorded.size > 10_000) shedRecorded.clear();
+  shedRecorded.set(principal, now);
+  return true;
+}
+
 /**
  * Refuses, before anything runs, an operation whose variables do not fit their types (400,
  * BAD_USER_INPUT), whose cost (see the @complexity directives) is above the limit, or that would
@@ -167,10 +200,10 @@ function costLimitPlugin(maxCost: number, maxQueries: number, rateLimits: Princi
   const estimators = [directiveEstimator({ name: 'complexity' }), simpleEstimator({ defaultComplexity: 1 })];
   return {
     async requestDidStart() {
-      let end: (() => void) | null = null;
       return {
-        async willSendResponse() {
-          end?.();
+        async willSendResponse(context) {
+          // The operation's slot, taken at sign-in, is free once its answer is on its way.
+          context.contextValue.end();
         },
         async didResolveOperation(context: GraphQLRequestContextDidResolveOperation<ReportingContext>) {
           const operation = context.operation;
@@ -219,9 +252,7 @@ function costLimitPlugin(maxCost: number, maxQueries: number, rateLimits: Princi
               );
             }
             try {
-              const id = context.contextValue.principal.id;
-              end = rateLimits.begin(id);
-              await rateLimits.spendGraphqlCost(id, cost);
+              await rateLimits.spendGraphqlCost(context.contextValue.principal.id, cost);
             } catch (limited) {
               if (limited instanceof RateLimited) throw rateLimitedError(limited);
               throw limited;
@@ -487,6 +518,15 @@ export class ReportingGraphqlModule implements NestModule {
   static register(options: ReportingGraphqlOptions): DynamicModule {
     const limits = { ...DEFAULT_GRAPHQL_LIMITS, ...options.limits };
     ReportingGraphqlModule.bodyLimit = limits.maxBodyBytes;
+    const shedCounter = options.metrics
+      ? new Counter({
+          name: 'gpds_graphql_shed_total',
+          help: 'GraphQL requests refused at sign-in by the rate limits (out of budget, or too many at once), by limit',
+          labelNames: ['limit'],
+          registers: [options.metrics],
+        })
+      : null;
+    const shed = (limit: string): void => shedCounter?.inc({ limit });
     return {
       module: ReportingGraphqlModule,
       imports: [
@@ -529,7 +569,8 @@ export class ReportingGraphqlModule implements NestModule {
             ...(options.audit ? [auditPlugin(options.audit)] : []),
             ...(options.metrics ? [metricsPlugin(options.metrics)] : []),
           ] as unknown as ApolloDriverConfig['plugins'],
-          context: ({ req }: { req: { headers: Record<string, string | undefined> } }) => authenticate(options, req.headers['authorization']),
+          context: ({ req, res }: { req: { headers: Record<string, string | undefined> }; res: { once(event: 'close', listener: () => void): unknown } }) =>
+            authenticate(options, req.headers['authorization'], res, shed),
           formatError: formatError(options.onInternalError),
         }),
       ],

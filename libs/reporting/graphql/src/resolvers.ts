@@ -144,6 +144,11 @@ export class QueryResolver {
     return queries.maturityTrend(args);
   }
 
+  @Query('me')
+  me(@Context('principal') principal: Principal, @Context('queries') queries: ScopedReportingQueries) {
+    return queries.viewer(principal);
+  }
+
   @Query('practice')
   async practice(
     @Context('queries') queries: ScopedReportingQueries,

@@ -98,6 +98,13 @@ describe('scoped reporting queries (the scope rule, docs/security.md)', () => {
     await expect(c.compliance({ level: 'PRACTICE', parent: 'QA1', asOf: '2024-06-01' })).rejects.toEqual(outOfScope('00A'));
   });
 
+  it('describes the principal with its scope as the hierarchy names it today', async () => {
+    const principal = { id: 'key:k', kind: 'api-key' as const, organisation: 'QA1', role: 'analyst' as const };
+    expect(await queries.as({ scope: 'QA1' }).viewer({ ...principal, scope: 'QA1' })).toMatchObject({ scope: 'QA1', scopeName: 'ICB QA1', scopeLevel: 'ICB' });
+    expect(await queries.as({ scope: 'ENG' }).viewer({ ...principal, scope: 'ENG' })).toMatchObject({ scopeName: 'England', scopeLevel: 'NATIONAL' });
+    expect(await queries.as({ scope: 'ZZZ' }).viewer({ ...principal, scope: 'ZZZ' })).toMatchObject({ scopeName: null, scopeLevel: null });
+  });
+
   it('fails closed for a scope the hierarchy does not hold: not even national roll-ups', async () => {
     const nowhere = queries.as({ scope: 'ZZZ' });
     await expect(nowhere.compliance({ level: 'REGION', asOf: '2024-06-01' })).rejects.toEqual(outOfScope('ZZZ'));

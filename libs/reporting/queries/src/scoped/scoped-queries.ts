@@ -44,6 +44,13 @@ export class ScopedReportingQueries {
     return this.queries.maturityIndexDefinitions();
   }
 
+  /** The principal as a client shows it: who, role, and its scope with the scope's name and level today. */
+  async viewer(principal: Principal): Promise<Principal & { scopeName: string | null; scopeLevel: ScopeLevel | null }> {
+    if (principal.scope === ENGLAND) return { ...principal, scopeName: 'England', scopeLevel: 'NATIONAL' };
+    const entry = (await this.queries.hierarchy.get()).organisations.get(principal.scope);
+    return { ...principal, scopeName: entry?.name ?? null, scopeLevel: (entry?.level as ScopeLevel | undefined) ?? null };
+  }
+
   // ---- organisations ----
 
   /** An organisation's directory entry: at or above the scope's level anyone's; below it, only within the scope on `asOf` (default today). */
