@@ -4,6 +4,7 @@
 // drivers or I/O modules at all.
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier/flat';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const ioModules = ['pg', 'pg-*', '@electric-sql/*', '@nestjs/*', 'express', 'kafkajs', '@kurrent/*', '@clickhouse/*', 'chdb', 'pino', 'nestjs-pino'];
@@ -41,18 +42,20 @@ const scopes = {
   'scope:analytics': ['scope:analytics', 'scope:compliance', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:submissions': ['scope:submissions', 'scope:access', 'scope:governance', 'scope:organisations', 'scope:event-store', 'scope:shared'],
   'scope:reporting': ['scope:reporting', 'scope:analytics', 'scope:compliance', 'scope:access', 'scope:organisations', 'scope:event-store', 'scope:shared'],
+  // The dashboard is a browser app: it reaches the platform only through the public GraphQL API, over HTTP.
+  'scope:dashboard': ['scope:dashboard'],
   // The composition roots may use every product scope; tools also the platform's.
   'scope:platform': ['scope:platform', ...productScopes],
   'scope:tools': ['scope:tools', 'scope:platform', ...productScopes],
 };
 
 /** The matrix; specs may also use testing libraries (fixtures, harnesses), production code never. */
-function boundaries({ specs }) {
+function boundaries({ specs, allow = [] }) {
   return [
     'error',
     {
       enforceBuildableLibDependency: false,
-      allow: [],
+      allow,
       depConstraints: [
         ...Object.entries(layers).map(([sourceTag, allowed]) => ({
           sourceTag,
@@ -78,6 +81,24 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    // The dashboard (apps/dashboard): TypeScript and TSX for the browser, with the browser's globals
+    // (not Node's, except in its build config and its specs), and the same boundaries and rules.
+    files: ['apps/dashboard/**/*.ts', 'apps/dashboard/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // The explorer bundles the docs' example queries as text (Vite's ?raw): docs are no project to import from otherwise.
+      '@nx/enforce-module-boundaries': boundaries({ specs: false, allow: ['^(\\.\\./)+docs/[a-z0-9-]+\\.md\\?raw$'] }),
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      // Bare browser globals that read like local names (`name`, `event`, `status`...) are bugs waiting to happen.
+      'no-restricted-globals': ['error', 'event', 'name', 'length', 'status', 'top', 'parent', 'self', 'close', 'closed', 'origin', 'history', 'location'],
+    },
+  },
+  {
+    files: ['apps/dashboard/vite.config.ts', 'apps/dashboard/**/*.spec.ts'],
+    languageOptions: { globals: { ...globals.node } },
   },
   {
     // Domain libraries are pure: no framework, driver or I/O import, Node built-ins included.

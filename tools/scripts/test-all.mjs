@@ -20,6 +20,8 @@ const env = {
 const steps = [
   ['contracts', [join(root, 'tools', 'scripts', 'check-contracts.mjs')]],
   ['typecheck', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.base.json', '--noEmit']],
+  // The dashboard is browser code (DOM types, JSX): its own tsconfig, left out of the one above.
+  ['dashboard typecheck', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join('apps', 'dashboard', 'tsconfig.json'), '--noEmit']],
   // One format (Prettier, .prettierrc.json): `npm run format` rewrites, this only checks.
   ['format', [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level=warn', '.']],
   // No Nx cache: a clean checkout must lint every file itself.

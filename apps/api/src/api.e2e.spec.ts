@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { GraphQLClient } from 'graphql-request';
 import { ApiKeyStore } from '@gpds/access-api-keys';
 import { postgresServer, type TestDatabase } from '@gpds/event-store-testing';
-import { platformClient, runPlatformToExit, seededDataDir, startPlatform, startProcess } from '@gpds/platform-testing';
+import { ensureDashboardBuilt, platformClient, runPlatformToExit, seededDataDir, startPlatform, startProcess } from '@gpds/platform-testing';
 
 // The GraphQL API as a process of its own (npm run api), on the event store server and the
 // analytics store the platform's projector filled. Without a ClickHouse server here, the analytics
@@ -57,6 +57,32 @@ describe('the GraphQL API process (npm run api)', () => {
         body: '{"query":"{ organisation(code: \\"ENG\\") { name } }"}',
       });
       expect(anonymous.status).toBe(401);
+    } finally {
+      expect(await api.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('serves the dashboard at / and the GraphQL explorer to a browser at GET /graphql, as the platform does', async () => {
+    await ensureDashboardBuilt();
+    const api = await startProcess('apps/api/src/main.ts', 'GraphQL API listening', { DATA_DIR: dataDir, EVENT_STORE_URL: storeUrl() });
+    try {
+      const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+      const page = await fetch(`${api.url}/`, { headers: browser });
+      expect({ status: page.status, type: page.headers.get('content-type'), cache: page.headers.get('cache-control') }).toEqual({
+        status: 200,
+        type: 'text/html; charset=utf-8',
+        cache: 'no-cache',
+      });
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+      const asset = await fetch(`${api.url}${script}`);
+      expect({ status: asset.status, cache: asset.headers.get('cache-control') }).toEqual({ status: 200, cache: 'public, max-age=31536000, immutable' });
+      const explorer = await fetch(`${api.url}/graphql`, { headers: browser });
+      expect({ status: explorer.status, type: explorer.headers.get('content-type') }).toEqual({ status: 200, type: 'text/html; charset=utf-8' });
+      expect(await explorer.text()).toContain('<title>GraphQL explorer');
+      const query = await fetch(`${api.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: { ...browser, authorization: `Bearer ${analystKey}`, 'apollo-require-preflight': 'true' },
+      });
+      expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
     } finally {
       expect(await api.stop('SIGTERM')).toBe(0);
     }

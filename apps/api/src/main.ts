@@ -20,13 +20,14 @@ import {
   type AccessParts,
   type PlatformEventStore,
 } from '@gpds/platform-bootstrap';
+import { DASHBOARD_DIST_DIR, DashboardModule } from '@gpds/reporting-dashboard-http';
 import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
 import { ReportingQueries } from '@gpds/reporting-queries';
 import { redactUrl, type PlatformConfig } from '@gpds/shared-config';
 
 /**
  * The GraphQL API as a process of its own: reads ClickHouse (CLICKHOUSE_URL) and checks API keys
- * against the event store's database (EVENT_STORE_URL), with /graphql and /health on $PORT. Run
+ * against the event store's database (EVENT_STORE_URL), with /graphql, the dashboard (/) and /health on $PORT. Run
  * as many as the load needs; the all-in-one platform serves the same module in its own process.
  */
 @Module({})
@@ -45,7 +46,7 @@ class ApiModule {
           pinoHttp: {
             level: config.logLevel,
             redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url?.startsWith('/assets/') === true },
             // Requests shed by the rate limits are counted on /metrics, not logged one line each: a flood must not cost a log write per refusal.
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'debug' : 'info'),
           },
@@ -58,6 +59,8 @@ class ApiModule {
           audit: access.audit,
           onInternalError,
         }),
+        // The analysts' dashboard at / and the GraphQL explorer at GET /graphql, as the platform serves them.
+        DashboardModule.register({ distDir: DASHBOARD_DIST_DIR }),
         AuditLifecycleModule.register(access.audit),
         HealthModule.register({
           checks: { analytics: probeHealth(() => stores.analytics.version()), eventStore: probeHealth(() => stores.eventStore.head()) },
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
   const url = await listenOn(app, config);
   log.info(
     { url, graphql: `${url}/graphql`, health: `${url}/health` },
-    `GraphQL API listening: ${url}/graphql (Apollo Sandbox in a browser), health at ${url}/health; Ctrl-C stops it`,
+    `GraphQL API listening: ${url}/graphql (the explorer in a browser), dashboard at ${url}/, health at ${url}/health; Ctrl-C stops it`,
   );
 
   stopOnSignals(log, async () => {

@@ -11,6 +11,7 @@ import { recordHierarchyEvidence, type LiveDirectory } from '@gpds/organisations
 import { AuditLifecycleModule, HealthModule, probeHealth, withTimeout, type AccessParts, type HealthCheck, type HealthProbe } from '@gpds/platform-bootstrap';
 import type { PlatformConfig } from '@gpds/shared-config';
 import { evidenceSystem, hierarchyReport } from '@gpds/submissions-publications';
+import { DASHBOARD_DIST_DIR, DashboardModule } from '@gpds/reporting-dashboard-http';
 import { ReportingGraphqlModule } from '@gpds/reporting-graphql';
 import type { ReportingQueries } from '@gpds/reporting-queries';
 import type { SubmissionProcessor } from '@gpds/submissions';
@@ -45,7 +46,8 @@ export class AppModule {
             level: config.logLevel,
             // Never log credentials: API keys travel in Authorization headers.
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[redacted]' },
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+            // The dashboard's hashed files are not worth a line each (a page load fetches a score of them).
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || req.url?.startsWith('/assets/') === true },
             // Requests shed by the rate limits are counted on /metrics, not logged one line each: a flood must not cost a log write per refusal.
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'debug' : 'info'),
           },
@@ -67,6 +69,8 @@ export class AppModule {
               }),
             ]
           : []),
+        // The analysts' dashboard at /, and the GraphQL explorer at /graphql wherever GraphQL is served here.
+        DashboardModule.register({ distDir: DASHBOARD_DIST_DIR, explorer: parts.reporting !== null }),
         SubmissionsHttpModule.register({
           processor: parts.processor,
           keys: parts.keys,

@@ -142,7 +142,7 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
   });
 
   it('says where to go next: the GraphQL URL and the admin key file', () => {
-    expect(platform.output()).toContain(`GraphQL API and sandbox at ${platform.url}/graphql`);
+    expect(platform.output()).toContain(`the analysts' dashboard at ${platform.url}/, the GraphQL API and its explorer at ${platform.url}/graphql`);
     expect(platform.output()).toContain(join(dataDir, 'admin.key'));
     expect(platform.output()).toMatch(
       /demo data imported: the December 2025 national publications \(real\) and \d+ synthetic facts \(source system 'synthetic-demo'\)/,
@@ -171,10 +171,10 @@ describe('the GraphQL API of the one-command platform, with demo data', () => {
     expect(await asAdmin.request(query)).toEqual({ organisation: { name: 'England' } });
   });
 
-  it('serves the Apollo Sandbox to a browser on GET /graphql', async () => {
+  it('serves its own GraphQL explorer (no CDN) to a browser on GET /graphql', async () => {
     const page = await fetch(`${platform.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/sandbox/i);
+    expect(await page.text()).toMatch(/<title>GraphQL explorer/);
   });
 
   describe.each([

@@ -148,6 +148,7 @@ async function main(): Promise<void> {
   boot.info(
     {
       url,
+      dashboard: reporting ? `${url}/` : null,
       graphql: reporting ? `${url}/graphql` : null,
       health: `${url}/health`,
       metrics: `${url}/metrics`,
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
       adminKeyFile: adminKey.path,
       dataDir: resolve(config.dataDir),
     },
-    `platform listening on ${url}: ${reporting ? `GraphQL API and sandbox at ${url}/graphql, ` : ''}submissions at ${url}/v1/submissions, API description at ${url}/openapi.json, health at ${url}/health, metrics at ${url}/metrics; admin key in ${adminKey.path} (send it as Authorization: Bearer <key>); Ctrl-C stops it`,
+    `platform listening on ${url}: ${reporting ? `the analysts' dashboard at ${url}/, the GraphQL API and its explorer at ${url}/graphql, ` : ''}submissions at ${url}/v1/submissions, API description at ${url}/openapi.json, health at ${url}/health, metrics at ${url}/metrics; admin key in ${adminKey.path} (send it as Authorization: Bearer <key>); Ctrl-C stops it`,
   );
 
   stopOnSignals(boot, async () => {

@@ -3,3 +3,4 @@ export { type PlatformProcess, UNLIMITED_READS, runCli, runPlatformToExit, seede
 export { type SubmissionAnswer } from './submission-answer';
 export { practiceCommissioners, recordMaker } from './test-records';
 export { LoopbackOidcProvider, cis2Role, type TestOidcClient } from './oidc-provider';
+export { DASHBOARD_DIST, ensureDashboardBuilt } from './dashboard-build';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -509,7 +509,8 @@ function formatError(onInternalError: ((error: unknown) => void) | undefined) {
 /**
  * The GraphQL API at /graphql (Apollo Server 5 through @nestjs/apollo): schema-first from
  * schema.graphql, resolvers over ReportingQueries, analyst or admin API keys, a depth limit, a
- * cost limit, automatic persisted queries, and the Apollo Sandbox on GET /graphql in a browser.
+ * cost limit and automatic persisted queries. A browser's GET /graphql is the explorer's, served
+ * beside this module by DashboardModule (@gpds/reporting-dashboard-http).
  */
 @Module({})
 export class ReportingGraphqlModule implements NestModule {
@@ -564,7 +565,8 @@ export class ReportingGraphqlModule implements NestModule {
           ],
           // @nestjs/apollo is typed against @apollo/server's ESM build, this file against its CommonJS one: same objects.
           plugins: [
-            ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+            // No Apollo Sandbox (its page loads from Apollo's CDN): a browser's GET /graphql opens the bundled explorer (@gpds/reporting-dashboard-http).
+            ApolloServerPluginLandingPageDisabled(),
             costLimitPlugin(limits.maxCost, limits.maxQueries, options.rateLimits ?? null),
             ...(options.audit ? [auditPlugin(options.audit)] : []),
             ...(options.metrics ? [metricsPlugin(options.metrics)] : []),

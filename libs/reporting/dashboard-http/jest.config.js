@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'reporting-dashboard-http',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};
