@@ -1,5 +1,6 @@
 import { runAccessBench } from './access.bench';
 import { runComplianceBench } from './compliance.bench';
+import { runDashboardBench } from './dashboard.bench';
 import { runEventStoreBench } from './event-store.bench';
 import { runGraphqlBench } from './graphql.bench';
 import { runMeasuresBench } from './measures.bench';
@@ -21,6 +22,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   compliance: runComplianceBench,
   measures: runMeasuresBench,
   access: runAccessBench,
+  dashboard: runDashboardBench,
 };
 
 async function main(): Promise<void> {

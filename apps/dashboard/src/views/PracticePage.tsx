@@ -253,8 +253,8 @@ function PracticeCompliance({ code, onState }: { code: string; onState: (id: str
                   <strong>The rule</strong> ({outcome.rule.id}, {outcome.rule.section}): compliant when {outcome.rule.holdsWhen}.
                 </p>
                 {outcome.values.length ? (
-                  <p>
-                    <strong>Values compared:</strong> {outcome.values.map((v) => `${v.name} ${v.value}`).join(', ')}
+                  <p className="gpds-values">
+                    <strong>Values compared:</strong> {outcome.values.map((v) => `${v.name} ${v.value.split(',').join(', ')}`).join('; ')}
                   </p>
                 ) : null}
                 <FactsTable facts={outcome.facts} caption={`Events that decided ${outcome.rule.id}`} />

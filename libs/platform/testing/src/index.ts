@@ -4,3 +4,4 @@ export { type SubmissionAnswer } from './submission-answer';
 export { practiceCommissioners, recordMaker } from './test-records';
 export { LoopbackOidcProvider, cis2Role, type TestOidcClient } from './oidc-provider';
 export { DASHBOARD_DIST, ensureDashboardBuilt } from './dashboard-build';
+export { BrowserErrors, CHROMIUM_PATH, ensureChromium, launchChromium } from './browser';
