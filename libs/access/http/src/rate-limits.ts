@@ -62,6 +62,20 @@ export function rateLimitsFromEnv(env: Readonly<Record<string, string | undefine
   };
 }
 
+/** Time as the limits see it: injected in tests, so holds are checked without waiting on the wall clock. */
+export interface RateLimitClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: RateLimitClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** How often one principal's load shedding is recorded in the audit trail: once a minute at most. */
+const SHED_RECORD_INTERVAL_MS = 60_000;
+
 /**
  * Each principal's budgets, kept in this process's memory (rate-limiter-flexible's fixed
  * one-minute windows): with several API processes behind a load balancer a principal gets each
@@ -73,8 +87,13 @@ export class PrincipalRateLimits {
   private readonly running = new Map<string, number>();
   /** Principals refused for their cost budget, until when: every request of theirs is refused before parsing until then. */
   private readonly exhausted = new Map<string, number>();
+  /** When each principal's load shedding was last recorded in the audit trail. */
+  private readonly shedRecorded = new Map<string, number>();
 
-  constructor(readonly settings: RateLimitSettings = DEFAULT_RATE_LIMITS) {
+  constructor(
+    readonly settings: RateLimitSettings = DEFAULT_RATE_LIMITS,
+    private readonly clock: RateLimitClock = SYSTEM_CLOCK,
+  ) {
     this.cost = new RateLimiterMemory({ keyPrefix: 'graphql-cost', points: settings.graphqlCostPerMinute, duration: 60 });
     this.records = new RateLimiterMemory({ keyPrefix: 'submission-records', points: settings.submissionRecordsPerMinute, duration: 60 });
   }
@@ -85,14 +104,29 @@ export class PrincipalRateLimits {
       await this.spend(this.cost, 'graphql-cost', principal, cost, this.settings.graphqlCostPerMinute, 'GraphQL cost');
     } catch (refused) {
       // Out of budget: until the minute's window ends, this principal's requests are refused before they are parsed.
-      if (refused instanceof RateLimited) this.exhausted.set(principal, Date.now() + refused.retryAfterSeconds * 1000);
+      if (refused instanceof RateLimited) this.exhausted.set(principal, this.clock.now() + refused.retryAfterSeconds * 1000);
       if (this.exhausted.size > 10_000) this.forgetPast();
       throw refused;
     }
   }
 
+  /**
+   * Whether a refusal of this principal should go into the audit trail now: the first in a minute
+   * does, later ones in the minute are only counted (on /metrics), so a flood cannot flood the trail too.
+   */
+  shouldRecordShed(principal: string): boolean {
+    const now = this.clock.now();
+    const last = this.shedRecorded.get(principal);
+    if (last !== undefined && now - last < SHED_RECORD_INTERVAL_MS) return false;
+    if (this.shedRecorded.size > 10_000) {
+      for (const [id, at] of this.shedRecorded) if (now - at >= SHED_RECORD_INTERVAL_MS) this.shedRecorded.delete(id);
+    }
+    this.shedRecorded.set(principal, now);
+    return true;
+  }
+
   private forgetPast(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [principal, until] of this.exhausted) if (until <= now) this.exhausted.delete(principal);
   }
 
@@ -104,13 +138,13 @@ export class PrincipalRateLimits {
   async assertGraphqlBudgetLeft(principal: string): Promise<void> {
     const until = this.exhausted.get(principal);
     if (until === undefined) return;
-    const left = until - Date.now();
+    const left = until - this.clock.now();
     if (left <= 0) {
       this.exhausted.delete(principal);
       return;
     }
     const hold = Math.min(this.settings.shedDelayMs, left);
-    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
+    if (hold > 0) await this.clock.sleep(hold);
     const wait = Math.max(1, Math.ceil((left - hold) / 1000));
     throw new RateLimited('graphql-cost', wait, `you have used your ${this.settings.graphqlCostPerMinute} GraphQL cost a minute: try again in ${wait} s`);
   }

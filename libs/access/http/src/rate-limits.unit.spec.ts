@@ -1,4 +1,4 @@
-import { PrincipalRateLimits, RateLimited, rateLimitsFromEnv } from './rate-limits';
+import { PrincipalRateLimits, RateLimited, rateLimitsFromEnv, type RateLimitClock } from './rate-limits';
 
 describe('per-principal rate limits', () => {
   it('spends each principal its own budget, refuses past it with a wait, and spends nothing refused', async () => {
@@ -44,22 +44,41 @@ describe('per-principal rate limits', () => {
   });
 
   it('holds a request from a principal out of budget before refusing it, so an impatient client cannot spin', async () => {
-    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2, shedDelayMs: 300 });
+    const clock = new FakeClock();
+    const limits = new PrincipalRateLimits({ graphqlCostPerMinute: 100, submissionRecordsPerMinute: 10, concurrentOperations: 2, shedDelayMs: 300 }, clock);
     await limits.assertGraphqlBudgetLeft('key:a');
     await limits.spendGraphqlCost('key:a', 90);
     // Budget left: not held. Asking past it is refused, and from then on every request until the window ends.
     await limits.assertGraphqlBudgetLeft('key:a');
+    expect(clock.slept).toEqual([]);
     await expect(limits.spendGraphqlCost('key:a', 20)).rejects.toBeInstanceOf(RateLimited);
-    const started = Date.now();
     await expect(limits.assertGraphqlBudgetLeft('key:a')).rejects.toMatchObject({
       kind: 'graphql-cost',
       message: expect.stringMatching(/used your 100 GraphQL cost a minute/),
     });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(clock.slept).toEqual([300]);
     // Others are not held.
-    const other = Date.now();
     await limits.assertGraphqlBudgetLeft('key:b');
-    expect(Date.now() - other).toBeLessThan(100);
+    expect(clock.slept).toEqual([300]);
+    // Near the window's end the hold is only what is left of it; once it has ended, nothing is held or refused.
+    clock.at += 59_900;
+    await expect(limits.assertGraphqlBudgetLeft('key:a')).rejects.toBeInstanceOf(RateLimited);
+    expect(clock.slept).toEqual([300, 100]);
+    clock.at += 200;
+    await limits.assertGraphqlBudgetLeft('key:a');
+    expect(clock.slept).toEqual([300, 100]);
+  });
+
+  it("records a principal's load shedding in the audit trail once a minute at most", () => {
+    const clock = new FakeClock();
+    const limits = new PrincipalRateLimits(undefined, clock);
+    expect(limits.shouldRecordShed('key:a')).toBe(true);
+    expect(limits.shouldRecordShed('key:a')).toBe(false);
+    expect(limits.shouldRecordShed('key:b')).toBe(true);
+    clock.at += 59_999;
+    expect(limits.shouldRecordShed('key:a')).toBe(false);
+    clock.at += 1;
+    expect(limits.shouldRecordShed('key:a')).toBe(true);
   });
 
   it('reads its settings from the environment, refusing nonsense', () => {
@@ -72,3 +91,16 @@ describe('per-principal rate limits', () => {
     expect(() => rateLimitsFromEnv({ RATE_LIMIT_SHED_DELAY_MS: '-1' })).toThrow(/non-negative whole number/);
   });
 });
+
+/** Time that moves only when a test moves it; sleeping records the hold and returns at once. */
+class FakeClock implements RateLimitClock {
+  at = Date.parse('2026-12-03T09:00:00Z');
+  readonly slept: number[] = [];
+  now(): number {
+    return this.at;
+  }
+  sleep(ms: number): Promise<void> {
+    this.slept.push(ms);
+    return Promise.resolve();
+  }
+}

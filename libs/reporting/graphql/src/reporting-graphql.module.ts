@@ -151,7 +151,7 @@ async function authenticate(
   } catch (refusal) {
     if (refusal instanceof RateLimited) {
       shed(refusal.kind);
-      if (principal && shedRecorder(principal.id)) {
+      if (principal && options.rateLimits?.shouldRecordShed(principal.id)) {
         options.audit?.record({
           kind: 'graphql',
           principal,
@@ -177,17 +177,6 @@ async function authenticate(
     }
     throw refused;
   }
-}
-
-/** When each principal's load shedding was last recorded in the audit trail: once a minute at most, so a flood cannot flood the trail too. */
-const shedRecorded = new Map<string, number>();
-function shedRecorder(principal: string): boolean {
-  const now = Date.now();
-  const last = shedRecorded.get(principal);
-  if (last !== undefined && now - last < 60_000) return false;
-  if (shedRecorded.size > 10_000) shedRecorded.clear();
-  shedRecorded.set(principal, now);
-  return true;
 }
 
 /**
