@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -112,6 +112,8 @@ let template: Promise<string> | null = null;
 export async function seededDataDir(): Promise<string> {
   template ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpds-seed-'));
+    // The template lives as long as this process (each suite copies it): removed when it exits.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const ods = join(WORKSPACE, '..', 'shared', 'data', 'ods');
     const run = spawnSync(
       process.execPath,
