@@ -1,6 +1,7 @@
 import type { EventStore } from '@gpds/event-store';
 import { compareCheckpoints, type Checkpoint } from '@gpds/event-store';
 import type { AnalyticsStore } from './analytics-client';
+import { validateClusterName } from './cluster-ddl';
 import { migrateAnalytics } from './migrations';
 import { Projector, type BatchReport, type ProjectorStatus } from './projector';
 import { completeInterruptedSwap, rebuildProjections, type RebuildProgress, type RebuildReport } from './rebuild';
@@ -19,6 +20,12 @@ export interface ProjectionServiceOptions {
   readonly database?: string;
   /** Where the BI views go (default 'bi'). */
   readonly biDatabase?: string;
+  /**
+   * The ClickHouse cluster the schema spans (CLICKHOUSE_CLUSTER), or none: replicated tables,
+   * Distributed `<table>_all` tables and ON CLUSTER DDL (cluster-ddl.ts). Unset, the DDL is the
+   * single-server DDL, as on embedded chDB.
+   */
+  readonly cluster?: string | null;
   readonly maxRows?: number;
   readonly maxDelayMs?: number;
   readonly pollIntervalMs?: number;
@@ -47,6 +54,7 @@ export class RebuildInProgressError extends Error {
 export class ProjectionService {
   readonly database: string;
   readonly biDatabase: string;
+  readonly cluster: string | null;
   private live: Projector | null = null;
   private rebuilding: Promise<RebuildReport> | null = null;
   private rebuildAbort: AbortController | null = null;
@@ -57,6 +65,7 @@ export class ProjectionService {
     for (const name of [this.database, this.biDatabase]) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Analytics database name '${name}' must be a lower-case identifier`);
     }
+    this.cluster = options.cluster ? validateClusterName(options.cluster) : null;
   }
 
   get client() {
@@ -66,8 +75,10 @@ export class ProjectionService {
   /** Brings the analytics schema and the `bi` views up to date, and finishes an interrupted swap. */
   async migrate(): Promise<void> {
     const { client } = this.options.analytics;
-    await migrateAnalytics(client, this.database, [...tableMigrations(this.database), ...biMigrations(this.database, this.biDatabase)]);
-    if (await completeInterruptedSwap(client, this.database)) this.options.log?.warn('finished a projection swap that was interrupted');
+    await migrateAnalytics(client, this.database, [...tableMigrations(this.database), ...biMigrations(this.database, this.biDatabase)], {
+      cluster: this.cluster,
+    });
+    if (await completeInterruptedSwap(client, this.database, this.cluster)) this.options.log?.warn('finished a projection swap that was interrupted');
   }
 
   async start(): Promise<void> {
@@ -116,6 +127,7 @@ export class ProjectionService {
       analytics: this.options.analytics,
       database: this.database,
       maxRows: this.options.maxRows,
+      cluster: this.cluster,
       onProgress,
       pauseLive: async () => {
         const live = this.live;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { START, compareCheckpoints, type Checkpoint, type EventStore } from '@gpds/event-store';
 import type { AnalyticsStore } from './analytics-client';
+import { clusterStatement } from './cluster-ddl';
 import { migrateAnalytics } from './migrations';
 import { Projector } from './projector';
 import { SWAPPED_TABLES, tableMigrations } from './schema';
@@ -33,6 +34,8 @@ export interface RebuildOptions {
   readonly maxRows?: number;
   /** Stops the rebuild before its swap (the live tables untouched); the next rebuild carries on. */
   readonly signal?: AbortSignal;
+  /** The ClickHouse cluster (CLICKHOUSE_CLUSTER), if any: the rebuild database, swap and drop then run ON CLUSTER. */
+  readonly cluster?: string | null;
 }
 
 export class RebuildAbortedError extends Error {
@@ -60,14 +63,22 @@ export function rebuildDatabaseOf(database: string): string {
  * so the live projector carries on from where the rebuild stopped). An interrupted rebuild is
  * carried on by the next one (its own checkpoint is in its own tables); an interrupted swap is
  * finished by completeInterruptedSwap, which every start runs.
+ *
+ * In cluster mode the rebuild database is made, swapped and dropped ON CLUSTER, so every replica
+ * swaps the same tables. That holds only on Atomic databases (ClickHouse's default engine): they
+ * make EXCHANGE atomic, and give each table one UUID on every replica (created ON CLUSTER), which
+ * its Keeper path and the swap journal name. The UUID travels with the table through EXCHANGE, so
+ * a swapped-in table keeps replicating, and the next rebuild's tables get Keeper paths of their
+ * own (a path named by database and table would collide with the table swapped out of it).
  */
 export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
   const { analytics, store, database } = options;
+  const cluster = options.cluster ?? null;
   const client = analytics.client;
   const target = rebuildDatabaseOf(database);
-  await completeInterruptedSwap(client, database);
+  await completeInterruptedSwap(client, database, cluster);
   const existed = (await scalar(client, `SELECT count() AS v FROM system.databases WHERE name = {name:String}`, { name: target })) > 0;
-  await migrateAnalytics(client, target, tableMigrations(target));
+  await migrateAnalytics(client, target, tableMigrations(target), { cluster });
   const startedPosition = await projectedPosition(client, target);
   const resumed = existed && startedPosition.globalPosition > 0;
 
@@ -121,8 +132,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       await projector.stop();
       phase = 'swapping';
       report();
-      await swapIn(client, database, target);
-      await client.command({ query: `DROP DATABASE IF EXISTS ${target} SYNC` });
+      await swapIn(client, database, target, cluster);
+      await client.command({ query: dropRebuildDatabaseSql(database, cluster) });
     } finally {
       await resumeLive?.();
     }
@@ -138,7 +149,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
 }
 
 /** Records the rebuilt tables' identities, exchanges each, and marks the swap finished. */
-async function swapIn(client: ClickHouseClient, live: string, rebuilt: string): Promise<void> {
+async function swapIn(client: ClickHouseClient, live: string, rebuilt: string, cluster: string | null): Promise<void> {
   const swapId = randomUUID();
   const uuids = await tableUuids(client, rebuilt);
   await client.insert({
@@ -146,7 +157,7 @@ async function swapIn(client: ClickHouseClient, live: string, rebuilt: string): 
     values: SWAPPED_TABLES.map((table) => ({ swap_id: swapId, step: 'started', table_name: table, rebuilt_uuid: uuids.get(table) })),
     format: 'JSONEachRow',
   });
-  await exchangeAll(client, live, rebuilt, uuids);
+  await exchangeAll(client, live, rebuilt, uuids, cluster);
   await client.insert({
     table: `${live}.${TABLES.rebuildSwaps}`,
     values: [{ swap_id: swapId, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }],
@@ -154,18 +165,34 @@ async function swapIn(client: ClickHouseClient, live: string, rebuilt: string): 
   });
 }
 
-async function exchangeAll(client: ClickHouseClient, live: string, rebuilt: string, rebuiltUuids: ReadonlyMap<string, string | undefined>): Promise<void> {
+async function exchangeAll(
+  client: ClickHouseClient,
+  live: string,
+  rebuilt: string,
+  rebuiltUuids: ReadonlyMap<string, string | undefined>,
+  cluster: string | null,
+): Promise<void> {
   const liveUuids = await tableUuids(client, live);
   for (const table of SWAPPED_TABLES) {
     const wanted = rebuiltUuids.get(table);
     if (!wanted) throw new Error(`The rebuilt table ${rebuilt}.${table} is missing: run the rebuild again`);
     if (liveUuids.get(table) === wanted) continue; // swapped before an interruption
-    await client.command({ query: `EXCHANGE TABLES ${live}.${table} AND ${rebuilt}.${table}` });
+    await client.command({ query: exchangeTableSql(live, rebuilt, table, cluster) });
   }
 }
 
+/** The swap of one table; ON CLUSTER in cluster mode (its Distributed `<table>_all` reads by name, so it follows). */
+export function exchangeTableSql(live: string, rebuilt: string, table: string, cluster: string | null = null): string {
+  return clusterStatement(`EXCHANGE TABLES ${live}.${table} AND ${rebuilt}.${table}`, cluster);
+}
+
+/** The drop of a rebuild database once swapped (the old tables are in it); ON CLUSTER in cluster mode. */
+export function dropRebuildDatabaseSql(live: string, cluster: string | null = null): string {
+  return clusterStatement(`DROP DATABASE IF EXISTS ${rebuildDatabaseOf(live)} SYNC`, cluster);
+}
+
 /** A swap cut short (a crash between two EXCHANGEs) is finished before anything else writes. */
-export async function completeInterruptedSwap(client: ClickHouseClient, live: string): Promise<boolean> {
+export async function completeInterruptedSwap(client: ClickHouseClient, live: string, cluster: string | null = null): Promise<boolean> {
   const exists = await scalar(client, `SELECT count() AS v FROM system.tables WHERE database = {db:String} AND name = {table:String}`, {
     db: live,
     table: TABLES.rebuildSwaps,
@@ -179,13 +206,13 @@ export async function completeInterruptedSwap(client: ClickHouseClient, live: st
     })
   ).json<{ swap_id: string; tables: [string, string][] }>();
   for (const swap of pending) {
-    await exchangeAll(client, live, rebuildDatabaseOf(live), new Map(swap.tables));
+    await exchangeAll(client, live, rebuildDatabaseOf(live), new Map(swap.tables), cluster);
     await client.insert({
       table: `${live}.${TABLES.rebuildSwaps}`,
       values: [{ swap_id: swap.swap_id, step: 'finished', table_name: '', rebuilt_uuid: '00000000-0000-0000-0000-000000000000' }],
       format: 'JSONEachRow',
     });
-    await client.command({ query: `DROP DATABASE IF EXISTS ${rebuildDatabaseOf(live)} SYNC` });
+    await client.command({ query: dropRebuildDatabaseSql(live, cluster) });
   }
   return pending.length > 0;
 }

@@ -10,8 +10,11 @@ import {
 } from '@gpds/analytics-clickhouse';
 import type { PlatformConfig } from '@gpds/shared-config';
 
-/** Where the analytics store is, as the configuration says: DATA_DIR for chDB, or CLICKHOUSE_URL. */
-export type AnalyticsConfig = Pick<PlatformConfig, 'dataDir' | 'clickhouseUrl'>;
+/**
+ * Where the analytics store is, as the configuration says: DATA_DIR for chDB, or CLICKHOUSE_URL
+ * (and CLICKHOUSE_CLUSTER, when the schema spans a cluster of that server's).
+ */
+export type AnalyticsConfig = Pick<PlatformConfig, 'dataDir' | 'clickhouseUrl'> & Partial<Pick<PlatformConfig, 'clickhouseCluster'>>;
 
 export interface PlatformProjections {
   readonly analytics: AnalyticsStore;
@@ -42,7 +45,13 @@ export async function openPlatformProjections(
 ): Promise<PlatformProjections> {
   const analytics = await connectAnalytics(config);
   const { connection } = analytics;
-  const service = new ProjectionService({ store, analytics, database: analyticsDatabase(connection), log: options.log });
+  const service = new ProjectionService({
+    store,
+    analytics,
+    database: analyticsDatabase(connection),
+    cluster: config.clickhouseCluster ?? null,
+    log: options.log,
+  });
   if (options.start !== false) await service.start();
   return {
     analytics,

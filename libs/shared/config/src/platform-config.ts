@@ -19,6 +19,12 @@ export interface PlatformConfig {
    * embedded chDB under DATA_DIR when absent.
    */
   readonly clickhouseUrl: string | null;
+  /**
+   * The ClickHouse cluster the analytics schema spans (CLICKHOUSE_CLUSTER, a name in the servers'
+   * remote_servers): replicated tables, Distributed `<table>_all` tables, ON CLUSTER DDL
+   * (docs/analytics.md, "Cluster mode"). Only with CLICKHOUSE_URL: embedded chDB has no cluster.
+   */
+  readonly clickhouseCluster: string | null;
   /** Import the organisation reference data on start (REFERENCE_IMPORT, default on; 'off' skips it). */
   readonly referenceImport: boolean;
   /**
@@ -64,6 +70,7 @@ export function readPlatformConfig(env: Readonly<Record<string, string | undefin
     eventStoreUrl: postgresUrl('EVENT_STORE_URL', env['EVENT_STORE_URL']),
     eventStoreMigrationUrl: postgresUrl('EVENT_STORE_MIGRATION_URL', env['EVENT_STORE_MIGRATION_URL']),
     clickhouseUrl: clickhouseUrl('CLICKHOUSE_URL', env['CLICKHOUSE_URL']),
+    clickhouseCluster: clickhouseCluster('CLICKHOUSE_CLUSTER', env['CLICKHOUSE_CLUSTER'], env['CLICKHOUSE_URL']),
     referenceImport: onOff('REFERENCE_IMPORT', env['REFERENCE_IMPORT'], true),
     projector: onOff('PROJECTOR', env['PROJECTOR'], true),
     demoData: onOff('DEMO_DATA', env['DEMO_DATA'], true),
@@ -99,6 +106,28 @@ const postgresUrl = (name: string, raw: string | undefined): string | null =>
   serverUrl(name, raw, ['postgres:', 'postgresql:'], 'postgres://user[:password]@host[:port]/database');
 const clickhouseUrl = (name: string, raw: string | undefined): string | null =>
   serverUrl(name, raw, ['http:', 'https:'], 'http://user[:password]@host:8123/database (or https://)');
+
+/**
+ * A cluster name as the servers' remote_servers spell it. It goes into DDL (`ON CLUSTER '<name>'`),
+ * so anything that could end the quote or the statement is refused.
+ */
+function clickhouseCluster(name: string, raw: string | undefined, url: string | undefined): string | null {
+  const value = nonEmpty(raw);
+  if (value === undefined) return null;
+  if (nonEmpty(url) === undefined) {
+    throw new ConfigError(
+      name,
+      'needs CLICKHOUSE_URL: the embedded chDB has no cluster; set CLICKHOUSE_URL to a node of the cluster, or unset CLICKHOUSE_CLUSTER',
+    );
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(value)) {
+    throw new ConfigError(
+      name,
+      `'${raw}' is not a cluster name: use the name of a cluster in the servers' remote_servers (letters, digits, _, . and -, starting with a letter; no quotes or spaces)`,
+    );
+  }
+  return value;
+}
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
   const value = nonEmpty(raw);

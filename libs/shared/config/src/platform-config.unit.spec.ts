@@ -9,6 +9,7 @@ describe('readPlatformConfig', () => {
       eventStoreUrl: null,
       eventStoreMigrationUrl: null,
       clickhouseUrl: null,
+      clickhouseCluster: null,
       referenceImport: true,
       projector: true,
       demoData: true,
@@ -46,6 +47,14 @@ describe('readPlatformConfig', () => {
     [{ CLICKHOUSE_URL: 'postgres://x@y/z' }, 'CLICKHOUSE_URL', /has protocol 'postgres:': use http:\/\//],
     [{ CLICKHOUSE_URL: 'ch.internal:8123' }, 'CLICKHOUSE_URL', /has protocol 'ch.internal:'/],
     [{ CLICKHOUSE_URL: 'not a url' }, 'CLICKHOUSE_URL', /is not a URL/],
+    [{ CLICKHOUSE_CLUSTER: 'gpds' }, 'CLICKHOUSE_CLUSTER', /needs CLICKHOUSE_URL: the embedded chDB has no cluster/],
+    [{ CLICKHOUSE_CLUSTER: 'gpds', CLICKHOUSE_URL: ' ' }, 'CLICKHOUSE_CLUSTER', /needs CLICKHOUSE_URL/],
+    [
+      { CLICKHOUSE_URL: 'http://ch:8123/gpds', CLICKHOUSE_CLUSTER: "gpds'; DROP DATABASE gpds" },
+      'CLICKHOUSE_CLUSTER',
+      /is not a cluster name: .*no quotes or spaces/,
+    ],
+    [{ CLICKHOUSE_URL: 'http://ch:8123/gpds', CLICKHOUSE_CLUSTER: 'gpds cluster' }, 'CLICKHOUSE_CLUSTER', /'gpds cluster' is not a cluster name/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /'loud' is not a level/],
     [{ REFERENCE_IMPORT: 'maybe' }, 'REFERENCE_IMPORT', /'maybe' is not on or off/],
     [{ PROJECTOR: 'sometimes' }, 'PROJECTOR', /'sometimes' is not on or off/],
@@ -63,6 +72,19 @@ describe('readPlatformConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ variable });
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('CLICKHOUSE_CLUSTER', () => {
+  it('names the cluster the analytics schema spans, beside a ClickHouse server', () => {
+    const config = readPlatformConfig({ CLICKHOUSE_URL: 'http://gpds@ch-1.internal:8123/gpds', CLICKHOUSE_CLUSTER: ' nhs-analytics.prod ' });
+    expect(config).toMatchObject({ clickhouseUrl: 'http://gpds@ch-1.internal:8123/gpds', clickhouseCluster: 'nhs-analytics.prod' });
+  });
+
+  it('is no cluster when unset or blank, with or without a server', () => {
+    expect(readPlatformConfig({ CLICKHOUSE_URL: 'http://ch:8123/gpds' }).clickhouseCluster).toBeNull();
+    expect(readPlatformConfig({ CLICKHOUSE_URL: 'http://ch:8123/gpds', CLICKHOUSE_CLUSTER: '  ' }).clickhouseCluster).toBeNull();
+    expect(readPlatformConfig({ CLICKHOUSE_CLUSTER: '' }).clickhouseCluster).toBeNull();
   });
 });
 

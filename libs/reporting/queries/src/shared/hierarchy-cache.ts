@@ -220,6 +220,8 @@ export class HierarchyCache {
     const cache = this.cacheDatabase;
     const table = `${cache}.hierarchy_${version}`;
     if (!(await this.exists(version))) {
+      // Node-local on purpose, in cluster mode too (CLICKHOUSE_CLUSTER): a cache of the replicated tables,
+      // built on the node this process reads from, so no ON CLUSTER and no Replicated engine (cluster-ddl.ts).
       await this.command(`CREATE DATABASE IF NOT EXISTS ${cache}`);
       const scratch = `${cache}.building_${randomUUID().replace(/-/g, '')}`;
       const built: string[] = [scratch];

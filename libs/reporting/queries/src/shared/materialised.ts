@@ -98,6 +98,8 @@ export class MaterialisedTables {
       name: table.slice(this.cacheDatabase.length + 1),
     });
     if (Number(exists?.n ?? 0) > 0) return table;
+    // Node-local on purpose, in cluster mode too (CLICKHOUSE_CLUSTER): a cache of the replicated tables,
+    // built on the node this process reads from, so no ON CLUSTER and no Replicated engine (cluster-ddl.ts).
     await this.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${this.cacheDatabase}` });
     const scratch = `${this.cacheDatabase}.building_${randomUUID().replace(/-/g, '')}`;
     try {
