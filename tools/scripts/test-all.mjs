@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The README's test command: contracts, typecheck, format, lint (which enforces the module boundaries), then the
-// unit, integration and end-to-end tiers as Nx targets. Ends with one summary line
-// "tests: N passed, N failed" summed over every Jest run, and exits non-zero if anything failed.
+// unit, integration and end-to-end tiers as Nx targets, and the server suites (*.servers.spec.ts: KurrentDB, Kafka)
+// whose servers are named (KURRENTDB_URL, KAFKA_BROKERS). Ends with one line per server suite that did not run and
+// why, then one summary line "tests: N passed, N failed" summed over every Jest run, and exits non-zero if anything failed.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { notRunLines, runnableSuites } from './test-servers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const nx = join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js');
@@ -31,6 +33,9 @@ const steps = [
   ['integration tests', [nx, 'run-many', '-t', 'test-int', '--outputStyle=static', '--parallel=1']],
   ['end-to-end tests', [nx, 'run-many', '-t', 'test-e2e', '--outputStyle=static', '--parallel=1']],
 ];
+// Suites against servers this machine may not have: run where their variables name one (npm run test:servers).
+const servers = runnableSuites(process.env);
+if (servers.length) steps.push(['server tests', [join(root, 'tools', 'scripts', 'test-servers.mjs'), ...servers.map((s) => s.key)]]);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedSteps = [];
@@ -46,6 +51,11 @@ for (const [name, args] of steps) {
 }
 
 if (failedSteps.length) process.stdout.write(`\nFailed steps: ${failedSteps.join(', ')}\n`);
+// What did not run here, and why: never a silent skip.
+const serversSelected = !only.length || only.some((o) => 'server tests'.startsWith(o));
+const notSelected = new Map(serversSelected ? [] : servers.map((s) => [s.key, 'not selected: npm run test:all -- server']));
+const notRun = notRunLines(process.env, undefined, notSelected);
+if (notRun.length) process.stdout.write(`\n${notRun.join('\n')}\n`);
 // A step that failed without a failing test (typecheck, lint, a crash) still counts as a failure.
 const failed = totals.failed > 0 ? totals.failed : failedSteps.length;
 process.stdout.write(`\ntests: ${totals.passed} passed, ${failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);

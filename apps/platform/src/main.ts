@@ -25,7 +25,7 @@ import {
 } from '@gpds/platform-bootstrap';
 import { ReportingQueries } from '@gpds/reporting-queries';
 import { SubmissionProcessor } from '@gpds/submissions';
-import { redactUrl } from '@gpds/shared-config';
+import { eventStoreEngine, redactUrl } from '@gpds/shared-config';
 import { AppModule } from './app.module';
 
 /**
@@ -37,7 +37,9 @@ async function main(): Promise<void> {
 
   boot.info(
     {
-      eventStore: config.eventStoreUrl ? { engine: 'postgres', url: redactUrl(config.eventStoreUrl) } : { engine: 'pglite', dataDir: resolve(config.dataDir) },
+      eventStore: config.eventStoreUrl
+        ? { engine: eventStoreEngine(config), url: redactUrl(config.eventStoreUrl) }
+        : { engine: 'pglite', dataDir: resolve(config.dataDir) },
     },
     'opening the event store',
   );

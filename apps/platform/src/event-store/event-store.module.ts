@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventStore } from '@gpds/event-store';
-import type { OpenedEventStore } from '@gpds/event-store-postgres';
+import type { EventStoreWithDatabase, OpenedEventStore } from '@gpds/event-store-postgres';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const OPENED_EVENT_STORE = Symbol('OPENED_EVENT_STORE');
@@ -8,7 +8,7 @@ export const OPENED_EVENT_STORE = Symbol('OPENED_EVENT_STORE');
 /** Closes the store (subscriptions, pool or embedded database) when the application stops. */
 @Injectable()
 class EventStoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(OPENED_EVENT_STORE) private readonly opened: OpenedEventStore) {}
+  constructor(@Inject(OPENED_EVENT_STORE) private readonly opened: OpenedEventStore<EventStoreWithDatabase>) {}
   async onApplicationShutdown(): Promise<void> {
     await this.opened.close();
   }
@@ -18,7 +18,7 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class EventStoreModule {
-  static forStore(opened: OpenedEventStore): DynamicModule {
+  static forStore(opened: OpenedEventStore<EventStoreWithDatabase>): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [

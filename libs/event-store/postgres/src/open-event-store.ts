@@ -1,4 +1,4 @@
-import type { UpcasterRegistry } from '@gpds/event-store';
+import type { EventStore, UpcasterRegistry } from '@gpds/event-store';
 import { EVENT_STORE_MIGRATIONS } from './migrations/event-store-migrations';
 import { migrate, type MigrationReport } from './migrations/migrator';
 import { PostgresEventStore } from './postgres-event-store';
@@ -36,8 +36,15 @@ export interface OpenEventStoreOptions {
   readonly asOwner?: (db: SqlDatabase) => Promise<void>;
 }
 
-export interface OpenedEventStore {
-  readonly store: PostgresEventStore;
+/**
+ * An event store with the SQL database that holds the platform's own tables beside it (API keys,
+ * the audit trail): the store's own database on PostgreSQL and PGlite; an embedded PGlite beside
+ * KurrentDB (libs/platform/bootstrap).
+ */
+export type EventStoreWithDatabase = EventStore & { readonly db: SqlDatabase };
+
+export interface OpenedEventStore<Store extends EventStoreWithDatabase = PostgresEventStore> {
+  readonly store: Store;
   readonly migrations: MigrationReport | null;
   close(): Promise<void>;
 }

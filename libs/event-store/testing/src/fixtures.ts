@@ -2,10 +2,12 @@ import type { EventToAppend, RecordedEvent } from '@gpds/event-store';
 import type { SqlDatabase } from '@gpds/event-store-postgres';
 
 let sequence = 0;
+/** This run's token: a server that cannot be emptied (KurrentDB) keeps earlier runs' streams, whose names repeat pids. */
+const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 
-/** A unique stream category per test, so tests sharing one database never see each other's events. */
+/** A unique stream category per test, so tests sharing one database (or one server, across runs) never see each other's events. */
 export function uniqueCategory(prefix: string): string {
-  return `${prefix}_${process.pid}_${++sequence}`;
+  return `${prefix}_${RUN}_${process.pid}_${++sequence}`;
 }
 
 /** A utilisation-sample-shaped event of about 500 bytes, from a source record of its own. */

@@ -1,1 +1,1 @@
-export { ConfigError, type PlatformConfig, readPlatformConfig, redactUrl } from './platform-config';
+export { ConfigError, eventStoreEngine, type EventStoreEngine, type PlatformConfig, readPlatformConfig, redactUrl } from './platform-config';

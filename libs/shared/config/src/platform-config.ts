@@ -10,9 +10,12 @@ export interface PlatformConfig {
   readonly host: string;
   /** Where embedded stores keep their files (DATA_DIR, default ./data). */
   readonly dataDir: string;
-  /** PostgreSQL server for the event store (EVENT_STORE_URL); embedded PGlite under DATA_DIR when absent. */
+  /**
+   * The event store's server (EVENT_STORE_URL): PostgreSQL (postgres://...) or KurrentDB
+   * (kurrentdb://..., also esdb://...; see eventStoreEngine); embedded PGlite under DATA_DIR when absent.
+   */
   readonly eventStoreUrl: string | null;
-  /** Owner connection for migrations (EVENT_STORE_MIGRATION_URL), default EVENT_STORE_URL. */
+  /** Owner connection for migrations (EVENT_STORE_MIGRATION_URL), default EVENT_STORE_URL; PostgreSQL only. */
   readonly eventStoreMigrationUrl: string | null;
   /**
    * ClickHouse server for the analytics store (CLICKHOUSE_URL, http(s)://user[:password]@host:8123[/database]);
@@ -67,8 +70,8 @@ export function readPlatformConfig(env: Readonly<Record<string, string | undefin
     port,
     host: nonEmpty(env['HOST']) ?? '127.0.0.1',
     dataDir: nonEmpty(env['DATA_DIR']) ?? './data',
-    eventStoreUrl: postgresUrl('EVENT_STORE_URL', env['EVENT_STORE_URL']),
-    eventStoreMigrationUrl: postgresUrl('EVENT_STORE_MIGRATION_URL', env['EVENT_STORE_MIGRATION_URL']),
+    eventStoreUrl: eventStoreUrl('EVENT_STORE_URL', env['EVENT_STORE_URL']),
+    eventStoreMigrationUrl: migrationUrl('EVENT_STORE_MIGRATION_URL', env['EVENT_STORE_MIGRATION_URL'], env['EVENT_STORE_URL']),
     clickhouseUrl: clickhouseUrl('CLICKHOUSE_URL', env['CLICKHOUSE_URL']),
     clickhouseCluster: clickhouseCluster('CLICKHOUSE_CLUSTER', env['CLICKHOUSE_CLUSTER'], env['CLICKHOUSE_URL']),
     referenceImport: onOff('REFERENCE_IMPORT', env['REFERENCE_IMPORT'], true),
@@ -88,6 +91,11 @@ function parsePort(raw: string | undefined): number {
   return port;
 }
 
+/** The KurrentDB client's connection-string schemes, and the legacy esdb:// (docs/event-store.md, "KurrentDB"). */
+const KURRENTDB_SCHEME = /^(?:kurrentdb|kurrent|kdb|esdb)(?:\+discover)?:\/\//i;
+const KURRENTDB_FORM = 'kurrentdb://[user:password@]host[:port][,host[:port]...][?tls=false]';
+const POSTGRES_FORM = 'postgres://user[:password]@host[:port]/database';
+
 /** A server's URL: one of `protocols`, or null when unset; `form` says what to write instead. */
 function serverUrl(name: string, raw: string | undefined, protocols: readonly string[], form: string): string | null {
   const value = nonEmpty(raw);
@@ -102,8 +110,46 @@ function serverUrl(name: string, raw: string | undefined, protocols: readonly st
   return value;
 }
 
-const postgresUrl = (name: string, raw: string | undefined): string | null =>
-  serverUrl(name, raw, ['postgres:', 'postgresql:'], 'postgres://user[:password]@host[:port]/database');
+const postgresUrl = (name: string, raw: string | undefined): string | null => serverUrl(name, raw, ['postgres:', 'postgresql:'], POSTGRES_FORM);
+
+/** The engine the event store runs on, as EVENT_STORE_URL names it (its scheme): unset is the embedded PGlite. */
+export type EventStoreEngine = 'pglite' | 'postgres' | 'kurrentdb';
+
+export function eventStoreEngine(config: Pick<PlatformConfig, 'eventStoreUrl'>): EventStoreEngine {
+  if (config.eventStoreUrl === null) return 'pglite';
+  return KURRENTDB_SCHEME.test(config.eventStoreUrl) ? 'kurrentdb' : 'postgres';
+}
+
+/**
+ * EVENT_STORE_URL: a PostgreSQL URL, or a KurrentDB connection string. A KurrentDB string may
+ * name several hosts (a cluster), which a URL cannot, so it is checked by its own pattern.
+ */
+function eventStoreUrl(name: string, raw: string | undefined): string | null {
+  const value = nonEmpty(raw);
+  if (value === undefined || !KURRENTDB_SCHEME.test(value)) {
+    return serverUrl(name, raw, ['postgres:', 'postgresql:'], `${POSTGRES_FORM}, or ${KURRENTDB_FORM} for KurrentDB`);
+  }
+  const match = /^[a-z+]+:\/\/(?:[^:@/?#]+(?::[^@/?#]*)?@)?([^@/?#]+)\/?(?:\?[^#]*)?$/i.exec(value);
+  const hosts = match?.[1]?.split(',') ?? [];
+  const bad = hosts.find((host) => {
+    const hostPort = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(host.trim());
+    return !hostPort || (hostPort[2] !== undefined && (Number(hostPort[2]) < 1 || Number(hostPort[2]) > 65_535));
+  });
+  if (!match || bad !== undefined) {
+    throw new ConfigError(name, `is not a KurrentDB connection string${bad ? ` ('${bad}' is not host[:port])` : ''}: use ${KURRENTDB_FORM}`);
+  }
+  return value;
+}
+
+/** EVENT_STORE_MIGRATION_URL: the owner's PostgreSQL connection; KurrentDB has no schema to migrate. */
+function migrationUrl(name: string, raw: string | undefined, storeUrl: string | undefined): string | null {
+  const value = postgresUrl(name, raw);
+  if (value !== null && storeUrl !== undefined && KURRENTDB_SCHEME.test(storeUrl.trim())) {
+    throw new ConfigError(name, 'is for a PostgreSQL event store only: EVENT_STORE_URL names KurrentDB, which has no schema to migrate; unset it');
+  }
+  return value;
+}
+
 const clickhouseUrl = (name: string, raw: string | undefined): string | null =>
   serverUrl(name, raw, ['http:', 'https:'], 'http://user[:password]@host:8123/database (or https://)');
 
@@ -156,6 +202,7 @@ export function redactUrl(value: string): string {
     if (url.password) url.password = '***';
     return url.toString();
   } catch {
-    return '<unparseable>';
+    // A KurrentDB cluster's connection string (several hosts) is no URL: hide its password by pattern.
+    return KURRENTDB_SCHEME.test(value) ? value.replace(/^([a-z+]+:\/\/[^:@/?#]+):[^@/?#]*@/i, '$1:***@') : '<unparseable>';
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigError, readPlatformConfig, redactUrl } from './platform-config';
+import { ConfigError, eventStoreEngine, readPlatformConfig, redactUrl } from './platform-config';
 
 describe('readPlatformConfig', () => {
   it('defaults to the embedded platform on port 3000 under ./data', () => {
@@ -43,7 +43,18 @@ describe('readPlatformConfig', () => {
     [{ PORT: 'eighty' }, 'PORT', /'eighty' is not a port number/],
     [{ PORT: '70000' }, 'PORT', /from 0 to 65535/],
     [{ EVENT_STORE_URL: 'mysql://x@y/z' }, 'EVENT_STORE_URL', /has protocol 'mysql:'/],
-    [{ EVENT_STORE_URL: 'not a url' }, 'EVENT_STORE_URL', /is not a URL/],
+    [{ EVENT_STORE_URL: 'not a url' }, 'EVENT_STORE_URL', /is not a URL: use postgres:\/\/.*, or kurrentdb:\/\/.* for KurrentDB/],
+    [
+      { EVENT_STORE_URL: 'kurrentdb://db:99999?tls=false' },
+      'EVENT_STORE_URL',
+      /is not a KurrentDB connection string \('db:99999' is not host\[:port\]\): use kurrentdb:\/\//,
+    ],
+    [{ EVENT_STORE_URL: 'kurrentdb://' }, 'EVENT_STORE_URL', /is not a KurrentDB connection string: use kurrentdb:\/\//],
+    [
+      { EVENT_STORE_URL: 'kurrentdb://db:2113', EVENT_STORE_MIGRATION_URL: 'postgres://owner@db/gpds' },
+      'EVENT_STORE_MIGRATION_URL',
+      /is for a PostgreSQL event store only: EVENT_STORE_URL names KurrentDB, which has no schema to migrate; unset it/,
+    ],
     [{ CLICKHOUSE_URL: 'postgres://x@y/z' }, 'CLICKHOUSE_URL', /has protocol 'postgres:': use http:\/\//],
     [{ CLICKHOUSE_URL: 'ch.internal:8123' }, 'CLICKHOUSE_URL', /has protocol 'ch.internal:'/],
     [{ CLICKHOUSE_URL: 'not a url' }, 'CLICKHOUSE_URL', /is not a URL/],
@@ -88,7 +99,28 @@ describe('CLICKHOUSE_CLUSTER', () => {
   });
 });
 
+describe('EVENT_STORE_URL and the engine it names', () => {
+  it('is the embedded PGlite when unset, PostgreSQL for postgres://, KurrentDB for its connection strings', () => {
+    expect(eventStoreEngine(readPlatformConfig({}))).toBe('pglite');
+    expect(eventStoreEngine(readPlatformConfig({ EVENT_STORE_URL: 'postgresql://gpds@db/events' }))).toBe('postgres');
+    for (const url of [
+      'kurrentdb://127.0.0.1:2113?tls=false',
+      'esdb://admin:changeit@db:2113',
+      'kurrentdb+discover://cluster.internal:2113',
+      'kdb://a,b:2114',
+    ]) {
+      const config = readPlatformConfig({ EVENT_STORE_URL: ` ${url} ` });
+      expect({ url, stored: config.eventStoreUrl, engine: eventStoreEngine(config) }).toEqual({ url, stored: url, engine: 'kurrentdb' });
+    }
+  });
+});
+
 describe('redactUrl', () => {
+  it("hides a KurrentDB cluster's password too (several hosts are no URL)", () => {
+    expect(redactUrl('kurrentdb://ops:s3cret@node1:2113,node2:2113?tls=true')).toBe('kurrentdb://ops:***@node1:2113,node2:2113?tls=true');
+    expect(redactUrl('kurrentdb://node1:2113,node2:2113')).toBe('kurrentdb://node1:2113,node2:2113');
+  });
+
   it('hides the password and keeps the rest', () => {
     expect(redactUrl('postgres://gpds:s3cret@db:5432/events')).toBe('postgres://gpds:***@db:5432/events');
     expect(redactUrl('postgres://gpds@db/events')).toBe('postgres://gpds@db/events');

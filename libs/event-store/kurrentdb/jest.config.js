@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'event-store-kurrentdb',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};
