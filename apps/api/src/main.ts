@@ -60,7 +60,7 @@ class ApiModule {
           onInternalError,
         }),
         // The analysts' dashboard at / and the GraphQL explorer at GET /graphql, as the platform serves them.
-        DashboardModule.register({ distDir: DASHBOARD_DIST_DIR }),
+        DashboardModule.register({ distDir: DASHBOARD_DIST_DIR, signIn: access.dashboardSignIn }),
         AuditLifecycleModule.register(access.audit),
         HealthModule.register({
           checks: { analytics: probeHealth(() => stores.analytics.version()), eventStore: probeHealth(() => stores.eventStore.head()) },

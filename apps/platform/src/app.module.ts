@@ -6,7 +6,7 @@ import type { AuditEntryInput } from '@gpds/access-audit';
 import { AdminKeysModule, type KeyChange } from '@gpds/access-http';
 import type { ProjectionService } from '@gpds/analytics-clickhouse';
 import { ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
-import type { OpenedEventStore } from '@gpds/event-store-postgres';
+import type { EventStoreWithDatabase, OpenedEventStore } from '@gpds/event-store-postgres';
 import { recordHierarchyEvidence, type LiveDirectory } from '@gpds/organisations-importer';
 import { AuditLifecycleModule, HealthModule, probeHealth, withTimeout, type AccessParts, type HealthCheck, type HealthProbe } from '@gpds/platform-bootstrap';
 import type { PlatformConfig } from '@gpds/shared-config';
@@ -20,10 +20,10 @@ import { EventStoreModule } from './event-store/event-store.module';
 import type { PlatformInfo } from './platform-info';
 
 export interface PlatformParts {
-  readonly opened: OpenedEventStore;
+  readonly opened: OpenedEventStore<EventStoreWithDatabase>;
   readonly keys: ApiKeyStore;
   /** Tokens, rate limits and the audit trail beside the keys. */
-  readonly access: Pick<AccessParts, 'tokens' | 'rateLimits' | 'audit'>;
+  readonly access: Pick<AccessParts, 'tokens' | 'dashboardSignIn' | 'rateLimits' | 'audit'>;
   readonly directory: LiveDirectory;
   readonly processor: SubmissionProcessor;
   /** Null with PROJECTOR=off. */
@@ -70,7 +70,7 @@ export class AppModule {
             ]
           : []),
         // The analysts' dashboard at /, and the GraphQL explorer at /graphql wherever GraphQL is served here.
-        DashboardModule.register({ distDir: DASHBOARD_DIST_DIR, explorer: parts.reporting !== null }),
+        DashboardModule.register({ distDir: DASHBOARD_DIST_DIR, explorer: parts.reporting !== null, signIn: parts.access.dashboardSignIn }),
         SubmissionsHttpModule.register({
           processor: parts.processor,
           keys: parts.keys,

@@ -7,6 +7,7 @@ import { GraphiQL, type GraphiQLProps } from 'graphiql';
 import { StrictMode, useMemo, useState, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import docs from '../../../../docs/graphql.md?raw';
+import { OidcTabState } from '../lib/oidc-state';
 import { readApiKey, writeApiKey } from './api-key';
 import { exampleTabs } from './examples';
 import { explorerFetcher } from './fetcher';
@@ -34,8 +35,11 @@ const NEW_TAB_QUERY = `# Ask the GraphQL API anything: the Docs pane lists every
 function Explorer() {
   const [key, setKey] = useState(readApiKey);
   const [draft, setDraft] = useState(key ?? '');
+  // Signed in to the dashboard with NHS CIS2 in this tab: its token signs requests unless a key is given.
+  const cis2 = useMemo(() => new OidcTabState(sessionStorage).token(), []);
+  const credential = key ?? cis2?.accessToken ?? null;
   // GraphiQL types answers' errors as GraphQLError instances; over HTTP they are their JSON form, which is what it reads.
-  const fetcher = useMemo(() => explorerFetcher(() => key) as unknown as GraphiQLProps['fetcher'], [key]);
+  const fetcher = useMemo(() => explorerFetcher(() => credential) as unknown as GraphiQLProps['fetcher'], [credential]);
 
   const applyKey = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -74,7 +78,11 @@ function Explorer() {
             </button>
           ) : null}
           <span className="gpds-explorer__status" role="status">
-            {key ? 'Requests are signed with your key.' : 'Enter an API key to ask the API and load its schema.'}
+            {key
+              ? 'Requests are signed with your key.'
+              : cis2
+                ? 'Requests are signed with your NHS CIS2 sign-in from the dashboard, until it ends (or enter an API key).'
+                : 'Enter an API key, or sign in to the dashboard with NHS CIS2, to ask the API and load its schema.'}
           </span>
         </form>
       </header>

@@ -1,13 +1,13 @@
 /**
- * Who the page signs its requests as. Today: an API key the analyst pastes, kept in
+ * Who the page signs its requests as. Here: an API key the analyst pastes, kept in
  * sessionStorage for the tab (gone when the tab closes; never localStorage, where it would
  * outlive the session), under the name the GraphQL explorer reads too, so one sign-in serves
  * both pages.
  *
- * OIDC extension point: NHS CIS2 sign-in (docs/security.md) is a second `SignInMethod`: one that
+ * NHS CIS2 sign-in (docs/security.md) is the second `SignInMethod`, OidcSignIn in oidc.ts: it
  * runs the authorization-code flow with PKCE against the issuer and returns its access token
  * from `authorization()`. The platform accepts either as `Authorization: Bearer`, and everything
- * after sign-in (`me`, scopes, the panels) is the same for both, so nothing else changes.
+ * after sign-in (`me`, scopes, the panels) is the same for both.
  */
 
 /** The sessionStorage name of the API key (shared with the explorer, src/explorer/api-key.ts). */

@@ -24,6 +24,14 @@ describe('the view as a URL', () => {
     });
   });
 
+  it("leaves NHS CIS2's answer in the address (code, state, iss, error) alone: not the view's, and not a problem", () => {
+    for (const search of [
+      '?code=SplxlOBeZQQYbYS6WxSbIA&state=af0ifjsldkj&iss=https%3A%2F%2Fcis2.example',
+      '?error=access_denied&error_description=End-User+aborted+interaction&state=af0ifjsldkj',
+    ])
+      expect(parseViewState(search, TODAY)).toEqual({ state: defaultViewState(TODAY), problems: [] });
+  });
+
   it('round-trips: serialising then parsing gives the same view', () => {
     const views: ViewState[] = [
       defaultViewState(TODAY),

@@ -7,3 +7,4 @@ export {
   type OidcSettings,
   oidcSettingsFromEnv,
 } from './oidc-settings';
+export { DEFAULT_DASHBOARD_SCOPES, type DashboardSignInSettings, dashboardSignInFromEnv } from './dashboard-sign-in';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type BeforeApplicationShutdown, type Dynami
 import { migrateApiKeys, ApiKeyStore } from '@gpds/access-api-keys';
 import { AuditLog, migrateAudit } from '@gpds/access-audit';
 import { PrincipalRateLimits, rateLimitsFromEnv } from '@gpds/access-http';
-import { OidcVerifier, oidcSettingsFromEnv } from '@gpds/access-oidc';
+import { type DashboardSignInSettings, OidcVerifier, dashboardSignInFromEnv, oidcSettingsFromEnv } from '@gpds/access-oidc';
 import type { SqlDatabase, SqlQueryable } from '@gpds/event-store-postgres';
 import { ConfigError } from '@gpds/shared-config';
 
@@ -12,6 +12,8 @@ export interface AccessParts {
   readonly keys: ApiKeyStore;
   /** OIDC access tokens (people, through NHS CIS2 Authentication), where OIDC_ISSUER is set. */
   readonly tokens: OidcVerifier | null;
+  /** The dashboard's NHS CIS2 sign-in (DASHBOARD_OIDC_CLIENT_ID with OIDC_ISSUER), or null: API keys only. */
+  readonly dashboardSignIn: DashboardSignInSettings | null;
   /** Per-principal GraphQL cost and submission records a minute, and operations at once. */
   readonly rateLimits: PrincipalRateLimits;
   /** The append-only audit trail of operations, submission batches and key changes. */
@@ -29,7 +31,8 @@ export async function migrateAccess(owner: SqlDatabase): Promise<void> {
 /**
  * Keys, tokens, limits and the audit trail from the environment: API_KEY_CACHE_MS (how long a
  * verified key is trusted before the database is asked again, so how soon a revocation made by
- * another process takes effect; default 5000), OIDC_* (oidcSettingsFromEnv) and RATE_LIMIT_*
+ * another process takes effect; default 5000), OIDC_* (oidcSettingsFromEnv), DASHBOARD_OIDC_*
+ * (dashboardSignInFromEnv) and RATE_LIMIT_*
  * (rateLimitsFromEnv). A bad value stops the process with a ConfigError naming the variable.
  */
 export function openAccess(
@@ -42,12 +45,14 @@ export function openAccess(
     throw new ConfigError('API_KEY_CACHE_MS', `must be a whole number of milliseconds from 0 to 60000, not ${JSON.stringify(env['API_KEY_CACHE_MS'])}`);
   }
   const oidc = oidcSettingsFromEnv(env);
+  const dashboardSignIn = dashboardSignInFromEnv(env, oidc);
   const audit = new AuditLog(db, {
     onError: (error) => log.error({ err: error }, 'the audit trail could not record entries (they are kept and tried again)'),
   });
   return {
     keys: new ApiKeyStore(db, cacheMs),
     tokens: oidc ? new OidcVerifier(oidc) : null,
+    dashboardSignIn,
     rateLimits: new PrincipalRateLimits(rateLimitsFromEnv(env)),
     audit,
     close: () => audit.close(),
