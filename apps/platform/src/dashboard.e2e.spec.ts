@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { parse } from 'csv-parse/sync';
 import { ClientError, type GraphQLClient } from 'graphql-request';
 import type { Browser, BrowserContext, Locator, Page, Request, Response } from 'playwright-core';
@@ -18,7 +19,9 @@ import {
 // against the one-command platform with its demo data, every figure checked against the GraphQL
 // API's answer to the same question. Any console error or uncaught page error fails the test it
 // happened in. A screenshot of each view goes to tmp/dashboard-screenshots/ for review (copies
-// are in docs/images/: docs/dashboard.md#screenshots says how to refresh them).
+// are in docs/images/: docs/dashboard.md#screenshots says how to refresh them). Each view is also
+// audited by axe-core (WCAG 2.2 A and AA, and axe's best practices), and one test walks the
+// overview by keyboard alone.
 
 const WORKSPACE = join(__dirname, '..', '..', '..');
 const SCREENSHOTS = join(WORKSPACE, 'tmp', 'dashboard-screenshots');
@@ -47,7 +50,7 @@ interface Counts {
 interface ComplianceRow {
   readonly organisation: Org;
   readonly allRules: Counts;
-  readonly rules: ReadonlyArray<Counts & { readonly rule: { readonly id: string } }>;
+  readonly rules: ReadonlyArray<Counts & { readonly rule: { readonly id: string; readonly title: string } }>;
 }
 /** What the demo import says about its late commissioner return (DATA_DIR/demo-data.json). */
 interface LateReturn {
@@ -60,7 +63,7 @@ const COUNTS = 'compliant nonCompliant unknown evaluated';
 const COMPLIANCE = /* GraphQL */ `
   query Compliance($level: Level!, $parent: String, $asOf: Date, $knownAt: DateTime) {
     compliance(level: $level, parent: $parent, asOf: $asOf, knownAt: $knownAt, first: 100) {
-      nodes { organisation { code name level } allRules { ${COUNTS} } rules { rule { id } ${COUNTS} } }
+      nodes { organisation { code name level } allRules { ${COUNTS} } rules { rule { id title } ${COUNTS} } }
     }
   }
 `;
@@ -129,18 +132,89 @@ const INCIDENTS = /* GraphQL */ `
 /** The little of the DOM the functions run in the page use: this repository's TypeScript has no DOM library (apps/dashboard has its own). */
 interface DomElement {
   readonly id: string;
+  readonly tagName: string;
   readonly textContent: string | null;
+  readonly innerText: string;
   readonly open?: boolean;
   cloneNode(deep: true): DomElement;
   querySelectorAll(selectors: string): Iterable<DomElement>;
   getAttribute(name: string): string | null;
-  getBoundingClientRect(): { readonly bottom: number };
+  getBoundingClientRect(): { readonly top: number; readonly bottom: number; readonly left: number; readonly right: number };
+  closest(selectors: string): DomElement | null;
   remove(): void;
 }
 interface DomWindow {
   readonly location: { readonly protocol: string };
   readonly sessionStorage: { getItem(name: string): string | null; setItem(name: string, value: string): void };
   readonly scrollY: number;
+  scrollTo(x: number, y: number): void;
+  readonly document: { readonly activeElement: DomElement | null; readonly documentElement: { readonly scrollWidth: number } };
+  getComputedStyle(element: DomElement): {
+    readonly boxShadow: string;
+    readonly outlineStyle: string;
+    readonly outlineWidth: string;
+    readonly outlineColor: string;
+    readonly backgroundColor: string;
+  };
+}
+
+/**
+ * What axe checks: WCAG 2.0, 2.1 and 2.2 at A and AA (the NHS service manual's standard), and axe's
+ * best practices (content inside landmarks, heading order, one main landmark, unique landmark
+ * names). No rule is disabled and nothing is excluded: the charts' SVG passes as ECharts draws it
+ * with ARIA on, and the table beside each chart holds the same figures in any case.
+ */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+/** Fails with every axe violation of the page as it is now: rule, impact, what to do, and the elements (CSS selectors). */
+async function expectAccessible(page: Page, view: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const found = violations.map(
+    (v) => `${v.id} (${v.impact ?? 'no impact given'}): ${v.help} (${v.helpUrl}) at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+  expect({ view, violations: found }).toEqual({ view, violations: [] });
+}
+
+/** The element with the keyboard's focus, as a reader would describe it, and whether its focus can be seen. */
+interface FocusStop {
+  readonly tag: string;
+  readonly id: string;
+  readonly text: string;
+  /** The landmark or panel it is in: "banner", "main", a panel's id, or a navigation's label. */
+  readonly where: string;
+  /** In the body of the compliance panel's table (a drill-down link). */
+  readonly inComplianceTable: boolean;
+  /** Its :focus-visible style draws something: an outline, a box shadow, or NHS yellow behind it. */
+  readonly focusVisible: boolean;
+}
+
+async function focusStop(page: Page): Promise<FocusStop> {
+  return page.evaluate(() => {
+    const browser = globalThis as unknown as DomWindow;
+    const element = browser.document.activeElement;
+    if (!element) return { tag: '', id: '', text: '', where: '', inComplianceTable: false, focusVisible: false };
+    const style = browser.getComputedStyle(element);
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !/rgba\(0, 0, 0, 0\)|transparent/.test(style.outlineColor);
+    const nav = element.closest('nav');
+    const panel = element.closest('[data-panel]');
+    const where = panel
+      ? panel.id
+      : nav
+        ? `nav: ${nav.getAttribute('aria-label') ?? ''}`
+        : element.closest('header')
+          ? 'banner'
+          : element.closest('main')
+            ? 'main'
+            : 'elsewhere';
+    return {
+      tag: element.tagName,
+      id: element.id,
+      text: element.innerText.replace(/\s+/g, ' ').trim(),
+      where,
+      inComplianceTable: element.closest('#compliance tbody') !== null,
+      focusVisible: outline || style.boxShadow !== 'none' || style.backgroundColor === 'rgb(255, 235, 59)',
+    };
+  });
 }
 
 const OUTCOME_WORDS: Readonly<Record<string, string>> = { COMPLIANT: 'Compliant', NON_COMPLIANT: 'Non-compliant', UNKNOWN: 'Unknown' };
@@ -196,6 +270,32 @@ function differingFigures(then: ComplianceRow | undefined, now: ComplianceRow | 
   const b = figures(now);
   return [...new Set([...a.keys(), ...b.keys()])].filter((name) => a.get(name) !== b.get(name)).length;
 }
+
+/** How many of each rule's four figures differ ("all": every rule at once), in the answer's order, rules with none left out. */
+function differingByRule(then: ComplianceRow | undefined, now: ComplianceRow | undefined): Array<{ rule: string; title: string; differing: number }> {
+  const fields = ['compliant', 'nonCompliant', 'unknown', 'evaluated'] as const;
+  const count = (a: Counts | undefined, b: Counts | undefined): number => fields.filter((f) => a?.[f] !== b?.[f]).length;
+  const rules = new Map<string, string>([...(now?.rules ?? []), ...(then?.rules ?? [])].map((r) => [r.rule.id, r.rule.title]));
+  return [
+    { rule: 'all', title: 'Every rule at once', differing: count(then?.allRules, now?.allRules) },
+    ...[...rules].map(([rule, title]) => ({
+      rule,
+      title,
+      differing: count(
+        then?.rules.find((r) => r.rule.id === rule),
+        now?.rules.find((r) => r.rule.id === rule),
+      ),
+    })),
+  ].filter((r) => r.differing > 0);
+}
+
+/** "Business continuity plan ...: 2 figures differ for 15A", as the time-travel note lists them: at most five lines, then how many more. */
+function listed(lines: string[], one: string, many: string, moreSuffix = ''): string[] {
+  const more = lines.length - 5;
+  return more > 0 ? [...lines.slice(0, 5), `and ${more} more ${more === 1 ? one : many}${moreSuffix}`] : lines;
+}
+
+const differ = (n: number): string => `${n} ${n === 1 ? 'figure differs' : 'figures differ'}`;
 
 describe("the analysts' dashboard in a real browser, on the platform with demo data", () => {
   let platform: PlatformProcess;
@@ -298,6 +398,8 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
 
   it('signs in with an England analyst key through the form, says who is signed in, and writes today into the address', async () => {
     const page = await open('/', null);
+    await page.getByLabel('API key').waitFor();
+    await expectAccessible(page, 'the sign-in page');
     await page.getByLabel('API key').fill(englandKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     const today = new Date().toISOString().slice(0, 10);
@@ -313,6 +415,7 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
     const page = await open(`/?org=ENG&asOf=${DAY}`, englandKey);
     const root = await overviewReady(page, 'ENG', DAY);
     await expectNoPanelFailed(root);
+    await expectAccessible(page, "England's overview");
     const [england] = await compliance({ level: 'NATIONAL', asOf: DAY });
     const headline = page.getByTestId('headline');
     const shown = async (name: string): Promise<number> => figure(await headline.locator(`[data-figure="${name}"]`).innerText());
@@ -354,7 +457,10 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
       expect(new URL(page.url()).search).toBe(`?org=${child.code}&asOf=${DAY}&measure=compliance`);
       await expect(textOf(root.locator('h1'))).resolves.toContain(child.name);
       await expect(textOf(root.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link').last())).resolves.toBe(here.name);
-      if (child.level === 'ICB') await screenshot(page, 'icb', { downTo: page.locator('#compliance .gpds-chart') });
+      if (child.level === 'ICB') {
+        await screenshot(page, 'icb', { downTo: page.locator('#compliance .gpds-chart') });
+        await expectAccessible(page, `the overview of ICB ${child.code}`);
+      }
       here = child;
     }
     await linkDown(page.locator('#compliance'), practice).click();
@@ -375,6 +481,71 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
     expect(new URL(page.url()).search).toBe(`?org=${icb!.code}&asOf=${DAY}`);
     await page.goBack();
     await practiceReady(page, practice.code);
+  });
+
+  it('works by keyboard alone: Tab reaches the skip link, the contents list and a drill-down link in a table, each visibly focused, and Enter goes down', async () => {
+    const [first] = await compliance({ level: 'REGION', asOf: DAY });
+    const page = await open(`/?org=ENG&asOf=${DAY}`, englandKey);
+    await overviewReady(page, 'ENG', DAY);
+
+    await page.keyboard.press('Tab');
+    const skip = await focusStop(page);
+    expect(skip).toMatchObject({ tag: 'A', text: 'Skip to main content', focusVisible: true });
+    await page.keyboard.press('Enter');
+    await expect(focusStop(page)).resolves.toMatchObject({ id: 'main-content' });
+
+    // On from the main content, stop by stop, to the first link down in the compliance table (a date
+    // control takes a stop per part: day, month, year...), within a bounded number of presses.
+    const stops: FocusStop[] = [];
+    for (let presses = 0; presses < 100 && !stops.at(-1)?.inComplianceTable; presses++) {
+      await page.keyboard.press('Tab');
+      stops.push(await focusStop(page));
+    }
+    const said = (stop: FocusStop): string => `${stop.tag} "${stop.text}" in ${stop.where}`;
+    const link = stops.at(-1)!;
+    expect(link).toMatchObject({ tag: 'A', inComplianceTable: true });
+    expect(link.text.startsWith(`${first!.organisation.name} (`)).toBe(true);
+    const contents = stops.findIndex((stop) => stop.where === 'nav: Panels on this page' && stop.text === 'Compliance');
+    expect(contents).toBeGreaterThanOrEqual(0);
+    expect(stops.every((stop) => stop.where !== 'banner')).toBe(true); // the skip link went past the header
+    expect(stops.filter((stop) => !stop.focusVisible).map(said)).toEqual([]);
+
+    await page.keyboard.press('Enter');
+    await expectNoPanelFailed(await overviewReady(page, first!.organisation.code, DAY));
+    expect(new URL(page.url()).search).toBe(`?org=${first!.organisation.code}&asOf=${DAY}&measure=compliance`);
+    // The new view's main content has the focus, so the next Tab starts there rather than at the top.
+    await expect(focusStop(page)).resolves.toMatchObject({ id: 'main-content' });
+  });
+
+  it("lists a commissioner's practices in no PCN (no PCN row leads to them), each a link to its page", async () => {
+    // A commissioner of the ICB with such practices: the API lists them among its children, at PRACTICE level.
+    const commissioners = (await organisation(ICB, DAY)).children.nodes;
+    let found: { commissioner: Org; practices: Org[] } | null = null;
+    for (const commissioner of commissioners) {
+      const practices = (await organisation(commissioner.code, DAY)).children.nodes.filter((child) => child.level === 'PRACTICE');
+      if (practices.length > 0) {
+        found = { commissioner, practices };
+        break;
+      }
+    }
+    if (!found) throw new Error(`no commissioner of ${ICB} has a practice in no PCN on ${DAY} in the demo data: pick another ICB`);
+    const { commissioner, practices } = found;
+    const byName = [...practices].sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || a.code.localeCompare(b.code));
+
+    const page = await open(`/?org=${commissioner.code}&asOf=${DAY}`, englandKey);
+    const root = await overviewReady(page, commissioner.code, DAY);
+    await expectNoPanelFailed(root);
+    const list = root.getByTestId('practices-outside-networks');
+    await expect(list.getByRole('heading').innerText()).resolves.toBe('Practices not in a primary care network');
+    await expect(list.getByRole('link').allInnerTexts()).resolves.toEqual(byName.map((p) => `${p.name} (${p.code})`));
+    // None of them is a row of the compliance table, which lists the PCNs.
+    const rows = await tableAsShown(root.locator('#compliance table'));
+    expect(rows.rows.map((cells) => cells[1]).filter((code) => practices.some((p) => p.code === code))).toEqual([]);
+    await expectAccessible(page, `the overview of commissioner ${commissioner.code}, with practices in no PCN`);
+
+    await list.getByRole('link', { name: `${byName[0]!.name} (${byName[0]!.code})` }).click();
+    await practiceReady(page, byName[0]!.code);
+    expect(new URL(page.url()).search).toBe(`?org=${commissioner.code}&asOf=${DAY}&practice=${byName[0]!.code}`);
   });
 
   it("opens a practice's page from its address, with every rule's outcome as the API answers it, and a rule's explanation and deciding events", async () => {
@@ -403,6 +574,7 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
     await expect(details.getByText(`Why: ${explained.explanation}`).isVisible()).resolves.toBe(true);
     const facts = await tableAsShown(details.locator('table'));
     expect(facts.rows.map((cells) => cells[1])).toEqual(explained.facts.map((f) => f.eventId));
+    await expectAccessible(page, `the practice page of ${code}, an explanation open`);
     await screenshot(page, 'practice', { downTo: root.locator('#practice-compliance table').first() });
     await screenshot(page, 'practice-explanation', { element: details });
   });
@@ -426,7 +598,7 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
     expect(figure(await headline.locator('[data-figure="unknown"]').innerText())).toBe(then!.allRules.unknown);
   });
 
-  it('shows a commissioner as known before its late return, with a note of how many figures differ from what is known today', async () => {
+  it('shows a commissioner as known before its late return, with a note of how many figures differ from what is known today, for which rules and under which PCNs', async () => {
     const { commissioner, knownBefore, question } = lateReturn;
     // The control takes whole seconds (UTC): the second knownBefore falls in, before the late return was stored.
     const knownAt = `${knownBefore.slice(0, 19)}Z`;
@@ -437,6 +609,26 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
     const [then, now] = [await ownRow(knownAt), await ownRow(null)];
     const differing = differingFigures(then, now);
     expect(differing).toBeGreaterThan(0);
+    const ruleLines = listed(
+      differingByRule(then, now).map((r) => `${r.title}: ${differ(r.differing)} for ${commissioner}`),
+      'rule',
+      'rules',
+    );
+    // The commissioner's PCNs, then and now: the note names those whose figures differ, most first, then by name.
+    const pcnRows = async (known: string | null): Promise<Map<string, ComplianceRow>> =>
+      new Map((await compliance({ level: 'PCN', parent: commissioner, asOf: question.asOf, knownAt: known })).map((r) => [r.organisation.code, r]));
+    const [pcnsThen, pcnsNow] = [await pcnRows(knownAt), await pcnRows(null)];
+    const pcnLines = listed(
+      [...new Set([...pcnsThen.keys(), ...pcnsNow.keys()])]
+        .map((code) => ({ org: (pcnsThen.get(code) ?? pcnsNow.get(code))!.organisation, differing: differingFigures(pcnsThen.get(code), pcnsNow.get(code)) }))
+        .filter((d) => d.differing > 0)
+        .sort((a, b) => b.differing - a.differing || a.org.name.localeCompare(b.org.name, 'en-GB'))
+        .map((d) => `${d.org.name} (${d.org.code}): ${differ(d.differing)}`),
+      'organisation',
+      'organisations',
+      ' (the compliance table below shows each as known then)',
+    );
+    expect(pcnLines.length).toBeGreaterThan(0); // the late return was about this commissioner's practices, so some PCN's figures moved
 
     const page = await open(`/?org=ENG&asOf=${DAY}`, englandKey);
     await overviewReady(page, 'ENG', DAY);
@@ -449,8 +641,12 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
     expect(new URL(page.url()).search).toBe(`?org=${commissioner}&asOf=${question.asOf}&knownAt=${knownAt}`);
     const note = page.getByTestId('knowledge-note');
     expect(await note.getAttribute('data-differing')).toBe(String(differing));
-    await expect(textOf(note)).resolves.toContain(`${differing} ${differing === 1 ? 'figure differs' : 'figures differ'} from what is known today.`);
+    await expect(textOf(note)).resolves.toContain(`${differ(differing)} from what is known today.`);
+    const items = async (list: string): Promise<string[]> => (await note.getByTestId(list).getByRole('listitem').allInnerTexts()).map((t) => t.trim());
+    await expect(items('knowledge-rules')).resolves.toEqual(ruleLines);
+    await expect(items('knowledge-organisations')).resolves.toEqual(pcnLines);
     expect(figure(await page.getByTestId('headline').locator('[data-figure="unknown"]').innerText())).toBe(then!.allRules.unknown);
+    await expectAccessible(page, `commissioner ${commissioner} as known at ${knownAt}`);
     await screenshot(page, 'time-travel', { downTo: note });
   });
 
@@ -492,13 +688,36 @@ describe("the analysts' dashboard in a real browser, on the platform with demo d
     );
     const incidents = root.locator('#incidents');
     expect(await incidents.getAttribute('data-state')).toBe('error');
-    expect(await incidents.getAttribute('data-error')).toBe(refusal!.message);
-    await expect(textOf(incidents.getByRole('status'))).resolves.toContain('Outside your scope');
+    // The platform's message, shown as a sentence: a capital first and a full stop last.
+    const message = refusal!.message;
+    const sentence = `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?:]$/.test(message) ? '' : '.'}`;
+    expect(await incidents.getAttribute('data-error')).toBe(sentence);
+    await expect(textOf(incidents.getByRole('status'))).resolves.toBe(`Important: Outside your scope ${sentence}`);
     // Only the restricted panel is refused: the published roll-ups are everyone's.
     const refused = await root.locator('[data-panel][data-state="error"]').evaluateAll((panels: DomElement[]) => panels.map((p) => p.id));
     expect(refused).toEqual(['incidents']);
     await screenshot(page, 'scoped');
     await screenshot(page, 'scoped-refusal', { element: incidents });
+    await expectAccessible(page, "England's overview for an ICB-scoped analyst, a panel refused");
+
+    // A long scope in the header, 1280 wide: who is signed in sits beside the service name, its text wrapping inside its box.
+    const box = (selector: string) =>
+      page.locator(selector).evaluate((element: DomElement) => {
+        const { top, bottom, left, right } = element.getBoundingClientRect();
+        return { top, bottom, left, right };
+      });
+    const [service, account] = [await box('.nhsuk-header__service'), await box('.nhsuk-header__account')];
+    expect(account.top).toBeLessThan(service.bottom);
+    expect(account.left).toBeGreaterThan(service.right);
+    // And on a phone, 375 wide: nothing wider than the screen, "Sign out" in view.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await expect(page.evaluate(() => (globalThis as unknown as DomWindow).document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(375);
+    const signOut = await box('.nhsuk-header__account-button');
+    expect(signOut.right).toBeLessThanOrEqual(375);
+    await page.evaluate(() => (globalThis as unknown as DomWindow).scrollTo(0, 0)); // the refusal's screenshot scrolled down to it
+    await screenshot(page, 'scoped-narrow');
+    await expectAccessible(page, "England's overview for an ICB-scoped analyst, 375 pixels wide");
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.getByLabel('Organisation code').fill(ICB);
     await page.getByRole('button', { name: 'Show', exact: true }).click();

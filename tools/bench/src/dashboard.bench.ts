@@ -29,6 +29,8 @@ interface Load {
   readonly transferredBytes: number;
   /** The GraphQL requests the page sent, as sent, in the order it sent them. */
   readonly requests: readonly Sent[];
+  /** Scripts and stylesheets: when each was asked for and had arrived (ms from the navigation's start). */
+  readonly assets: readonly { readonly name: string; readonly startedMs: number; readonly endedMs: number }[];
 }
 
 /** A GraphQL request the page sent: its body and when it started and ended (ms from the navigation's start). */
@@ -114,19 +116,32 @@ async function loadOverview(page: Page, url: string, errors: BrowserErrors, relo
   const measured = await page.evaluate(() => {
     const window = globalThis as unknown as {
       __gpdsOverviewReadyMs?: number;
-      performance: { getEntriesByName(name: string): Array<{ startTime: number }>; getEntriesByType(type: string): Array<{ transferSize?: number }> };
+      performance: {
+        timeOrigin: number;
+        getEntriesByName(name: string): Array<{ startTime: number }>;
+        getEntriesByType(type: string): Array<{ transferSize?: number }>;
+      };
     };
     const entries = [...window.performance.getEntriesByType('navigation'), ...window.performance.getEntriesByType('resource')];
     return {
+      timeOrigin: window.performance.timeOrigin,
       fcpMs: window.performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
       readyMs: window.__gpdsOverviewReadyMs ?? null,
       transferredBytes: entries.reduce((sum, entry) => sum + (entry.transferSize ?? 0), 0),
+      assets: window.performance
+        .getEntriesByType('resource')
+        .map((entry) => entry as unknown as { name: string; startTime: number; responseEnd: number })
+        .filter((entry) => /\/assets\/.*\.(js|css)$/.test(entry.name))
+        .map((entry) => ({ name: entry.name.replace(/^.*\/assets\//, ''), startedMs: entry.startTime, endedMs: entry.responseEnd })),
     };
   });
   if (measured.fcpMs === null || measured.readyMs === null)
     throw new Error(`the page did not report its first contentful paint or readiness: ${JSON.stringify(measured)}`);
-  const requests = (await recorded()).sort((a, b) => a.startedMs - b.startedMs);
-  return { fcpMs: measured.fcpMs, readyMs: measured.readyMs, transferredBytes: measured.transferredBytes, requests };
+  // The browser times requests from 1970: from the navigation's start, as everything else here.
+  const requests = (await recorded())
+    .map((r) => ({ ...r, startedMs: r.startedMs - measured.timeOrigin, endedMs: r.endedMs - measured.timeOrigin }))
+    .sort((a, b) => a.startedMs - b.startedMs);
+  return { fcpMs: measured.fcpMs, readyMs: measured.readyMs, transferredBytes: measured.transferredBytes, requests, assets: measured.assets };
 }
 
 /**
@@ -198,6 +213,25 @@ async function coldAndWarm(browser: Browser, url: string, key: string): Promise<
   }
 }
 
+/** A load's assets and GraphQL requests, one a line, in the order they started: where the time went. */
+function timeline(load: Load): string {
+  const name = (body: string): string => {
+    try {
+      return String((JSON.parse(body) as { operationName?: unknown }).operationName ?? 'anonymous');
+    } catch {
+      return 'unreadable body';
+    }
+  };
+  const rows = [
+    ...load.assets.map((a) => ({ what: a.name, startedMs: a.startedMs, endedMs: a.endedMs })),
+    ...load.requests.map((r) => ({ what: `POST /graphql ${name(r.body)}${r.notFound ? ' (hash unknown)' : ''}`, startedMs: r.startedMs, endedMs: r.endedMs })),
+  ].sort((a, b) => a.startedMs - b.startedMs);
+  return [
+    ...rows.map((r) => `  ${r.startedMs.toFixed(0).padStart(5)}-${r.endedMs.toFixed(0).padEnd(5)} ${r.what}`),
+    `  FCP ${load.fcpMs.toFixed(0)}, ready ${load.readyMs.toFixed(0)}`,
+  ].join('\n');
+}
+
 function summary(load: 'cold' | 'warm', loads: readonly Load[], baselines: readonly number[]): Row {
   const ready = loads.map((l) => l.readyMs);
   const row: Row = {
@@ -260,6 +294,7 @@ export async function runDashboardBench(): Promise<void> {
         loads[kind].push(load);
         const baseline = await replay(platform.url, key, load.requests);
         baselines[kind].push(baseline);
+        if (run === 1) progress(`run 1 ${kind}, what the page waited for:\n${timeline(load)}`);
         progress(
           `run ${run} ${kind}: FCP ${load.fcpMs.toFixed(0)} ms, overview ready ${load.readyMs.toFixed(0)} ms, its ${load.requests.length} GraphQL requests from Node ${baseline.toFixed(0)} ms`,
         );

@@ -1,6 +1,9 @@
 /**
  * The NHS blue header: the NHS logo and the service name, who is signed in (their role and scope)
- * and a sign-out button; below it, one sentence saying what this principal may see.
+ * and a sign-out button; below it, still in the banner, one sentence saying what this principal
+ * may see. A scope's name can be long ("NHS Buckinghamshire, Oxfordshire and Berkshire West
+ * Integrated Care Board"): who is signed in is one block of text that wraps (styles.css), never a
+ * row of flex items squeezed into columns.
  */
 import type { ReactNode } from 'react';
 import { scopeLabel, viewerName, visibilitySentence, type Viewer } from '../lib/scope';
@@ -36,16 +39,17 @@ export function Header({ viewer, onSignOut }: { viewer: Viewer | null; onSignOut
           {onSignOut ? (
             <nav className="nhsuk-header__account" aria-label="Account">
               <ul className="nhsuk-header__account-list">
-                <li className="nhsuk-header__account-item" data-testid="signed-in-as">
+                <li className="nhsuk-header__account-item gpds-header__who" data-testid="signed-in-as">
                   {viewer ? (
                     <>
-                      Signed in as <strong>{viewerName(viewer)}</strong> ({viewer.role}, scope {scopeLabel(viewer)})
+                      Signed in {viewer.kind === 'oidc' ? 'with NHS CIS2 ' : ''}as <strong>{viewerName(viewer)}</strong> ({viewer.role}, scope{' '}
+                      {scopeLabel(viewer)})
                     </>
                   ) : (
                     'Signed in'
                   )}
                 </li>
-                <li className="nhsuk-header__account-item">
+                <li className="nhsuk-header__account-item gpds-header__sign-out">
                   <button type="button" className="nhsuk-header__account-button" onClick={onSignOut}>
                     Sign out
                   </button>
@@ -54,14 +58,15 @@ export function Header({ viewer, onSignOut }: { viewer: Viewer | null; onSignOut
             </nav>
           ) : null}
         </div>
-      </header>
-      {viewer ? (
-        <div className="gpds-visibility" data-testid="visibility">
-          <div className="nhsuk-width-container">
-            <p className="gpds-visibility__text">{visibilitySentence(viewer)}</p>
+        {/* Inside the banner: what this principal may see belongs with who they are (and content outside any landmark is missed by landmark navigation). */}
+        {viewer ? (
+          <div className="gpds-visibility" data-testid="visibility">
+            <div className="nhsuk-width-container">
+              <p className="gpds-visibility__text">{visibilitySentence(viewer)}</p>
+            </div>
           </div>
-        </div>
-      ) : null}
+        ) : null}
+      </header>
     </>
   );
 }

@@ -5,8 +5,22 @@
  * abandons them when the view changes, and sends the reader back to sign-in on a 401.
  */
 import { createContext, useContext, useEffect, useState, type DependencyList, type ReactNode } from 'react';
+import { asSentence } from '../lib/format';
 import { GraphqlClient, GraphqlRequestError, abortError, isAbortError } from '../lib/graphql';
+import { ownRollupParent, type OrganisationRef } from '../lib/levels';
 import type { Connection } from './queries';
+
+/**
+ * What an overview needs to ask its panels' questions about an organisation: the organisation
+ * (its level) and the parent of a roll-up at its level that holds its row (null: none needed).
+ */
+export interface OrganisationHint {
+  readonly organisation: OrganisationRef;
+  readonly ownParent: string | null;
+}
+
+/** Organisations remembered as hints per tab; older ones are dropped first. */
+const HINTS_SIZE = 5_000;
 
 interface CacheEntry {
   readonly promise: Promise<unknown>;
@@ -20,6 +34,7 @@ const CACHE_SIZE = 200;
 
 export class Api {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly hints = new Map<string, OrganisationHint>();
 
   constructor(
     private readonly client: GraphqlClient,
@@ -55,6 +70,29 @@ export class Api {
     }
     if (entry.settled || !signal) return entry.promise as Promise<T>;
     return this.subscribe(entry, signal) as Promise<T>;
+  }
+
+  /**
+   * Remembers what an organisation lookup said on `asOf`: the organisation, its ancestors (nearest
+   * first) and its children, each with the parent of its own roll-up, so that an overview the
+   * reader goes to next (a child, an ancestor) can ask its panels' questions before its own lookup
+   * answers (views/prefetch.ts).
+   */
+  rememberOrganisations(asOf: string, organisation: OrganisationRef, ancestors: readonly OrganisationRef[], children: readonly OrganisationRef[]): void {
+    const remember = (org: OrganisationRef, above: readonly OrganisationRef[]): void => {
+      const key = `${org.code}|${asOf}`;
+      this.hints.delete(key);
+      this.hints.set(key, { organisation: org, ownParent: ownRollupParent(org, above) });
+      if (this.hints.size > HINTS_SIZE) this.hints.delete(this.hints.keys().next().value as string);
+    };
+    ancestors.forEach((ancestor, i) => remember(ancestor, ancestors.slice(i + 1)));
+    remember(organisation, ancestors);
+    for (const child of children) remember(child, [organisation, ...ancestors]);
+  }
+
+  /** What an earlier lookup said of `code` on `asOf`, or null. */
+  organisationHint(code: string, asOf: string): OrganisationHint | null {
+    return this.hints.get(`${code}|${asOf}`) ?? null;
   }
 
   private subscribe(entry: CacheEntry, signal: AbortSignal): Promise<unknown> {
@@ -98,12 +136,11 @@ export function useApi(): Api {
 /** A view's data: asked, shown, or refused (with the reason the page shows). */
 export type Load<T> = { readonly status: 'loading' } | { readonly status: 'ready'; readonly data: T } | { readonly status: 'error'; readonly error: Error };
 
-/** What the reader is shown for a failed load: the platform's message, which says what to change. */
+/** What the reader is shown for a failed load: the platform's message, which says what to change (as a sentence: it starts lower-case). */
 export function errorMessage(error: Error): string {
   if (error instanceof GraphqlRequestError) {
-    if (error.kind === 'out-of-scope') return error.message;
     if (error.kind === 'network') return `The platform could not be reached: ${error.message}`;
-    return error.message;
+    return asSentence(error.message);
   }
   return `Something went wrong showing this: ${error.message}`;
 }

@@ -203,17 +203,17 @@ export interface IncidentsData {
   readonly incidents: Connection<IncidentRow> & { readonly rulesVersion: number };
 }
 
-/** The organisation's own compliance with every rule at once (and each rule), the headline figure time travel compares. */
+/** The organisation's own compliance with every rule at once (and each rule, by title: time travel's note names those that changed), the headline figure time travel compares. */
 export const HEADLINE = `query DashboardHeadline($level: Level!, $parent: String, $asOf: Date, $knownAt: DateTime, $after: String) {
   compliance(level: $level, parent: $parent, asOf: $asOf, knownAt: $knownAt, first: ${PAGE_SIZE}, after: $after) {
     pageInfo { hasNextPage endCursor }
-    nodes { organisation { ${ORG} } allRules { ${COUNTS} } rules { rule { id } compliant nonCompliant unknown evaluated } }
+    nodes { organisation { ${ORG} } allRules { ${COUNTS} } rules { rule { id title } compliant nonCompliant unknown evaluated } }
   }
 }`;
 export interface HeadlineRow {
   readonly organisation: OrganisationRef;
   readonly allRules: OutcomeCounts;
-  readonly rules: readonly Omit<RuleCompliance, 'compliantShare'>[];
+  readonly rules: readonly (Omit<RuleCompliance, 'compliantShare' | 'rule'> & { readonly rule: { readonly id: string; readonly title: string } })[];
 }
 export interface HeadlineData {
   readonly compliance: Connection<HeadlineRow>;

@@ -151,3 +151,16 @@ export function monthStart(iso: string, months = 0): string {
 export function todayIso(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/**
+ * A message from the platform as a sentence on the page: the platform writes its refusals to be
+ * read after a code ("OUT_OF_SCOPE: your scope is QU9 ..."), so they start lower-case and have no
+ * full stop. The first word is capitalised only when it is a plain lower-case word: an identifier
+ * ("knownAt must be ...") or a code is left as written.
+ */
+export function asSentence(message: string): string {
+  const text = message.trim();
+  if (!text) return text;
+  const capitalised = /^[a-z]+\b/.test(text) && !/^[a-z]+[A-Z0-9_]/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+  return /[.!?:]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}

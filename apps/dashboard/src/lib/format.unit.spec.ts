@@ -1,6 +1,7 @@
 import {
   NONE,
   addDays,
+  asSentence,
   financialYearOf,
   financialYearStart,
   financialYearsBetween,
@@ -116,5 +117,19 @@ describe('dates and periods', () => {
     expect(monthStart('2025-12-15')).toBe('2025-12-01');
     expect(monthStart('2025-12-15', -11)).toBe('2025-01-01');
     expect(monthStart('2026-01-31', -1)).toBe('2025-12-01');
+  });
+});
+
+describe("the platform's messages on the page", () => {
+  it("shows the platform's messages as sentences: capital first, full stop last, identifiers left as written", () => {
+    expect(
+      asSentence('your scope is QU9 (NHS Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board): ask about QU9 or an organisation under it'),
+    ).toBe('Your scope is QU9 (NHS Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board): ask about QU9 or an organisation under it.');
+    expect(asSentence('The platform could not be reached: Failed to fetch')).toBe('The platform could not be reached: Failed to fetch.');
+    expect(asSentence('  rate limited, try again in 2 s.  ')).toBe('Rate limited, try again in 2 s.');
+    expect(asSentence('knownAt must be an instant')).toBe('knownAt must be an instant.');
+    expect(asSentence('e2e refused')).toBe('e2e refused.');
+    expect(asSentence('Is it?')).toBe('Is it?');
+    expect(asSentence('')).toBe('');
   });
 });

@@ -83,9 +83,20 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The JSON body of a persisted-query request: the hash always, the text only when asked for. */
+/** The name of a document's first operation ("query DashboardMe { ... }" -> "DashboardMe"), or null when it has none. */
+export function operationName(query: string): string | null {
+  return /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(query)?.[1] ?? null;
+}
+
+/**
+ * The JSON body of a persisted-query request: the hash always, the text only when asked for, and
+ * the operation's name (so a request can be told apart in the browser's network panel and in logs
+ * before its text is known).
+ */
 export function persistedQueryBody(query: string, variables: Readonly<Record<string, unknown>>, sha256Hash: string, withQuery: boolean): string {
+  const name = operationName(query);
   return JSON.stringify({
+    ...(name ? { operationName: name } : {}),
     ...(withQuery ? { query } : {}),
     variables,
     extensions: { persistedQuery: { version: 1, sha256Hash } },

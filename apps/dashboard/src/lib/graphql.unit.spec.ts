@@ -7,6 +7,7 @@ import {
   classifyError,
   interpretResponse,
   isAbortError,
+  operationName,
   persistedQueryBody,
   retryAfterMs,
   sha256Hex,
@@ -38,6 +39,16 @@ describe('persisted queries', () => {
       variables: {},
       extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } },
     });
+  });
+
+  it('names the operation when the document does, so a hash-only request can be told apart', () => {
+    expect(JSON.parse(persistedQueryBody('query DashboardMe { me { id } }', {}, 'abc', false))).toEqual({
+      operationName: 'DashboardMe',
+      variables: {},
+      extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } },
+    });
+    expect(operationName('\n  query DashboardCompliance($level: Level!) { x }')).toBe('DashboardCompliance');
+    expect(operationName('{ me { id } }')).toBeNull();
   });
 
   it('sends the text when the platform does not know the hash, once', () => {

@@ -57,3 +57,14 @@ export function ownRollupParent(organisation: OrganisationRef, ancestors: readon
 export function childRollupParent(organisation: OrganisationRef): string | null {
   return organisation.level === 'NATIONAL' ? null : organisation.code;
 }
+
+/**
+ * The children that skip the level one down: under a commissioner, the practices in no primary
+ * care network (the ODS files' PCN code "U"). The API lists them among the commissioner's children,
+ * but a roll-up by PCN has no row for them, so the overview lists them on their own (by name), or
+ * they could not be reached by drilling down.
+ */
+export function childrenOutsideChildLevel(organisation: OrganisationRef, children: readonly OrganisationRef[]): OrganisationRef[] {
+  const childLevel = CHILD_LEVEL[organisation.level];
+  return children.filter((child) => child.level !== childLevel).sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || a.code.localeCompare(b.code));
+}

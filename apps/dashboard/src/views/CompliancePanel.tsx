@@ -11,11 +11,12 @@ import { COLOURS } from '../charts/palette';
 import { DataTable, type Column } from '../components/DataTable';
 import { useNavigation } from '../components/navigation';
 import { Panel, panelState } from '../components/Panel';
-import { collectPages, useLoad } from '../data/api';
+import { collectPages, useLoad, type Api } from '../data/api';
 import { COMPLIANCE, type ComplianceData, type ComplianceRow, type ComplianceRuleInfo, type OutcomeCounts } from '../data/queries';
 import { formatDate, formatInteger, formatShare } from '../lib/format';
-import { ALL_RULES } from '../lib/url-state';
-import { barChartHeight, childView, childrenPhrase, organisationColumns, pickRow, type PanelProps } from './common';
+import { ALL_RULES, type ViewState } from '../lib/url-state';
+import { PracticesOutsideNetworks } from './PracticesOutsideNetworks';
+import { barChartHeight, childView, childrenPhrase, organisationColumns, pickRow, type PanelProps, type OverviewScope } from './common';
 
 export const COMPLIANCE_PANEL = 'compliance';
 
@@ -36,27 +37,30 @@ export function countsFor(row: ComplianceRow, rule: string): OutcomeCounts {
   return row.rules.find((r) => r.rule.id === rule) ?? { compliant: 0, nonCompliant: 0, unknown: 0, evaluated: row.practicesEvaluated, compliantShare: null };
 }
 
+/** The panel's data for `scope` and `view` (the overview may ask it early: views/prefetch.ts). */
+export async function loadCompliance(api: Api, signal: AbortSignal, scope: OverviewScope, view: ViewState): Promise<Loaded> {
+  let catalogue: ComplianceData['complianceRules'] | null = null;
+  let rulesVersion = 0;
+  const rows = await collectPages(async (after) => {
+    const data = await api.request<ComplianceData>(
+      COMPLIANCE,
+      { level: scope.childLevel, parent: scope.childParent, asOf: view.asOf, knownAt: view.knownAt, after },
+      signal,
+    );
+    catalogue = data.complianceRules;
+    rulesVersion = data.compliance.rulesVersion;
+    return data.compliance;
+  });
+  const rules = (catalogue as ComplianceData['complianceRules'] | null)?.rules ?? [];
+  return { rules, rulesVersion, rows };
+}
+
 export function CompliancePanel({ scope, onState }: PanelProps): ReactNode {
   const { view, navigate } = useNavigation();
   const selectId = useId();
   const [drawn, setDrawn] = useState(false);
   const load = useLoad<Loaded>(
-    async (api, signal) => {
-      let catalogue: ComplianceData['complianceRules'] | null = null;
-      let rulesVersion = 0;
-      const rows = await collectPages(async (after) => {
-        const data = await api.request<ComplianceData>(
-          COMPLIANCE,
-          { level: scope.childLevel, parent: scope.childParent, asOf: view.asOf, knownAt: view.knownAt, after },
-          signal,
-        );
-        catalogue = data.complianceRules;
-        rulesVersion = data.compliance.rulesVersion;
-        return data.compliance;
-      });
-      const rules = (catalogue as ComplianceData['complianceRules'] | null)?.rules ?? [];
-      return { rules, rulesVersion, rows };
-    },
+    (api, signal) => loadCompliance(api, signal, scope, view),
     [COMPLIANCE_PANEL, scope.childLevel, scope.childParent, view.asOf, view.knownAt],
   );
 
@@ -167,6 +171,7 @@ export function CompliancePanel({ scope, onState }: PanelProps): ReactNode {
             fileName={['compliance', rule, scope.organisation.code, view.asOf]}
             empty={`No practice under ${scope.organisation.name} was open on ${formatDate(view.asOf)} as known then.`}
           />
+          <PracticesOutsideNetworks scope={scope} />
         </>
       ) : null}
     </Panel>

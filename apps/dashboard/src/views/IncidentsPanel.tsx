@@ -12,11 +12,12 @@ import { COLOURS } from '../charts/palette';
 import { DataTable, type Column } from '../components/DataTable';
 import { useNavigation } from '../components/navigation';
 import { Panel, panelState } from '../components/Panel';
-import { collectPages, useLoad } from '../data/api';
+import { collectPages, useLoad, type Api } from '../data/api';
+import type { ViewState } from '../lib/url-state';
 import { INCIDENTS, type IncidentRow, type IncidentsData } from '../data/queries';
 import { formatDate, formatDecimal, formatInteger, formatShare } from '../lib/format';
 import type { OrganisationRef } from '../lib/levels';
-import { barChartHeight, childView, childrenPhrase, organisationColumns, pickRow, twelveMonthsTo, type PanelProps } from './common';
+import { barChartHeight, childView, childrenPhrase, organisationColumns, pickRow, twelveMonthsTo, type PanelProps, type OverviewScope } from './common';
 
 export const INCIDENTS_PANEL = 'incidents';
 
@@ -38,27 +39,31 @@ export function withEveryChild(rows: readonly IncidentRow[], children: readonly 
   );
 }
 
+/** The panel's data for `scope` and `view` (the overview may ask it early: views/prefetch.ts). */
+export async function loadIncidents(api: Api, signal: AbortSignal, scope: OverviewScope, view: ViewState): Promise<IncidentRow[]> {
+  const period = twelveMonthsTo(view.asOf);
+  const rows = await collectPages(
+    async (after) =>
+      (
+        await api.request<IncidentsData>(
+          INCIDENTS,
+          { level: scope.childLevel, parent: scope.childParent, from: period.from, to: period.to, asOf: view.asOf, knownAt: view.knownAt, after },
+          signal,
+        )
+      ).incidents,
+  );
+  return withEveryChild(
+    rows,
+    scope.children.filter((c) => c.level === scope.childLevel),
+  );
+}
+
 export function IncidentsPanel({ scope, onState }: PanelProps): ReactNode {
   const { view, navigate } = useNavigation();
   const [drawn, setDrawn] = useState(false);
   const period = twelveMonthsTo(view.asOf);
   const load = useLoad<IncidentRow[]>(
-    async (api, signal) => {
-      const rows = await collectPages(
-        async (after) =>
-          (
-            await api.request<IncidentsData>(
-              INCIDENTS,
-              { level: scope.childLevel, parent: scope.childParent, from: period.from, to: period.to, asOf: view.asOf, knownAt: view.knownAt, after },
-              signal,
-            )
-          ).incidents,
-      );
-      return withEveryChild(
-        rows,
-        scope.children.filter((c) => c.level === scope.childLevel),
-      );
-    },
+    (api, signal) => loadIncidents(api, signal, scope, view),
     [INCIDENTS_PANEL, scope.childLevel, scope.childParent, period.from, period.to, view.asOf, view.knownAt, scope.children.length],
   );
   const rows = useMemo(() => (load.status === 'ready' ? load.data : []), [load]);

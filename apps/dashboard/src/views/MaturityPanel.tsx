@@ -11,10 +11,11 @@ import { COLOURS } from '../charts/palette';
 import { DataTable, type Column } from '../components/DataTable';
 import { useNavigation } from '../components/navigation';
 import { Panel, panelState } from '../components/Panel';
-import { collectPages, useLoad } from '../data/api';
+import { collectPages, useLoad, type Api } from '../data/api';
+import type { ViewState } from '../lib/url-state';
 import { MATURITY, type MaturityData, type MaturityRow } from '../data/queries';
 import { formatDate, formatDecimal, formatInteger, formatShare } from '../lib/format';
-import { barChartHeight, childView, childrenPhrase, organisationColumns, pickRow, type PanelProps } from './common';
+import { barChartHeight, childView, childrenPhrase, organisationColumns, pickRow, type PanelProps, type OverviewScope } from './common';
 
 export const MATURITY_PANEL = 'maturity';
 
@@ -31,25 +32,28 @@ export function boxOf(row: MaturityRow): [number, number, number, number, number
   return [min, lowerQuartile, median, upperQuartile, max];
 }
 
+/** The panel's data for `scope` and `view` (the overview may ask it early: views/prefetch.ts). */
+export async function loadMaturity(api: Api, signal: AbortSignal, scope: OverviewScope, view: ViewState): Promise<Loaded> {
+  let indexVersion = 0;
+  let englandMean: number | null = null;
+  const rows = await collectPages(async (after) => {
+    const data = await api.request<MaturityData>(
+      MATURITY,
+      { level: scope.childLevel, parent: scope.childParent, asOf: view.asOf, knownAt: view.knownAt, after },
+      signal,
+    );
+    indexVersion = data.maturity.indexVersion;
+    englandMean = data.england.nodes[0]?.mean ?? null;
+    return data.maturity;
+  });
+  return { indexVersion, rows, englandMean };
+}
+
 export function MaturityPanel({ scope, onState }: PanelProps): ReactNode {
   const { view, navigate } = useNavigation();
   const [drawn, setDrawn] = useState(false);
   const load = useLoad<Loaded>(
-    async (api, signal) => {
-      let indexVersion = 0;
-      let englandMean: number | null = null;
-      const rows = await collectPages(async (after) => {
-        const data = await api.request<MaturityData>(
-          MATURITY,
-          { level: scope.childLevel, parent: scope.childParent, asOf: view.asOf, knownAt: view.knownAt, after },
-          signal,
-        );
-        indexVersion = data.maturity.indexVersion;
-        englandMean = data.england.nodes[0]?.mean ?? null;
-        return data.maturity;
-      });
-      return { indexVersion, rows, englandMean };
-    },
+    (api, signal) => loadMaturity(api, signal, scope, view),
     [MATURITY_PANEL, scope.childLevel, scope.childParent, view.asOf, view.knownAt],
   );
   const data = load.status === 'ready' ? load.data : null;

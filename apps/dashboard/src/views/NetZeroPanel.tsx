@@ -11,10 +11,11 @@ import { COLOURS } from '../charts/palette';
 import { DataTable, type Column } from '../components/DataTable';
 import { useNavigation } from '../components/navigation';
 import { Panel, panelState } from '../components/Panel';
-import { collectPages, useLoad } from '../data/api';
+import { collectPages, useLoad, type Api } from '../data/api';
+import type { ViewState } from '../lib/url-state';
 import { NET_ZERO, type NetZeroData, type NetZeroRow, type NetZeroTrajectory } from '../data/queries';
 import { financialYearOf, financialYearStart, financialYearsBetween, formatCo2e, formatDate, formatPercent } from '../lib/format';
-import type { PanelProps } from './common';
+import type { PanelProps, OverviewScope } from './common';
 
 export const NET_ZERO_PANEL = 'net-zero';
 
@@ -53,31 +54,35 @@ interface Loaded {
   readonly trajectoryVersion: number;
 }
 
+/** The panel's data for `scope` and `view` (the overview may ask it early: views/prefetch.ts). */
+export async function loadNetZero(api: Api, signal: AbortSignal, scope: OverviewScope, view: ViewState): Promise<Loaded> {
+  const years = netZeroYears(view.asOf);
+  let trajectories: readonly NetZeroTrajectory[] = [];
+  let baselineYear = BASELINE_YEAR;
+  let trajectoryVersion = 0;
+  const rows = await collectPages(
+    async (after) => {
+      const data = await api.request<NetZeroData>(
+        NET_ZERO,
+        { level: scope.organisation.level, parent: scope.ownParent, from: years.from, to: years.to, asOf: view.asOf, knownAt: view.knownAt, after },
+        signal,
+      );
+      trajectories = data.netZeroTrajectory;
+      baselineYear = data.netZero.baselineYear;
+      trajectoryVersion = data.netZero.trajectoryVersion;
+      return data.netZero;
+    },
+    (row) => row.organisation.code === scope.organisation.code,
+  );
+  return { rows, trajectories, baselineYear, trajectoryVersion };
+}
+
 export function NetZeroPanel({ scope, onState }: PanelProps): ReactNode {
   const { view } = useNavigation();
   const [drawn, setDrawn] = useState(false);
   const years = netZeroYears(view.asOf);
   const load = useLoad<Loaded>(
-    async (api, signal) => {
-      let trajectories: readonly NetZeroTrajectory[] = [];
-      let baselineYear = BASELINE_YEAR;
-      let trajectoryVersion = 0;
-      const rows = await collectPages(
-        async (after) => {
-          const data = await api.request<NetZeroData>(
-            NET_ZERO,
-            { level: scope.organisation.level, parent: scope.ownParent, from: years.from, to: years.to, asOf: view.asOf, knownAt: view.knownAt, after },
-            signal,
-          );
-          trajectories = data.netZeroTrajectory;
-          baselineYear = data.netZero.baselineYear;
-          trajectoryVersion = data.netZero.trajectoryVersion;
-          return data.netZero;
-        },
-        (row) => row.organisation.code === scope.organisation.code,
-      );
-      return { rows, trajectories, baselineYear, trajectoryVersion };
-    },
+    (api, signal) => loadNetZero(api, signal, scope, view),
     [NET_ZERO_PANEL, scope.organisation.code, scope.organisation.level, scope.ownParent, years.from, years.to, view.asOf, view.knownAt],
   );
   const data = load.status === 'ready' ? load.data : null;

@@ -9,7 +9,7 @@ import { loadECharts } from '../charts/Chart';
 import { Breadcrumbs } from '../components/Breadcrumbs';
 import { useDocumentTitle, useNavigation, ViewLink } from '../components/navigation';
 import { Skeleton, type PanelState } from '../components/Panel';
-import { errorMessage, useLoad } from '../data/api';
+import { errorMessage, useApi, useLoad } from '../data/api';
 import { ORGANISATION, type OrganisationData } from '../data/queries';
 import { formatDate } from '../lib/format';
 import { CHILD_LEVEL, childRollupParent, levelTitle, ownRollupParent } from '../lib/levels';
@@ -20,6 +20,7 @@ import { INCIDENTS_PANEL, IncidentsPanel } from './IncidentsPanel';
 import { MATURITY_PANEL, MaturityPanel } from './MaturityPanel';
 import { NET_ZERO_PANEL, NetZeroPanel } from './NetZeroPanel';
 import { PracticePage } from './PracticePage';
+import { prefetchOverview } from './prefetch';
 import { UTILISATION_PANEL, UtilisationPanel } from './UtilisationPanel';
 import type { OverviewScope } from './common';
 
@@ -35,10 +36,25 @@ export const OVERVIEW_PANELS: readonly { readonly id: string; readonly title: st
 
 export function Overview(): ReactNode {
   const { view } = useNavigation();
+  const api = useApi();
   const load = useLoad<OrganisationData>(
-    (api, signal) => api.request<OrganisationData>(ORGANISATION, { code: view.org, asOf: view.asOf }, signal),
+    async (api, signal) => {
+      const data = await api.request<OrganisationData>(ORGANISATION, { code: view.org, asOf: view.asOf }, signal);
+      const found = data.organisation;
+      if (found) api.rememberOrganisations(view.asOf, found, found.ancestors, found.children.nodes);
+      return data;
+    },
     ['organisation', view.org, view.asOf],
   );
+
+  // The panels' questions, asked beside the lookup when the organisation is known well enough
+  // (England; one the reader came from); abandoned with the view, unless a panel waits on them.
+  useEffect(() => {
+    const controller = new AbortController();
+    void prefetchOverview(api, view, controller.signal);
+    return () => controller.abort();
+    // The questions depend on these alone (the panel shown, the rule chosen change nothing asked).
+  }, [api, view.org, view.asOf, view.knownAt, view.practice]);
 
   // Fetch the chart library while the data is on its way.
   useEffect(() => void loadECharts().catch(() => undefined), []);

@@ -53,16 +53,19 @@ async function ownRows(api: Api, signal: AbortSignal, scope: OverviewScope, view
   );
 }
 
+/** The panel's data for `scope` and `view` (the overview may ask it early: views/prefetch.ts). */
+export async function loadUtilisation(api: Api, signal: AbortSignal, scope: OverviewScope, view: ViewState): Promise<MonthRow[]> {
+  const [online, telephony] = await Promise.all(UTILISATION_METRICS.map((m) => ownRows(api, signal, scope, view, m.capability, m.metric)));
+  const at = (rows: readonly UtilisationRow[] | undefined, month: string): UtilisationRow | null =>
+    rows?.find((r) => r.period?.start.slice(0, 7) === month.slice(0, 7)) ?? null;
+  return monthsTo(view.asOf).map((month) => ({ month, values: { online: at(online, month), telephony: at(telephony, month) } }));
+}
+
 export function UtilisationPanel({ scope, onState }: PanelProps): ReactNode {
   const { view } = useNavigation();
   const [drawn, setDrawn] = useState(false);
   const load = useLoad<MonthRow[]>(
-    async (api, signal) => {
-      const [online, telephony] = await Promise.all(UTILISATION_METRICS.map((m) => ownRows(api, signal, scope, view, m.capability, m.metric)));
-      const at = (rows: readonly UtilisationRow[] | undefined, month: string): UtilisationRow | null =>
-        rows?.find((r) => r.period?.start.slice(0, 7) === month.slice(0, 7)) ?? null;
-      return monthsTo(view.asOf).map((month) => ({ month, values: { online: at(online, month), telephony: at(telephony, month) } }));
-    },
+    (api, signal) => loadUtilisation(api, signal, scope, view),
     [UTILISATION_PANEL, scope.organisation.code, scope.organisation.level, scope.ownParent, view.asOf, view.knownAt],
   );
   const months = useMemo(() => (load.status === 'ready' ? load.data : []), [load]);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { isExplorerRequest } from './explorer-request';
@@ -34,6 +34,25 @@ const EXPLORER_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
+/**
+ * The NHS CIS2 sign-in the page offers: everything a public client (PKCE, no secret) needs to
+ * start the authorization-code flow, none of it secret. The issuer and the resource (the API's
+ * token audience, sent as RFC 8707 `resource`) are the API's own OIDC settings, so the token the
+ * page gets is one the API accepts.
+ */
+export interface DashboardSignIn {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Space separated, e.g. `openid`. */
+  readonly scopes: string;
+  readonly resource: string;
+}
+
+/** What GET /dashboard/config.json answers: `{"oidc": null}` when only API keys are offered. */
+export interface DashboardConfig {
+  readonly oidc: DashboardSignIn | null;
+}
+
 /** The dashboard's routes as Express handlers (DashboardModule mounts them). */
 export interface DashboardSite {
   /** GET / and /index.html: the dashboard's page. */
@@ -42,6 +61,8 @@ export interface DashboardSite {
   readonly assets: RequestHandler;
   /** GET /graphql: the explorer for a browser with no operation to send; any other request goes on to the GraphQL API. */
   readonly explorer: RequestHandler;
+  /** GET /dashboard/config.json: the sign-in the page offers (DashboardConfig), revalidated on every load. */
+  readonly config: RequestHandler;
 }
 
 /**
@@ -50,7 +71,7 @@ export interface DashboardSite {
  * compressor). Files are looked up on each request, so a build made while the process runs is
  * served at once, and a process started before any build says how to make one.
  */
-export function dashboardSite(distDir: string): DashboardSite {
+export function dashboardSite(distDir: string, options: { readonly signIn?: DashboardSignIn | null } = {}): DashboardSite {
   // Every answer, however small: the pages are under compression's default threshold (1 kB), and
   // they are what a slow link waits for first.
   const compress = compression({ threshold: 0 });
@@ -58,10 +79,17 @@ export function dashboardSite(distDir: string): DashboardSite {
   const html = (file: string, headers: Record<string, string>) => (req: Request, res: Response, next: NextFunction) =>
     compress(req, res, () => sendPage(res, join(distDir, file), headers, next));
   const explorerPage = html('explorer.html', { ...PAGE_HEADERS, 'Content-Security-Policy': EXPLORER_POLICY });
+  // Read once: the settings are fixed at start, and a changed one needs a restart to be checked anyway.
+  const config = JSON.stringify({ oidc: options.signIn ?? null } satisfies DashboardConfig);
   return {
     page: html('index.html', PAGE_HEADERS),
-    assets: (req, res, next) => compress(req, res, () => serveAsset(assetFiles, req, res, next)),
+    assets: (req, res, next) => {
+      if (sendPrecompressed(join(distDir, 'assets'), req, res, next)) return;
+      compress(req, res, () => serveAsset(assetFiles, req, res, next));
+    },
     explorer: (req, res, next) => (isExplorerRequest(req.headers.accept, req.query as Record<string, unknown>) ? explorerPage(req, res, next) : next()),
+    // no-cache: a sign-in switched on or off is seen on the next load, as a new build of the page is.
+    config: (_req, res) => void res.status(200).set(PAGE_HEADERS).type('application/json').send(config),
   };
 }
 
@@ -77,6 +105,51 @@ function serveAsset(files: RequestHandler, req: Request, res: Response, next: Ne
     req.url = url;
     next(error);
   });
+}
+
+/** An asset's name as Vite writes them (flat, content-hashed): anything else is left to express.static. */
+const ASSET_NAME = /^\/assets\/([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.(?:js|css|svg|json|ttf|map))$/;
+
+/** The compressed copies the build writes beside an asset (tools/scripts/build-dashboard.mjs), best first. */
+const PRECOMPRESSED = [
+  { encoding: 'br', suffix: '.br' },
+  { encoding: 'gzip', suffix: '.gz' },
+] as const;
+
+const YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/**
+ * Sends the copy of an asset the build compressed ahead (brotli at its best quality, or gzip),
+ * when the browser accepts one and it exists: no compression on the request's path, and smaller
+ * files than compressing on the fly could afford. Returns false (nothing sent) otherwise: the
+ * asset is then served as it is, compressed on the fly.
+ */
+function sendPrecompressed(assetsDir: string, req: Request, res: Response, next: NextFunction): boolean {
+  const name = ASSET_NAME.exec(req.path)?.[1];
+  if (!name) return false;
+  // Ours first, whatever order the browser lists them in (Chromium says "gzip, deflate, br, zstd").
+  const choice = PRECOMPRESSED.find((p) => req.acceptsEncodings(p.encoding) === p.encoding);
+  if (!choice) return false;
+  const file = join(assetsDir, name + choice.suffix);
+  if (!existsSync(file)) return false;
+  res.vary('Accept-Encoding');
+  res.type(extname(name));
+  res.sendFile(
+    file,
+    {
+      cacheControl: false,
+      lastModified: true,
+      headers: {
+        'Content-Encoding': choice.encoding,
+        'Cache-Control': `public, max-age=${YEAR_SECONDS}, immutable`,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    },
+    (error?: Error) => {
+      if (error && !res.headersSent) next(error);
+    },
+  );
+  return true;
 }
 
 /** Sends one of the build's HTML pages, or says the dashboard is not built yet and how to build it. */

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { Controller, Get, Module, Post, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DashboardModule } from './dashboard.module';
@@ -47,6 +47,7 @@ function rawGet(url: string, headers: Record<string, string> = {}): Promise<RawA
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const SCRIPT = `console.log(${JSON.stringify('the dashboard '.repeat(400))});\n`;
+const CHART_SCRIPT = `console.log(${JSON.stringify('the charts '.repeat(400))});\n`;
 
 async function serve(module: ReturnType<typeof DashboardModule.register>): Promise<{ app: INestApplication; url: string }> {
   @Module({ imports: [module], controllers: [NeighbourRoutes] })
@@ -70,6 +71,10 @@ describe('DashboardModule', () => {
     writeFileSync(join(dist, 'assets', 'index-AbC123.js'), SCRIPT);
     writeFileSync(join(dist, 'assets', 'index-AbC123.css'), 'body { color: #212b32; }\n'.repeat(100));
     writeFileSync(join(dist, 'assets', 'frutiger-XyZ.woff2'), Buffer.alloc(4096, 7));
+    // A chunk the build compressed ahead (tools/scripts/build-dashboard.mjs): the copies say which one was sent.
+    writeFileSync(join(dist, 'assets', 'charts-Pre123.js'), CHART_SCRIPT);
+    writeFileSync(join(dist, 'assets', 'charts-Pre123.js.br'), brotliCompressSync(`${CHART_SCRIPT}// from .br\n`));
+    writeFileSync(join(dist, 'assets', 'charts-Pre123.js.gz'), gzipSync(`${CHART_SCRIPT}// from .gz\n`));
     ({ app, url } = await serve(DashboardModule.register({ distDir: dist })));
   });
   afterAll(async () => {
@@ -133,6 +138,40 @@ describe('DashboardModule', () => {
     expect(page.headers['content-encoding']).toBe('br');
     const font = await rawGet(`${url}/assets/frutiger-XyZ.woff2`, { 'accept-encoding': 'br' });
     expect(font.headers['content-encoding']).toBeUndefined();
+  });
+
+  it("sends the build's precompressed copy of an asset when the browser accepts it, with the asset's type and cache headers", async () => {
+    const headersOf = (answer: RawAnswer) => ({
+      status: answer.status,
+      type: answer.headers['content-type'],
+      encoding: answer.headers['content-encoding'],
+      vary: answer.headers['vary'],
+      cache: answer.headers['cache-control'],
+    });
+    const br = await rawGet(`${url}/assets/charts-Pre123.js`, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(headersOf(br)).toEqual({
+      status: 200,
+      type: expect.stringMatching(/^(text|application)\/javascript/),
+      encoding: 'br',
+      vary: 'Accept-Encoding',
+      cache: 'public, max-age=31536000, immutable',
+    });
+    expect(brotliDecompressSync(br.body).toString()).toBe(`${CHART_SCRIPT}// from .br\n`);
+    const gzip = await rawGet(`${url}/assets/charts-Pre123.js`, { 'accept-encoding': 'gzip;q=1, br;q=0' });
+    expect(headersOf(gzip)).toMatchObject({ status: 200, encoding: 'gzip' });
+    expect(gunzipSync(gzip.body).toString()).toBe(`${CHART_SCRIPT}// from .gz\n`);
+    const plain = await rawGet(`${url}/assets/charts-Pre123.js`);
+    expect({ encoding: plain.headers['content-encoding'], body: plain.body.toString() }).toEqual({ encoding: undefined, body: CHART_SCRIPT });
+    const head = await new Promise<number>((resolve, reject) =>
+      get(`${url}/assets/charts-Pre123.js`, { method: 'HEAD', headers: { 'accept-encoding': 'br' } }, (res) => resolve(res.resume().statusCode ?? 0)).on(
+        'error',
+        reject,
+      ),
+    );
+    expect(head).toBe(200);
+    // The copies are not assets of their own names' types, and a name outside the build's pattern is left to express.static.
+    expect((await rawGet(`${url}/assets/charts-Pre123.js.br`)).headers['content-encoding']).toBeUndefined();
+    expect((await rawGet(`${url}/assets/..%2findex.html`, { 'accept-encoding': 'br' })).status).not.toBe(200);
   });
 
   it('opens the explorer for a browser at GET /graphql, confined to this origin, and passes every other request on', async () => {
