@@ -17,5 +17,6 @@ export {
   START,
   type StreamAppend,
 } from './types';
+export { checkEventForStorage, prepareStreamEvents, type CheckedEvent } from './prepare';
 export { UpcasterRegistry } from './upcasting';
 export { assertValidEvent, assertValidExpectedVersion, assertValidStreamId, MAX_EVENT_BYTES, MAX_EVENTS_PER_APPEND } from './validation';

@@ -1,16 +1,5 @@
 import type { JSONEventData, JSONType, Position } from '@kurrent/kurrentdb-client';
-import {
-  EventIdConflictError,
-  InvalidAppendError,
-  MAX_EVENT_BYTES,
-  assertValidEvent,
-  canonicalJson,
-  contentHashOf,
-  eventIdFromSource,
-  type EventToAppend,
-  type RecordedEvent,
-  type UpcasterRegistry,
-} from '@gpds/event-store';
+import { prepareStreamEvents, type EventToAppend, type RecordedEvent, type UpcasterRegistry } from '@gpds/event-store';
 import { checkpointOf, versionOfRevision } from './mapping';
 
 /**
@@ -43,65 +32,21 @@ export interface PreparedEvent {
   readonly hash: string;
 }
 
-// Lone UTF-16 surrogates cannot be written as UTF-8 (they would be replaced, silently changing the
-// fact), and NUL is refused as on PostgreSQL, so an event accepted by one store is accepted by the other.
-const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
-
 /**
- * Checks and encodes one stream's events before anything is written, with the PostgreSQL store's
- * rules and messages (libs/event-store/postgres/src/append/prepare-events.ts): the size limit,
- * text no store can hold, an id given twice with different content. Repeated identical events
- * are kept once (`unique`); `statuses` keeps every event's id in input order.
+ * Checks and encodes one stream's events before anything is written, with the rules and messages
+ * every store shares (prepareStreamEvents in @gpds/event-store): the size limit, text no store can
+ * hold, an id given twice with different content. Repeated identical events are kept once
+ * (`unique`); `statuses` keeps every event's id in input order.
  */
 export function prepareEvents(streamId: string, events: readonly EventToAppend[]): { unique: PreparedEvent[]; statuses: string[] } {
-  const byId = new Map<string, PreparedEvent>();
-  const unique: PreparedEvent[] = [];
-  const ids: string[] = [];
-  events.forEach((event, index) => {
-    assertValidEvent(event, index);
-    const eventId = event.eventId ?? eventIdFromSource(event.metadata.source);
-    const data = canonicalJson(event.data);
-    const m = event.metadata;
-    // The same JSON as the PostgreSQL store measures, so the size limit is the same number on both.
-    const metadata = JSON.stringify({
-      occurredAt: m.occurredAt,
-      source: { system: m.source.system, recordId: m.source.recordId, ...(m.source.owner !== undefined ? { owner: m.source.owner } : {}) },
-      actor: m.actor,
-      correlationId: m.correlationId,
-      causationId: m.causationId,
-    });
-    if (data.length + metadata.length > MAX_EVENT_BYTES) {
-      throw new InvalidAppendError(`event ${index}: ${data.length + metadata.length} bytes of JSON, at most ${MAX_EVENT_BYTES}`, index);
-    }
-    if (UNSTORABLE_ESCAPE.test(data) || UNSTORABLE_ESCAPE.test(metadata)) {
-      throw new InvalidAppendError(`event ${index}: text contains a NUL character or an unpaired UTF-16 surrogate, which cannot be stored`, index);
-    }
-    const prepared: PreparedEvent = {
-      eventId,
-      type: event.type,
-      schemaVersion: event.schemaVersion,
-      data: JSON.parse(data) as Record<string, unknown>,
-      properties: encodeProperties(event),
-      hash: contentHashOf(streamId, event, data),
-    };
-    const seen = byId.get(eventId);
-    if (seen) {
-      if (seen.hash !== prepared.hash) {
-        throw new EventIdConflictError(
-          eventId,
-          streamId,
-          null,
-          streamId,
-          `appears twice in one append with different content (events ${ids.indexOf(eventId)} and ${index})`,
-        );
-      }
-    } else {
-      byId.set(eventId, prepared);
-      unique.push(prepared);
-    }
-    ids.push(eventId);
-  });
-  return { unique, statuses: ids };
+  return prepareStreamEvents(streamId, events, (event, checked) => ({
+    eventId: checked.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: JSON.parse(checked.data) as Record<string, unknown>,
+    properties: encodeProperties(event),
+    hash: checked.hash,
+  }));
 }
 
 /** The metadata as KurrentDB properties: strings only, absent values left out. */
