@@ -29,7 +29,8 @@ export const SERVER_SUITES = [
     variable: 'KAFKA_BROKERS',
     server: 'Kafka broker',
     owns: /kafka/i,
-    howTo: 'docker compose -f infra/compose.yaml up -d kafka && KAFKA_BROKERS=127.0.0.1:9092 npm run test:servers',
+    // The suite alone: `npm run test:servers` with no suite named also wants KURRENTDB_URL.
+    howTo: 'docker compose -f infra/compose.yaml up -d kafka && KAFKA_BROKERS=127.0.0.1:9092 npm run test:servers -- kafka (docs/kafka.md)',
   },
 ];
 

@@ -8,7 +8,16 @@ import type { ProjectionService } from '@gpds/analytics-clickhouse';
 import { ProjectionsModule, projectionHealth } from '@gpds/analytics-http';
 import type { EventStoreWithDatabase, OpenedEventStore } from '@gpds/event-store-postgres';
 import { recordHierarchyEvidence, type LiveDirectory } from '@gpds/organisations-importer';
-import { AuditLifecycleModule, HealthModule, probeHealth, withTimeout, type AccessParts, type HealthCheck, type HealthProbe } from '@gpds/platform-bootstrap';
+import {
+  AuditLifecycleModule,
+  HealthModule,
+  probeHealth,
+  withTimeout,
+  type AccessParts,
+  type HealthCheck,
+  type HealthProbe,
+  type PlatformKafka,
+} from '@gpds/platform-bootstrap';
 import type { PlatformConfig } from '@gpds/shared-config';
 import { evidenceSystem, hierarchyReport } from '@gpds/submissions-publications';
 import { DASHBOARD_DIST_DIR, DashboardModule } from '@gpds/reporting-dashboard-http';
@@ -30,14 +39,17 @@ export interface PlatformParts {
   readonly projections: ProjectionService | null;
   /** The GraphQL API's queries; null when this process has no ClickHouse to read (PROJECTOR=off on the embedded store). */
   readonly reporting: ReportingQueries | null;
+  /** The Kafka connector and relay; null or absent while KAFKA_BROKERS is unset. */
+  readonly kafka?: PlatformKafka | null;
   readonly onInternalError?: (error: unknown) => void;
 }
 
 @Module({})
 export class AppModule {
   static compose(config: PlatformConfig, parts: PlatformParts, info: PlatformInfo): DynamicModule {
-    // One /metrics for the process: the projector's and the GraphQL API's.
+    // One /metrics for the process: the projector's, the GraphQL API's and Kafka's.
     const metrics = new Registry();
+    parts.kafka?.registerMetrics(metrics);
     return {
       module: AppModule,
       imports: [
@@ -113,7 +125,7 @@ export function keyChangeEntry(change: KeyChange): AuditEntryInput {
   };
 }
 
-/** What the platform's /health checks: the event store, the organisation hierarchy, and the projector when it runs here. */
+/** What the platform's /health checks: the event store, the organisation hierarchy, and the projector and Kafka parts when they run here. */
 function healthChecks(parts: PlatformParts, info: PlatformInfo): Record<string, HealthProbe> {
   const projections = parts.projections;
   return {
@@ -122,6 +134,7 @@ function healthChecks(parts: PlatformParts, info: PlatformInfo): Record<string, 
     ...(projections
       ? { projections: () => withTimeout(projectionHealth(projections), 2_000).catch((error: unknown) => ({ status: 'down' as const, error: String(error) })) }
       : {}),
+    ...(parts.kafka?.healthChecks() ?? {}),
   };
 }
 

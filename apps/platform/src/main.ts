@@ -16,11 +16,13 @@ import {
   migrateAccess,
   openAccess,
   openPlatformEventStore,
+  openPlatformKafka,
   openPlatformProjections,
   processLogAndConfig,
   stopOnSignals,
   type AccessParts,
   type PlatformEventStore,
+  type PlatformKafka,
   type PlatformProjections,
 } from '@gpds/platform-bootstrap';
 import { ReportingQueries } from '@gpds/reporting-queries';
@@ -72,6 +74,21 @@ async function main(): Promise<void> {
     legacySources: await loadLegacySourceOwners(opened.store.db),
     onInternalError: (error, context) => boot.error({ err: error, ...context }, 'a submission failed inside the platform'),
   });
+  // Kafka only with KAFKA_BROKERS: the connector in (the same command path as HTTP) and the event relay out.
+  let kafka: PlatformKafka | null;
+  try {
+    const kafkaLog = boot.child({ component: 'kafka' });
+    kafka = openPlatformKafka(process.env, {
+      store: opened.store,
+      processor,
+      log: { info: (d, m) => kafkaLog.info(d, m), warn: (d, m) => kafkaLog.warn(d, m), error: (d, m) => kafkaLog.error(d, m) },
+    });
+  } catch (error) {
+    boot.fatal((error as Error).message);
+    await directory.stop();
+    await eventStore.close();
+    process.exit(1);
+  }
   const projectionLog = boot.child({ component: 'projector' });
   let projections: PlatformProjections | null = null;
   if (config.projector) {
@@ -137,6 +154,7 @@ async function main(): Promise<void> {
         processor,
         projections: projections?.service ?? null,
         reporting,
+        kafka,
         onInternalError: (error) => boot.error({ err: error }, 'a GraphQL query failed inside the platform'),
       },
       { version: process.env['npm_package_version'] ?? '0.1.0', eventStoreEngine: connection.kind },
@@ -147,6 +165,20 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const url = await listenOn(app, config);
+  // Consuming starts once the process answers /health; a broker that cannot be reached stops the start, as a missing event store does.
+  if (kafka) {
+    try {
+      await kafka.start();
+    } catch (error) {
+      boot.fatal(
+        { err: error },
+        `could not connect to Kafka (KAFKA_BROKERS): ${(error as Error).message}; check the brokers, or unset KAFKA_BROKERS to run without Kafka`,
+      );
+      await kafka.stop().catch(() => undefined);
+      await app.close();
+      process.exit(1);
+    }
+  }
   boot.info(
     {
       url,
@@ -163,6 +195,7 @@ async function main(): Promise<void> {
   );
 
   stopOnSignals(boot, async () => {
+    await kafka?.stop(); // commits what is durable, publishes the batch in hand
     await directory.stop();
     await projections?.service.stop(); // writes what the projector has buffered
     if (projections) boot.info('projector stopped');

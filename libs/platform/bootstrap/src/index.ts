@@ -6,4 +6,5 @@ export { EventStoreUnavailableError, openPlatformEventStore, type PlatformEventS
 export { listenOn, processLogAndConfig, stopOnSignals } from './process-lifecycle';
 export { analyticsDatabase, connectAnalytics, openPlatformProjections, type PlatformProjections } from './projections';
 export { importReferenceData } from './reference-import';
+export { openPlatformKafka, type PlatformKafka } from './kafka';
 export { AuditLifecycleModule, migrateAccess, openAccess, type AccessParts } from './access';

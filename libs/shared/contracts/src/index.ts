@@ -34,3 +34,6 @@ export {
   type TableShape,
 } from './row-mapping';
 export { type EvidenceKindJson, type OrganisationLevelJson, type RelationshipKindJson } from './gen/gpds/events/v1/organisation_pb';
+// Binary protobuf on Kafka: a submitted record (connector in) and the envelope of a published domain event (relay out).
+export { TypedSubmissionRecordSchema, type TypedSubmissionRecord } from './gen/gpds/submission/v1/submission_pb';
+export { EventEnvelopeSchema, type EventEnvelope } from './gen/gpds/relay/v1/relay_pb';

@@ -2,9 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
 import { apiKeyProviders } from '@gpds/access-http';
-import type { SubmissionProcessor } from '@gpds/submissions';
+import { SUBMISSION_PROCESSOR, SubmitRecordsHandler, type SubmissionProcessor } from '@gpds/submissions';
 import { OpenApiController } from './openapi';
-import { SUBMISSION_PROCESSOR, SubmitRecordsHandler } from './submit-records.command';
 import { SUBMISSION_LIMITS, SUBMISSION_OVERSIGHT, SubmissionsController, type SubmissionLimits, type SubmissionOversight } from './submissions.controller';
 
 /**

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpStatus, Inject, Logger, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { ChunkFailedError, notStored, type IncomingRecord } from '@gpds/submissions';
+import { ChunkFailedError, SubmitRecordsCommand, notStored, type IncomingRecord } from '@gpds/submissions';
 import { ApiKeyGuard, RateLimited, Roles, type AuthenticatedRequest, type PrincipalRateLimits } from '@gpds/access-http';
 import { BodyTooLargeError, UnreadableBodyError, bodyFormat, decodedBody, readRecords } from './record-readers';
 import { ResultSpool } from './result-spool';
-import { SubmitRecordsCommand } from './submit-records.command';
 
 export const SUBMISSION_LIMITS = Symbol('SUBMISSION_LIMITS');
 export const SUBMISSION_OVERSIGHT = Symbol('SUBMISSION_OVERSIGHT');

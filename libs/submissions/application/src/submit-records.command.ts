@@ -1,10 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { IncomingRecord, Principal, RecordResult, SubmissionProcessor } from '@gpds/submissions';
+import type { SubmissionProcessor } from './submission-processor';
+import type { IncomingRecord, Principal, RecordResult } from './submission-types';
 
 export const SUBMISSION_PROCESSOR = Symbol('SUBMISSION_PROCESSOR');
 
-/** Record a chunk of submitted facts (any connector): one result per record. */
+/**
+ * Record a chunk of submitted facts (any connector: HTTP, Kafka): one result per record. Here, beside
+ * the processor, so every transport sends the same command rather than each wrapping the processor.
+ */
 export class SubmitRecordsCommand extends Command<RecordResult[]> {
   constructor(
     readonly records: readonly IncomingRecord[],

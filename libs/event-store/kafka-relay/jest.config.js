@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'event-store-kafka-relay',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};

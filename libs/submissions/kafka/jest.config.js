@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'submissions-kafka',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+};
