@@ -6,6 +6,7 @@ import { runGraphqlBench } from './graphql.bench';
 import { runMeasuresBench } from './measures.bench';
 import { runProjectionBench } from './projection.bench';
 import { runPublicationsBench } from './publications.bench';
+import { runSoakBench } from './soak.bench';
 import { runSubmissionsBench } from './submissions.bench';
 import { progress } from './report';
 
@@ -23,6 +24,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   measures: runMeasuresBench,
   access: runAccessBench,
   dashboard: runDashboardBench,
+  soak: runSoakBench,
 };
 
 async function main(): Promise<void> {
