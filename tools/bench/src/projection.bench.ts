@@ -70,6 +70,11 @@ export class Generator {
     return g;
   }
 
+  /** Events in one month of the generated history: every practice's every metric. */
+  get eventsPerMonth(): number {
+    return METRICS.length * this.practices.length;
+  }
+
   /** Event i: practice-major within a month, metrics innermost, months going back from 2025-12. */
   event(i: number): { streamId: string; event: EventToAppend } {
     const m = i % METRICS.length;

@@ -215,8 +215,6 @@ export async function runSoakBench(): Promise<void> {
  */
 /** Months of records the soak sends before starting again from December 2025 (to January 2024). */
 const MONTHS_BACK = 24;
-/** Utilisation metrics a practice has a month (the projection benchmark's generator). */
-const METRICS_PER_PRACTICE = 10;
 
 class Records {
   private next = 0;
@@ -227,7 +225,7 @@ class Records {
     // Months go back from December 2025 and wrap after MONTHS_BACK: the ODS hierarchy starts in
     // January 2022, before which every practice's records would be rejected. A wrapped record has a
     // record id of its own, so it is a new fact about the same month (a connector's correction).
-    const wrap = this.generator.practices.length * METRICS_PER_PRACTICE * MONTHS_BACK;
+    const wrap = this.generator.eventsPerMonth * MONTHS_BACK;
     for (let k = 0; k < count; k++) {
       const i = this.next++;
       const { event } = this.generator.event(i % wrap);
