@@ -4,6 +4,7 @@ import { migrate, type MigrationReport } from './migrations/migrator';
 import { PostgresEventStore } from './postgres-event-store';
 import { PgDatabase } from './sql/pg-database';
 import { PGliteDatabase } from './sql/pglite-database';
+import { PGliteThreadDatabase } from './sql/pglite-thread-database';
 import type { SqlDatabase } from './sql/sql-database';
 
 /** The role the store works as: it may read and append events, never change or delete them. */
@@ -23,6 +24,12 @@ export type EventStoreConnection =
       readonly kind: 'pglite';
       /** Directory of the embedded database; in memory when absent. */
       readonly dataDir?: string;
+      /**
+       * Where PGlite runs: on a worker thread (default), so the platform's main thread keeps
+       * serving while statements run; or on the caller's thread ('main'), for short-lived tools
+       * and for comparison in the benchmarks.
+       */
+      readonly thread?: 'worker' | 'main';
     };
 
 export interface OpenEventStoreOptions {
@@ -58,7 +65,10 @@ export async function openEventStore(connection: EventStoreConnection, options: 
   let db: SqlDatabase;
   let migrations: MigrationReport | null = null;
   if (connection.kind === 'pglite') {
-    const pglite = await PGliteDatabase.open({ dataDir: connection.dataDir });
+    const pglite =
+      connection.thread === 'main'
+        ? await PGliteDatabase.open({ dataDir: connection.dataDir })
+        : await PGliteThreadDatabase.open({ dataDir: connection.dataDir });
     try {
       if (shouldMigrate) migrations = await migrate(pglite, EVENT_STORE_MIGRATIONS);
       await options.asOwner?.(pglite);
