@@ -119,6 +119,12 @@ export class CatchUpSubscription implements Subscription {
         continue;
       }
       if (batch.events.length === 0) {
+        // A filtered read that found none of its events still scanned every transaction below
+        // its bound: read on from there, or each wake-up scans again every event since the last
+        // one it wanted (a live directory of organisation events rescanned all the utilisation
+        // samples after them on every append). Saved with the next delivered batch: a restart
+        // scans them once more, at most.
+        if (compareCheckpoints(batch.checkpoint, this.current) > 0) this.current = batch.checkpoint;
         this.settleWaiters({ id, visibleBelow: batch.visibleBelow });
         await this.source.waitForAppend(pollMs, this.abort.signal);
         next = read(this.current);

@@ -424,6 +424,33 @@ export function describeEventStoreContract(factoryOrTarget: TestDatabaseFactory 
         expect(next.events.map((e) => e.metadata.source.recordId)).toEqual([`${cat}-b`]);
       });
 
+      it('moves a filtered subscriber past what it skipped when none of its events came, so it does not scan them again', async () => {
+        const cat = uniqueCategory('quiet');
+        const noise = uniqueCategory('loud');
+        await store.appendToStream(`${cat}-1`, [sampleEvent(`${cat}-a`)], { expectedVersion: 'any' });
+        const seen: number[] = [];
+        const sub = store.subscribe({ subscriberId: `${cat}-sub`, categories: [cat], handler: async (events) => void seen.push(...positions(events)) });
+        try {
+          await sub.waitUntilCaughtUp();
+          await store.appendToStream(
+            `${noise}-1`,
+            Array.from({ length: 20 }, (_, i) => sampleEvent(`${noise}-${i}`)),
+            { expectedVersion: 'any' },
+          );
+          await sub.waitUntilCaughtUp();
+          const skipped = (await store.readAll({ categories: [noise], limit: 100 })).events.at(-1)!;
+          // Its next read starts after the noise: a read from where it was would scan the 20 again.
+          expect(compareCheckpoints(sub.position(), { transactionId: skipped.transactionId, globalPosition: skipped.globalPosition })).toBeGreaterThanOrEqual(
+            0,
+          );
+          await store.appendToStream(`${cat}-1`, [sampleEvent(`${cat}-b`)], { expectedVersion: 'any' });
+          await sub.waitUntilCaughtUp();
+          expect(seen).toHaveLength(2);
+        } finally {
+          await sub.stop();
+        }
+      });
+
       it('a restarted subscriber resumes from its checkpoint without redelivering', async () => {
         const cat = uniqueCategory('resume');
         await store.appendToStream(
