@@ -1,4 +1,5 @@
 export { CatchUpSubscription } from './catch-up-subscription';
+export { Subscriptions } from './subscriptions';
 export { compareCheckpoints } from './checkpoint';
 export { EventIdConflictError, InvalidAppendError, WrongExpectedVersionError } from './errors';
 export { canonicalJson, contentHash, contentHashOf, eventIdForOwner, eventIdFromSource, streamCategory } from './identity';

@@ -12,7 +12,7 @@ import {
   type KurrentDBClient,
 } from '@kurrent/kurrentdb-client';
 import {
-  CatchUpSubscription,
+  Subscriptions,
   EventIdConflictError,
   InvalidAppendError,
   MAX_EVENTS_PER_APPEND,
@@ -123,8 +123,7 @@ export class KurrentDbEventStore implements EventStore, SubscriptionSource {
   private readonly checkpoints: CheckpointStore;
   private readonly leases: LeaseLocks;
   private readonly server: string;
-  private readonly subscriptions = new Set<Subscription>();
-  private readonly appendWaiters = new Set<() => void>();
+  private readonly subscriptions = new Subscriptions();
   private notifier: AllStreamSubscription | null = null;
   /** Which atomic append the server has: unknown until the first append. */
   private atomicAppend: 'records' | 'session' | null = null;
@@ -343,10 +342,7 @@ export class KurrentDbEventStore implements EventStore, SubscriptionSource {
 
   subscribe(options: SubscriptionOptions): Subscription {
     this.assertOpen();
-    const subscription = new CatchUpSubscription(this, options.checkpoints ?? this.checkpoints, options);
-    this.subscriptions.add(subscription);
-    void subscription.done.finally(() => this.subscriptions.delete(subscription)).catch(() => undefined);
-    return subscription;
+    return this.subscriptions.start(this, options.checkpoints ?? this.checkpoints, options);
   }
 
   /**
@@ -357,24 +353,13 @@ export class KurrentDbEventStore implements EventStore, SubscriptionSource {
   async waitForAppend(timeoutMs: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted || this.closed) return;
     this.listen();
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.appendWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener('abort', done, { once: true });
-      this.appendWaiters.add(done);
-    });
+    await this.subscriptions.waitForWake(timeoutMs, signal);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    this.wakeAll();
+    await this.subscriptions.stopAll();
     await this.leases.releaseAll();
     const notifier = this.notifier;
     this.notifier = null;
@@ -388,7 +373,7 @@ export class KurrentDbEventStore implements EventStore, SubscriptionSource {
       const drop = (): void => {
         if (this.notifier === notifier) this.notifier = null;
       };
-      notifier.on('data', () => this.wakeAll());
+      notifier.on('data', () => this.subscriptions.wakeAll());
       notifier.on('error', drop);
       notifier.on('end', drop);
       notifier.on('close', drop);
@@ -396,10 +381,6 @@ export class KurrentDbEventStore implements EventStore, SubscriptionSource {
     } catch {
       // Polling alone still delivers everything.
     }
-  }
-
-  private wakeAll(): void {
-    for (const wake of [...this.appendWaiters]) wake();
   }
 
   /** Checks the append as the PostgreSQL store does, with the same messages, and encodes its events. */

@@ -1,5 +1,5 @@
 import {
-  CatchUpSubscription,
+  Subscriptions,
   InvalidAppendError,
   MAX_EVENTS_PER_APPEND,
   START,
@@ -63,8 +63,7 @@ const EVENT_COLUMNS = `e.global_position, e.transaction_id::text AS transaction_
 export class PostgresEventStore implements EventStore, SubscriptionSource {
   private readonly upcasters: UpcasterRegistry;
   private readonly checkpoints: CheckpointStore;
-  private readonly subscriptions = new Set<Subscription>();
-  private readonly appendWaiters = new Set<() => void>();
+  private readonly subscriptions = new Subscriptions();
   private unlisten: Promise<() => Promise<void>> | null = null;
   private closed = false;
   /** The last append met ids already stored: the next one looks for its ids before inserting. */
@@ -198,42 +197,24 @@ export class PostgresEventStore implements EventStore, SubscriptionSource {
 
   subscribe(options: SubscriptionOptions): Subscription {
     if (this.closed) throw new Error('The event store is closed');
-    const subscription = new CatchUpSubscription(this, options.checkpoints ?? this.checkpoints, options);
-    this.subscriptions.add(subscription);
-    void subscription.done.finally(() => this.subscriptions.delete(subscription)).catch(() => undefined);
-    return subscription;
+    return this.subscriptions.start(this, options.checkpoints ?? this.checkpoints, options);
   }
 
   async waitForAppend(timeoutMs: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted || this.closed) return;
-    this.unlisten ??= this.db.listen(APPEND_CHANNEL, () => this.wakeAll());
+    this.unlisten ??= this.db.listen(APPEND_CHANNEL, () => this.subscriptions.wakeAll());
     try {
       await this.unlisten;
     } catch {
       // No LISTEN (e.g. a pooler in transaction mode): polling alone still delivers everything.
     }
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        this.appendWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      signal.addEventListener('abort', done, { once: true });
-      this.appendWaiters.add(done);
-    });
-  }
-
-  private wakeAll(): void {
-    for (const wake of [...this.appendWaiters]) wake();
+    await this.subscriptions.waitForWake(timeoutMs, signal);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    this.wakeAll();
+    await this.subscriptions.stopAll();
     if (this.unlisten) {
       const stop = await this.unlisten.catch(() => null);
       await stop?.().catch(() => undefined);
