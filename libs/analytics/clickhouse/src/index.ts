@@ -11,7 +11,7 @@ export {
 export { type ComplianceAt, COMPLIANCE_TABLES, FACT_FIELDS, QUERY_PARAMETERS, VIEW_PARAMETERS, practiceComplianceSql } from './compliance/compliance-sql';
 export { HIERARCHY_TABLES, type HierarchySql, type HierarchySqlOptions, hierarchySql } from './hierarchy-sql';
 export { type IncidentAt, type IncidentRange, cyberIncidentItemsSql, dataBreachItemsSql, recordAccessLossItemsSql } from './measures/incident-sql';
-export { type MaturitySqlOptions, practiceMaturitySql } from './measures/maturity-sql';
+export { LIST_SIZE_SAMPLES, type MaturitySqlOptions, practiceMaturitySql } from './measures/maturity-sql';
 export { type MigrateAnalyticsOptions, migrateAnalytics } from './migrations';
 export { BI_VIEWS, TABLES } from './names';
 export { type ProjectionLogger, ProjectionService, RebuildInProgressError } from './projection-service';

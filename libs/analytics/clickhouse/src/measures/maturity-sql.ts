@@ -33,6 +33,12 @@ export interface MaturitySqlOptions {
   readonly carry?: readonly string[];
 }
 
+/**
+ * The utilisation samples the index reads (as its weight, a practice's list size): the only rows
+ * of that table it depends on, so a read model of the index is stale only when one of these arrives.
+ */
+export const LIST_SIZE_SAMPLES = `capability = 'ONLINE_CONSULTATION' AND metric = 'REGISTERED_PATIENTS' AND organisation_level = 'PRACTICE'`;
+
 /** Columns: code, the carried ones, input_values Array(Nullable(UInt8)) in the definition's order, coverage, inputs_known, maturity_index (Nullable), patients. */
 export function practiceMaturitySql(options: MaturitySqlOptions): string {
   const { db, definition, catalogue, at } = options;
@@ -72,7 +78,7 @@ FROM (
     SELECT organisation_code,
            argMin(value, (abs(dateDiff('day', period_start, ${at.asOf})), period_start > ${at.asOf}, -event_position)) AS patients
     FROM ${db}.${TABLES.utilisationSamples}
-    WHERE capability = 'ONLINE_CONSULTATION' AND metric = 'REGISTERED_PATIENTS' AND organisation_level = 'PRACTICE'
+    WHERE ${LIST_SIZE_SAMPLES}
       AND recorded_at <= ${at.knownAt}
     GROUP BY organisation_code
   ) AS l ON l.organisation_code = e.code

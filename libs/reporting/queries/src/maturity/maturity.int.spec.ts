@@ -235,6 +235,34 @@ describe('knowledge time and arguments', () => {
     expect(now.nodes.find((n) => n.organisation.code === 'P00031')).toMatchObject({ practicesWithIndex: 1, mean: (100 * 1) / 3 });
   });
 
+  it('builds the indexes again when a list size arrives, and not for other utilisation samples', async () => {
+    const built = async () =>
+      (
+        await (
+          await fixture.analytics.client.query({
+            query: `SELECT name FROM system.tables WHERE startsWith(name, 'maturity_') ORDER BY name`,
+            format: 'JSONEachRow',
+          })
+        ).json<{ name: string }>()
+      ).map((t) => t.name);
+    const p31 = async () =>
+      (await queries.maturity({ level: 'PRACTICE', parent: '00A', asOf: AS_OF, version: 1 })).nodes.find((n) => n.organisation.code === 'P00031')!;
+    const append = async (...events: ReturnType<typeof sample>[]) => {
+      await fixture.store.appendToStreams([{ streamId: 'measurements-maturity-later', expectedVersion: 'any', events }]);
+      await fixture.projections.waitUntilCaughtUp(60_000);
+    };
+    expect((await p31()).registeredPatients).toBe(0);
+    const before = await built();
+    // Activity figures (and a PCN's list size) are not what the index reads: the same indexes answer.
+    await append(sample('P00031', 'PRACTICE', '2024-06', 55, 'later-a'), sample('U00001', 'PCN', '2024-06', 9_000, 'later-b', 'REGISTERED_PATIENTS'));
+    expect((await p31()).registeredPatients).toBe(0);
+    expect(await built()).toEqual(before);
+    // A practice's list size is: the indexes are built again, and weigh it.
+    await append(sample('P00031', 'PRACTICE', '2024-06', 1_500, 'later-c', 'REGISTERED_PATIENTS'));
+    expect(await p31()).toMatchObject({ registeredPatients: 1_500, practicesWeighted: 1 });
+    expect((await built()).filter((name) => !before.includes(name))).toHaveLength(1);
+  });
+
   it('refuses an unknown version, a reversed range and too long a trend, saying what to do', async () => {
     await expect(queries.maturity({ level: 'ICB', version: 9 })).rejects.toThrow(/version: 9 is not a version of the maturity index: use 1 or 2/);
     await expect(queries.maturityTrend({ level: 'ICB', from: '2024-01-01', to: '2023-01-01' })).rejects.toBeInstanceOf(QueryArgumentError);

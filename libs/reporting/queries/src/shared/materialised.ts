@@ -52,6 +52,21 @@ export class MaterialisedTables {
   }
 
   /**
+   * The version of the rows of `table` that `where` selects (a predicate on its columns, no
+   * parameters): the table's identity and how many such rows it has. For a read model that reads
+   * only those rows of a busy table: inserts of other rows leave its version, and the model, as
+   * they are. The predicate should follow the table's sorting key, so the count reads few granules.
+   */
+  rowsVersionCheck(table: string, where: string): Check {
+    return {
+      sql: `SELECT toString(cityHash64(
+              (SELECT groupArray(uuid) FROM system.tables WHERE database = {db:String} AND name = {table:String}),
+              (SELECT count() FROM ${this.options.database}.${table} WHERE ${where}))) AS version`,
+      params: { db: this.options.database, table },
+    };
+  }
+
+  /**
    * The table for `key` with the versions `checks` tell now: built from `select` (with `params`)
    * ordered by `orderBy` the first time, then reused.
    */
