@@ -85,6 +85,10 @@ describe('projections in the platform process', () => {
       expect(after).toBe(before + 3);
       expect(await metric(platform.url, 'gpds_projector_lag_positions')).toBe(0);
       expect(await metric(platform.url, 'gpds_event_store_head_position')).toBeGreaterThan(first.head.globalPosition);
+      // chDB runs in this process: its tracked memory is part of the process's, and on /metrics.
+      const engine = await metric(platform.url, 'gpds_clickhouse_memory_tracked_bytes');
+      expect(engine).toBeGreaterThan(1_000_000);
+      expect(engine).toBeLessThan(await metric(platform.url, 'gpds_process_resident_memory_bytes'));
 
       const refused = await fetch(`${platform.url}/v1/admin/projections/rebuild`, { method: 'POST' });
       expect(refused.status).toBe(401);

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpStatus, Inject, Injectable, Module, Post, Res, UseGuards, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApiKeyStore } from '@gpds/access-api-keys';
 import { API_KEYS, ApiKeyGuard, Roles } from '@gpds/access-http';
-import { RebuildInProgressError, type ProjectionService } from '@gpds/analytics-clickhouse';
+import { RebuildInProgressError, type AnalyticsStore, type ProjectionService } from '@gpds/analytics-clickhouse';
+import { monotonicCounter } from '@gpds/shared-runtime';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
@@ -88,25 +89,56 @@ export function projectionMetrics(service: ProjectionService, registry = new Reg
       this.set(at ? Date.parse(at) / 1000 : 0);
     },
   });
-  const counter = (name: string, help: string, read: () => number): void => {
-    let reported = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        // Counters only go up: a restarted projector starts counting again from zero.
-        const now = read();
-        if (now > reported) this.inc(now - reported);
-        reported = now;
-      },
-    });
-  };
+  const counter = (name: string, help: string, read: () => number) => monotonicCounter(registry, name, help, read);
   counter('gpds_projector_events_total', 'Events projected by this process', () => service.status()?.eventsProjected ?? 0);
   counter('gpds_projector_rows_total', 'Rows written to ClickHouse by this process', () => service.status()?.rowsWritten ?? 0);
   counter('gpds_projector_batches_total', 'Batches written to ClickHouse by this process', () => service.status()?.batches ?? 0);
   counter('gpds_projector_rows_refused_total', 'Rows ClickHouse refused, kept in projection_errors', () => service.status()?.rowsRefused ?? 0);
   return registry;
+}
+
+/**
+ * The ClickHouse engine's own memory, read from system.metrics when scraped: what its memory
+ * tracker counts (queries, merges, caches) and its caches by name (marks, primary indexes,
+ * uncompressed blocks, query results...). With chDB that engine is inside this process, so these
+ * tell how much of the process's resident memory is ClickHouse's (the soak benchmark reads them
+ * beside the RSS and the JavaScript heap); with a server they are the server's.
+ */
+export function analyticsEngineMetrics(analytics: Pick<AnalyticsStore, 'client'>, registry: Registry): void {
+  let read: Promise<ReadonlyArray<{ metric: string; bytes: string }>> | null = null;
+  // One query per scrape for both gauges.
+  const metrics = (): Promise<ReadonlyArray<{ metric: string; bytes: string }>> => {
+    read ??= analytics.client
+      .query({
+        query: `SELECT metric, toString(value) AS bytes FROM system.metrics WHERE metric = 'MemoryTracking' OR (endsWith(metric, 'CacheBytes') AND value > 0)`,
+        format: 'JSONEachRow',
+      })
+      .then((result) => result.json<{ metric: string; bytes: string }>())
+      .catch(() => [])
+      .finally(() => setTimeout(() => (read = null), 0));
+    return read;
+  };
+  new Gauge({
+    name: 'gpds_clickhouse_memory_tracked_bytes',
+    help: "Memory the ClickHouse engine's tracker counts (in this process with chDB; the server's otherwise)",
+    registers: [registry],
+    async collect() {
+      const rows = await metrics();
+      this.set(Number(rows.find((r) => r.metric === 'MemoryTracking')?.bytes ?? 0));
+    },
+  });
+  new Gauge({
+    name: 'gpds_clickhouse_cache_bytes',
+    help: "Bytes in the ClickHouse engine's caches, by cache (MarkCache, PrimaryIndexCache, UncompressedCache, QueryCache...)",
+    labelNames: ['cache'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await metrics()) {
+        if (row.metric !== 'MemoryTracking') this.set({ cache: row.metric.replace(/Bytes$/, '') }, Number(row.bytes));
+      }
+    },
+  });
 }
 
 /** GET /metrics: Prometheus text format. */
@@ -162,12 +194,14 @@ class ProjectionsLifecycle implements OnApplicationShutdown {
 export class ProjectionsModule {
   /** `registry`: where the metrics go, shared with other modules of the process (default: a registry of its own). */
   static register(options: { service: ProjectionService; keys: ApiKeyStore; registry?: Registry }): DynamicModule {
+    const registry = projectionMetrics(options.service, options.registry);
+    analyticsEngineMetrics(options.service, registry);
     return {
       module: ProjectionsModule,
       controllers: [MetricsController, ProjectionsAdminController],
       providers: [
         { provide: PROJECTIONS, useValue: options.service },
-        { provide: METRICS_REGISTRY, useValue: projectionMetrics(options.service, options.registry) },
+        { provide: METRICS_REGISTRY, useValue: registry },
         { provide: API_KEYS, useValue: options.keys },
         ApiKeyGuard,
         ProjectionsLifecycle,

@@ -1,6 +1,7 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { EventStore } from '@gpds/event-store';
 import { KafkaEventRelay, readKafkaConnection, topicOf } from '@gpds/event-store-kafka-relay';
+import { monotonicCounter } from '@gpds/shared-runtime';
 import { SubmitRecordsHandler, type SubmissionProcessor } from '@gpds/submissions';
 import { KafkaSubmissionConnector, readConnectorSettings } from '@gpds/submissions-kafka';
 import { withTimeout, type HealthCheck, type HealthProbe } from './health/health-checks';
@@ -123,7 +124,7 @@ function relayMetrics(relay: KafkaEventRelay, registry: Registry): void {
       this.set(status.running && status.failing === 0 ? 1 : 0);
     },
   });
-  monotonic(registry, 'gpds_kafka_relay_events_total', 'Domain events published to Kafka by this process', () => relay.status().eventsPublished);
+  monotonicCounter(registry, 'gpds_kafka_relay_events_total', 'Domain events published to Kafka by this process', () => relay.status().eventsPublished);
 }
 
 function connectorMetrics(connector: KafkaSubmissionConnector, registry: Registry): void {
@@ -156,26 +157,11 @@ function connectorMetrics(connector: KafkaSubmissionConnector, registry: Registr
     ['duplicate', () => connector.status().duplicates],
     ['dead_lettered', () => connector.status().deadLettered],
   ] as const)
-    monotonic(registry, `gpds_kafka_connector_${outcome}_total`, `Kafka records answered ${outcome.replace('_', '-')} by this process`, read);
-  monotonic(
+    monotonicCounter(registry, `gpds_kafka_connector_${outcome}_total`, `Kafka records answered ${outcome.replace('_', '-')} by this process`, read);
+  monotonicCounter(
     registry,
     'gpds_kafka_connector_retries_total',
     'Times a partition was read again after the write side or the dead-letter topic failed',
     () => connector.status().retries,
   );
-}
-
-/** A counter that follows a running total (the projector's pattern). */
-function monotonic(registry: Registry, name: string, help: string, read: () => number): void {
-  let reported = 0;
-  new Counter({
-    name,
-    help,
-    registers: [registry],
-    collect() {
-      const now = read();
-      if (now > reported) this.inc(now - reported);
-      reported = now;
-    },
-  });
 }

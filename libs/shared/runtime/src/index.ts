@@ -1,2 +1,3 @@
 export { DataDirLock } from './data-dir-lock';
 export { odsMappingFiles, sharedDataDir } from './shared-data';
+export { monotonicCounter } from './metrics';
