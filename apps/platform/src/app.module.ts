@@ -66,7 +66,12 @@ export class AppModule {
         }),
         EventStoreModule.forStore(parts.opened),
         AuditLifecycleModule.register(parts.access.audit),
-        HealthModule.register({ checks: healthChecks(parts, info), about: () => ({ version: info.version, uptimeSeconds: Math.round(process.uptime()) }) }),
+        HealthModule.register({
+          checks: healthChecks(parts, info),
+          // A broker outage pauses Kafka in and out (both resume where they were); HTTP and GraphQL still serve.
+          degradedOnly: Object.keys(parts.kafka?.healthChecks() ?? {}),
+          about: () => ({ version: info.version, uptimeSeconds: Math.round(process.uptime()) }),
+        }),
         ...(parts.projections ? [ProjectionsModule.register({ service: parts.projections, keys: parts.keys, registry: metrics })] : []),
         ...(parts.reporting
           ? [

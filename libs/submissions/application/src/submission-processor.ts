@@ -217,7 +217,7 @@ function eventOf(record: CheckedRecord, principal: Principal, correlationId: str
     metadata: {
       occurredAt: record.occurredAt,
       source: { ...record.source, owner: principal.organisation },
-      actor: { type: 'api-key', id: principal.keyId },
+      actor: { type: principal.actorType ?? 'api-key', id: principal.keyId },
       correlationId,
     },
   };

@@ -2,7 +2,10 @@ import type { EventKind, EventType, FactOf } from '@gpds/shared-contracts';
 
 /** Who is submitting: an API key's organisation and role. */
 export interface Principal {
+  /** Who sent the records: an API key's id, or `kafka:<identity>` for a Kafka producer. */
   readonly keyId: string;
+  /** What kind of sender that is, as the events' `metadata.actor.type` says (default 'api-key'). */
+  readonly actorType?: 'api-key' | 'kafka-producer';
   /** An organisation code, e.g. a commissioner '16C'; 'ENG' for national teams. */
   readonly organisation: string;
   readonly role: 'submitter' | 'analyst' | 'admin';

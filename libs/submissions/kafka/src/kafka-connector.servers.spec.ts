@@ -163,9 +163,9 @@ describe('the Kafka submissions connector against a real broker', () => {
       const events = await ours();
       return events.length >= 2 ? events : undefined;
     });
-    expect(stored.map((e) => [e.type, e.metadata.source.recordId, e.metadata.source.owner, e.metadata.actor?.id]).sort()).toEqual([
-      ['BusinessContinuityPlanReviewed', 'bcp-1', '16C', 'kafka:tees-valley-gpit'],
-      ['UtilisationSampleRecorded', 'oc-1', '16C', 'kafka:tees-valley-gpit'],
+    expect(stored.map((e) => [e.type, e.metadata.source.recordId, e.metadata.source.owner, e.metadata.actor?.type, e.metadata.actor?.id]).sort()).toEqual([
+      ['BusinessContinuityPlanReviewed', 'bcp-1', '16C', 'kafka-producer', 'kafka:tees-valley-gpit'],
+      ['UtilisationSampleRecorded', 'oc-1', '16C', 'kafka-producer', 'kafka:tees-valley-gpit'],
     ]);
     expect(stored.find((e) => e.type === 'UtilisationSampleRecorded')?.data).toMatchObject({ value: 17 });
 

@@ -70,5 +70,5 @@ export function principalOf(
         message: `producer '${identity.slice(0, 200)}' is not in KAFKA_PRINCIPAL_MAP: ask the platform team to map it to its organisation`,
       },
     };
-  return { ok: true, principal: { keyId: `kafka:${identity}`, organisation: mapped.organisation, role: mapped.role } };
+  return { ok: true, principal: { keyId: `kafka:${identity}`, actorType: 'kafka-producer', organisation: mapped.organisation, role: mapped.role } };
 }

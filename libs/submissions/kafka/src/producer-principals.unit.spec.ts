@@ -33,7 +33,7 @@ describe('the principal a message is submitted as', () => {
   it('is the producer header, mapped', () => {
     expect(principalOf({ producer: Buffer.from('tees-valley-gpit') }, map)).toEqual({
       ok: true,
-      principal: { keyId: 'kafka:tees-valley-gpit', organisation: '16C', role: 'submitter' },
+      principal: { keyId: 'kafka:tees-valley-gpit', actorType: 'kafka-producer', organisation: '16C', role: 'submitter' },
     });
   });
   it("is the topic's one producer when the header is absent, and the header when present", () => {

@@ -10,36 +10,50 @@ export type HealthProbe = () => HealthCheck | Promise<HealthCheck>;
 export interface HealthOptions {
   /** What this process depends on, checked in this order (event store, reference data, projections, analytics...). */
   readonly checks: Readonly<Record<string, HealthProbe>>;
+  /**
+   * Checks whose being down leaves the process ready: it still serves what it is for (HTTP
+   * submissions, GraphQL) and a load balancer should keep sending it requests; the answer says
+   * `degraded` and names them. The Kafka parts: a broker outage pauses streaming in and out, and
+   * both resume from their offsets and checkpoint when it is back.
+   */
+  readonly degradedOnly?: readonly string[];
   /** Facts about the process put in every answer, before the checks (its version, uptime). */
   readonly about?: () => Readonly<Record<string, unknown>>;
 }
 
 export interface HealthAnswer {
-  /** 200 when every check is up, 503 otherwise. */
+  /** 200 when every check is up or only degradedOnly ones are down, 503 otherwise. */
   readonly httpStatus: 200 | 503;
   readonly body: {
-    readonly status: 'ok' | 'not-ready';
+    readonly status: 'ok' | 'degraded' | 'not-ready';
     readonly live: true;
     readonly ready: boolean;
     readonly notReady: string[];
+    /** The degradedOnly checks that are down. */
+    readonly degraded: string[];
     readonly checks: Record<string, HealthCheck>;
     readonly [about: string]: unknown;
   };
 }
 
 /**
- * Liveness and readiness in one answer: ready when every check is up, else not-ready naming the
- * checks that are not. The process answering at all is the liveness signal.
+ * Liveness and readiness in one answer: ready when every check is up (or only degradedOnly ones
+ * are down: degraded, naming them), else not-ready naming the checks that are not. The process
+ * answering at all is the liveness signal.
  */
 export async function checkHealth(options: HealthOptions): Promise<HealthAnswer> {
   const checks: Record<string, HealthCheck> = {};
   for (const [name, probe] of Object.entries(options.checks)) checks[name] = await probe();
-  const notReady = Object.entries(checks)
+  const down = Object.entries(checks)
     .filter(([, check]) => check.status !== 'up')
     .map(([name]) => name);
+  const degradedOnly = new Set(options.degradedOnly ?? []);
+  const notReady = down.filter((name) => !degradedOnly.has(name));
+  const degraded = down.filter((name) => degradedOnly.has(name));
+  const status = notReady.length ? 'not-ready' : degraded.length ? 'degraded' : 'ok';
   return {
     httpStatus: notReady.length ? 503 : 200,
-    body: { status: notReady.length ? 'not-ready' : 'ok', live: true, ready: notReady.length === 0, notReady, ...options.about?.(), checks },
+    body: { status, live: true, ready: notReady.length === 0, notReady, degraded, ...options.about?.(), checks },
   };
 }
 

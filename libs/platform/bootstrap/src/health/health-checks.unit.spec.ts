@@ -4,8 +4,16 @@ describe('checkHealth', () => {
   it('is 200 and ok when every check is up, with the facts about the process before the checks', async () => {
     const answer = await checkHealth({ checks: { eventStore: () => ({ status: 'up', head: 3 }) }, about: () => ({ version: '1.0.0' }) });
     expect(answer.httpStatus).toBe(200);
-    expect(answer.body).toEqual({ status: 'ok', live: true, ready: true, notReady: [], version: '1.0.0', checks: { eventStore: { status: 'up', head: 3 } } });
-    expect(Object.keys(answer.body)).toEqual(['status', 'live', 'ready', 'notReady', 'version', 'checks']);
+    expect(answer.body).toEqual({
+      status: 'ok',
+      live: true,
+      ready: true,
+      notReady: [],
+      degraded: [],
+      version: '1.0.0',
+      checks: { eventStore: { status: 'up', head: 3 } },
+    });
+    expect(Object.keys(answer.body)).toEqual(['status', 'live', 'ready', 'notReady', 'degraded', 'version', 'checks']);
   });
 
   it('is 503 and not-ready naming the checks that are down, in their order', async () => {
@@ -18,8 +26,20 @@ describe('checkHealth', () => {
       live: true,
       ready: false,
       notReady: ['a', 'c'],
+      degraded: [],
       checks: { a: { status: 'down', error: 'gone' }, b: { status: 'up' }, c: { status: 'down' } },
     });
+  });
+
+  it('stays 200 and ready, degraded, when only checks that leave the process serving are down', async () => {
+    const kafkaDown = async () => ({ status: 'down' as const, error: 'broker unreachable' });
+    const answer = await checkHealth({ checks: { eventStore: () => ({ status: 'up' }), kafkaRelay: kafkaDown }, degradedOnly: ['kafkaRelay'] });
+    expect(answer.httpStatus).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'degraded', ready: true, notReady: [], degraded: ['kafkaRelay'] });
+    // Another check down as well: not ready, and the degraded one still named.
+    const both = await checkHealth({ checks: { eventStore: () => ({ status: 'down' }), kafkaRelay: kafkaDown }, degradedOnly: ['kafkaRelay'] });
+    expect(both.httpStatus).toBe(503);
+    expect(both.body).toMatchObject({ status: 'not-ready', ready: false, notReady: ['eventStore'], degraded: ['kafkaRelay'] });
   });
 });
 
