@@ -18,4 +18,6 @@ module.exports = {
   moduleNameMapper,
   setupFiles: [join(__dirname, 'tools/jest/setup-reflect.js')],
   testTimeout: 60_000,
+  // seededDataDir's templates (gpds-seed-<pid>-*): Jest does not run its processes' exit handlers.
+  globalTeardown: join(__dirname, 'tools/jest/seed-teardown.js'),
 };

@@ -111,8 +111,9 @@ let template: Promise<string> | null = null;
  */
 export async function seededDataDir(): Promise<string> {
   template ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gpds-seed-'));
-    // The template lives as long as this process (each suite copies it): removed when it exits.
+    // Named after this process: the template lives as long as it does (each suite copies it), and
+    // is removed when it exits, or by the test run's teardown (tools/jest/seed-teardown.js).
+    const dir = mkdtempSync(join(tmpdir(), `gpds-seed-${process.pid}-`));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const ods = join(WORKSPACE, '..', 'shared', 'data', 'ods');
     const run = spawnSync(
