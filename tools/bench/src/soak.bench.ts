@@ -104,6 +104,11 @@ interface Poll {
   readonly projected: number;
   readonly rssMb: number;
   readonly heapMb: number;
+  /** The heap V8 holds (used and free): resident whether or not the objects in it are live. */
+  readonly heapTotalMb: number;
+  /** The ClickHouse engine's tracked memory and its caches (chDB: inside the platform process). */
+  readonly engineMb: number;
+  readonly cachesMb: number;
 }
 
 interface Capacity extends Record<string, unknown> {
@@ -133,6 +138,8 @@ interface Sample extends Record<string, unknown> {
   lagMax: number;
   rssMb: number;
   heapMb: number;
+  engineMb: number;
+  cachesMb: number;
   /** The roll-up with the highest p95 in the interval, and that p95. */
   slowestQuery: string;
 }
@@ -167,6 +174,19 @@ interface Summary extends Record<string, unknown> {
   heapMaxMb: number;
   rssSlopeMbPerMinute: number;
   heapSlopeMbPerMinute: number;
+  engineFirstMb: number;
+  engineLastMb: number;
+  engineMaxMb: number;
+  cachesLastMb: number;
+  /** ClickHouse's tracked memory over the second half: how much of the RSS slope is the engine's. */
+  engineSlopeMbPerMinute: number;
+  /** The JavaScript heap's floor (its least in each sample window) over the second half: a leak in JavaScript raises it. */
+  heapFloorSlopeMbPerMinute: number;
+  /** RSS over the last quarter alone: below the second half's slope when growth is levelling off. */
+  rssLastQuarterSlopeMbPerMinute: number;
+  heapTotalFirstMb: number;
+  heapTotalLastMb: number;
+  heapTotalSlopeMbPerMinute: number;
   verdict: 'flat' | 'grows' | 'too short to tell';
   /** Submission batches the schedule offered and sent; queries likewise (the rest fell past the end). */
   offeredBatches: number;
@@ -497,11 +517,13 @@ async function runSoak(
       lagMax: Math.max(0, ...recent.map((p) => p.lag)),
       rssMb: last.rssMb,
       heapMb: last.heapMb,
+      engineMb: last.engineMb,
+      cachesMb: last.cachesMb,
       slowestQuery: slowest(taken.queries),
     };
     samples.push(s);
     progress(
-      `${store} ${s.minute.toFixed(1)} min: submissions ${s.recordsPerSecond.toLocaleString('en-GB')} records/s p95 ${s.submissionP95Ms} ms; queries ${s.queriesPerSecond}/s p95 ${s.queryP95Ms} ms (slowest ${s.slowestQuery}); lag now ${s.lagNow.toLocaleString('en-GB')}, max ${s.lagMax.toLocaleString('en-GB')} positions; RSS ${s.rssMb} MB, heap ${s.heapMb} MB`,
+      `${store} ${s.minute.toFixed(1)} min: submissions ${s.recordsPerSecond.toLocaleString('en-GB')} records/s p95 ${s.submissionP95Ms} ms; queries ${s.queriesPerSecond}/s p95 ${s.queryP95Ms} ms (slowest ${s.slowestQuery}); lag now ${s.lagNow.toLocaleString('en-GB')}, max ${s.lagMax.toLocaleString('en-GB')} positions; RSS ${s.rssMb} MB, heap ${s.heapMb} MB, ClickHouse ${s.engineMb} MB (caches ${s.cachesMb})`,
     );
   };
   let submitted = { offered: 0, sent: 0 };
@@ -553,6 +575,18 @@ async function runSoak(
   const secondHalf = soakPolls.filter((p) => p.at >= start + (until - start) / 2);
   const rssSlope = slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.rssMb]));
   const heapSlope = slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.heapMb]));
+  const engineSlope = slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.engineMb]));
+  // The heap's floor: its least in each sample window, what survived the collections there (the
+  // heap used at one read is mostly garbage not yet collected, a sawtooth a slope fits badly).
+  const floors = new Map<number, { at: number; mb: number }>();
+  for (const p of secondHalf) {
+    const window = Math.floor((p.at - start) / (SAMPLE_SECONDS * 1000));
+    const floor = floors.get(window);
+    if (!floor || p.heapMb < floor.mb) floors.set(window, { at: p.at, mb: p.heapMb });
+  }
+  const heapFloorSlope = slope([...floors.values()].map((f) => [(f.at - start) / 60_000, f.mb]));
+  const lastQuarter = soakPolls.filter((p) => p.at >= start + (3 * (until - start)) / 4);
+  const rssLastQuarterSlope = slope(lastQuarter.map((p) => [(p.at - start) / 60_000, p.rssMb]));
   const byName: Record<string, number> = {};
   for (const q of QUERIES)
     byName[q.name] = round(
@@ -591,6 +625,16 @@ async function runSoak(
     heapMaxMb: Math.max(...soakPolls.map((p) => p.heapMb)),
     rssSlopeMbPerMinute: round(rssSlope),
     heapSlopeMbPerMinute: round(heapSlope),
+    engineFirstMb: soakPolls[0]!.engineMb,
+    engineLastMb: soakPolls.at(-1)!.engineMb,
+    engineMaxMb: Math.max(...soakPolls.map((p) => p.engineMb)),
+    cachesLastMb: soakPolls.at(-1)!.cachesMb,
+    engineSlopeMbPerMinute: round(engineSlope),
+    heapFloorSlopeMbPerMinute: round(heapFloorSlope),
+    rssLastQuarterSlopeMbPerMinute: round(rssLastQuarterSlope),
+    heapTotalFirstMb: soakPolls[0]!.heapTotalMb,
+    heapTotalLastMb: soakPolls.at(-1)!.heapTotalMb,
+    heapTotalSlopeMbPerMinute: round(slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.heapTotalMb]))),
     verdict: MINUTES < MIN_MINUTES_FOR_VERDICT ? 'too short to tell' : rssSlope <= FLAT_MB_PER_MINUTE ? 'flat' : 'grows',
     offeredBatches: submitted.offered,
     sentBatches: submitted.sent,
@@ -623,6 +667,12 @@ async function poll(platform: PlatformProcess): Promise<Poll> {
     const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
     return match ? Number(match[1]) : null;
   };
+  /** The sum over a metric's labelled series. */
+  const total = (name: string): number => {
+    let sum = 0;
+    for (const match of text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+-]+)$`, 'gm'))) sum += Number(match[1]);
+    return sum;
+  };
   const lag = value('gpds_projector_lag_positions');
   if (lag === null) throw new Error('/metrics has no gpds_projector_lag_positions: is the projector on in the platform process (PROJECTOR unset)?');
   // The process's own figures; /proc when a prom-client version does not export them.
@@ -634,6 +684,9 @@ async function poll(platform: PlatformProcess): Promise<Poll> {
     projected: value('gpds_projector_events_total') ?? 0,
     rssMb: Math.round(rss / 2 ** 20),
     heapMb: Math.round((value('gpds_nodejs_heap_size_used_bytes') ?? 0) / 2 ** 20),
+    heapTotalMb: Math.round((value('gpds_nodejs_heap_size_total_bytes') ?? 0) / 2 ** 20),
+    engineMb: Math.round((value('gpds_clickhouse_memory_tracked_bytes') ?? 0) / 2 ** 20),
+    cachesMb: Math.round(total('gpds_clickhouse_cache_bytes') / 2 ** 20),
   };
 }
 
@@ -717,8 +770,9 @@ for ${capacity.seconds} s in the same run; then the soak offers ${Math.round(s.l
 due on a fixed schedule, at most ${IN_FLIGHT} of each kind in flight (as in the capacity phase), so a platform that cannot keep up
 falls behind the schedule. Lag is the projector's
 \`gpds_projector_lag_positions\` (global positions behind the store's head, about events) and memory
-the platform's \`gpds_process_resident_memory_bytes\` and \`gpds_nodejs_heap_size_used_bytes\`, read from
-/metrics every ${POLL_MS / 1000} s.
+the platform's \`gpds_process_resident_memory_bytes\` and \`gpds_nodejs_heap_size_used_bytes\`, with the part of it
+that is the ClickHouse engine's (chDB runs in the platform process): its tracked memory
+\`gpds_clickhouse_memory_tracked_bytes\` and caches \`gpds_clickhouse_cache_bytes\`, read from /metrics every ${POLL_MS / 1000} s.
 
 | phase | records/s | queries/s | projector events/s | submission p95 ms | query p95 ms | max lag | drain s |
 |---|---:|---:|---:|---:|---:|---:|---:|
@@ -736,13 +790,16 @@ queries ${round(s.queryP95Ms / Math.max(0.01, capacity.queryP95Ms))}.
 
 Over time (one row every ${SAMPLE_SECONDS} s; p95s and lag maximum within the interval):
 
-| minute | records/s | queries/s | submission p95 ms | query p95 ms | slowest roll-up (p95) | lag now | lag max | RSS MB | heap MB |
-|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|
-${samples.map((x) => `| ${x.minute.toFixed(1)} | ${n(x.recordsPerSecond)} | ${x.queriesPerSecond} | ${ms(x.submissionP95Ms)} | ${ms(x.queryP95Ms)} | ${x.slowestQuery} | ${n(x.lagNow)} | ${n(x.lagMax)} | ${x.rssMb} | ${x.heapMb} |`).join('\n')}
+| minute | records/s | queries/s | submission p95 ms | query p95 ms | slowest roll-up (p95) | lag now | lag max | RSS MB | heap MB | ClickHouse MB (caches) |
+|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|
+${samples.map((x) => `| ${x.minute.toFixed(1)} | ${n(x.recordsPerSecond)} | ${x.queriesPerSecond} | ${ms(x.submissionP95Ms)} | ${ms(x.queryP95Ms)} | ${x.slowestQuery} | ${n(x.lagNow)} | ${n(x.lagMax)} | ${x.rssMb} | ${x.heapMb} | ${x.engineMb} (${x.cachesMb}) |`).join('\n')}
 
 Memory: RSS first ${s.rssFirstMb} MB, last ${s.rssLastMb} MB, max ${s.rssMaxMb} MB (last/first ${round(s.rssLastMb / Math.max(1, s.rssFirstMb))}); JS heap used
 first ${s.heapFirstMb} MB, last ${s.heapLastMb} MB, max ${s.heapMaxMb} MB. Slope over the second half (least squares over the
-/metrics reads): RSS ${s.rssSlopeMbPerMinute} MB/min, heap ${s.heapSlopeMbPerMinute} MB/min. **Verdict: ${s.verdict}** (flat when the RSS
+/metrics reads): RSS ${s.rssSlopeMbPerMinute} MB/min, heap ${s.heapSlopeMbPerMinute} MB/min, ClickHouse's tracked memory ${s.engineSlopeMbPerMinute} MB/min
+(first ${s.engineFirstMb} MB, last ${s.engineLastMb} MB, max ${s.engineMaxMb} MB; caches last ${s.cachesLastMb} MB), the JS heap's floor
+(its least in each ${SAMPLE_SECONDS} s window: what survived collection) ${s.heapFloorSlopeMbPerMinute} MB/min; RSS over the last quarter alone
+${s.rssLastQuarterSlopeMbPerMinute} MB/min; the heap V8 holds (used and free) ${s.heapTotalFirstMb} MB first, ${s.heapTotalLastMb} MB last, ${s.heapTotalSlopeMbPerMinute} MB/min. **Verdict: ${s.verdict}** (flat when the RSS
 slope is at most ${FLAT_MB_PER_MINUTE} MB/min, which would be 1.4 GB a day).${s.minutes < 10 ? ` A ${s.minutes}-minute run: too short to judge a leak (no verdict under ${MIN_MINUTES_FOR_VERDICT} minutes); the issue's soak is 10 minutes (the default).` : ''}
 
 Disk: ${n(s.eventsWritten)} events written during the soak grew the event store by ${n(s.eventStoreBytesPerEvent)} bytes an event (${s.store === 'embedded' ? 'the PGlite directory, WAL included' : '`pg_total_relation_size` of `event_store.events` and `event_store.streams`: heap, TOAST and indexes, no WAL'})
