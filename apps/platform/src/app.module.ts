@@ -10,6 +10,7 @@ import type { EventStoreWithDatabase, OpenedEventStore } from '@gpds/event-store
 import { recordHierarchyEvidence, type LiveDirectory } from '@gpds/organisations-importer';
 import {
   AuditLifecycleModule,
+  embeddedDatabaseMetrics,
   HealthModule,
   probeHealth,
   withTimeout,
@@ -47,9 +48,10 @@ export interface PlatformParts {
 @Module({})
 export class AppModule {
   static compose(config: PlatformConfig, parts: PlatformParts, info: PlatformInfo): DynamicModule {
-    // One /metrics for the process: the projector's, the GraphQL API's and Kafka's.
+    // One /metrics for the process: the projector's, the GraphQL API's, Kafka's and the embedded event store's memory.
     const metrics = new Registry();
     parts.kafka?.registerMetrics(metrics);
+    embeddedDatabaseMetrics(parts.opened.store.db, metrics);
     return {
       module: AppModule,
       imports: [

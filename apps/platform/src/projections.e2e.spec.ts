@@ -89,6 +89,11 @@ describe('projections in the platform process', () => {
       const engine = await metric(platform.url, 'gpds_clickhouse_memory_tracked_bytes');
       expect(engine).toBeGreaterThan(1_000_000);
       expect(engine).toBeLessThan(await metric(platform.url, 'gpds_process_resident_memory_bytes'));
+      // So does PGlite, on a thread of its own: its WebAssembly memory and that thread's heap.
+      const wasm = await metric(platform.url, 'gpds_pglite_memory_bytes{part="wasm"}');
+      expect(wasm).toBeGreaterThan(16 * 2 ** 20);
+      expect(wasm).toBeLessThan(await metric(platform.url, 'gpds_process_resident_memory_bytes'));
+      expect(await metric(platform.url, 'gpds_pglite_memory_bytes{part="heap_used"}')).toBeGreaterThan(0);
 
       const refused = await fetch(`${platform.url}/v1/admin/projections/rebuild`, { method: 'POST' });
       expect(refused.status).toBe(401);

@@ -109,6 +109,12 @@ interface Poll {
   /** The ClickHouse engine's tracked memory and its caches (chDB: inside the platform process). */
   readonly engineMb: number;
   readonly cachesMb: number;
+  /** The embedded event store's thread: PGlite's WebAssembly memory, that thread's heap and external memory (0 on a server). */
+  readonly pgliteMb: number;
+  /** Of which PGlite's WebAssembly memory (PostgreSQL's shared buffers, caches, work memory). */
+  readonly pgliteWasmMb: number;
+  /** What the parts above do not account for: RSS less the main heap V8 holds, ClickHouse's tracked memory and PGlite's (code, allocator arenas, untracked native memory). */
+  readonly restMb: number;
 }
 
 interface Capacity extends Record<string, unknown> {
@@ -140,6 +146,9 @@ interface Sample extends Record<string, unknown> {
   heapMb: number;
   engineMb: number;
   cachesMb: number;
+  pgliteMb: number;
+  pgliteWasmMb: number;
+  restMb: number;
   /** The roll-up with the highest p95 in the interval, and that p95. */
   slowestQuery: string;
 }
@@ -187,6 +196,13 @@ interface Summary extends Record<string, unknown> {
   heapTotalFirstMb: number;
   heapTotalLastMb: number;
   heapTotalSlopeMbPerMinute: number;
+  pgliteFirstMb: number;
+  pgliteLastMb: number;
+  pgliteWasmLastMb: number;
+  pgliteSlopeMbPerMinute: number;
+  restFirstMb: number;
+  restLastMb: number;
+  restSlopeMbPerMinute: number;
   verdict: 'flat' | 'grows' | 'too short to tell';
   /** Submission batches the schedule offered and sent; queries likewise (the rest fell past the end). */
   offeredBatches: number;
@@ -519,11 +535,14 @@ async function runSoak(
       heapMb: last.heapMb,
       engineMb: last.engineMb,
       cachesMb: last.cachesMb,
+      pgliteMb: last.pgliteMb,
+      pgliteWasmMb: last.pgliteWasmMb,
+      restMb: last.restMb,
       slowestQuery: slowest(taken.queries),
     };
     samples.push(s);
     progress(
-      `${store} ${s.minute.toFixed(1)} min: submissions ${s.recordsPerSecond.toLocaleString('en-GB')} records/s p95 ${s.submissionP95Ms} ms; queries ${s.queriesPerSecond}/s p95 ${s.queryP95Ms} ms (slowest ${s.slowestQuery}); lag now ${s.lagNow.toLocaleString('en-GB')}, max ${s.lagMax.toLocaleString('en-GB')} positions; RSS ${s.rssMb} MB, heap ${s.heapMb} MB, ClickHouse ${s.engineMb} MB (caches ${s.cachesMb})`,
+      `${store} ${s.minute.toFixed(1)} min: submissions ${s.recordsPerSecond.toLocaleString('en-GB')} records/s p95 ${s.submissionP95Ms} ms; queries ${s.queriesPerSecond}/s p95 ${s.queryP95Ms} ms (slowest ${s.slowestQuery}); lag now ${s.lagNow.toLocaleString('en-GB')}, max ${s.lagMax.toLocaleString('en-GB')} positions; RSS ${s.rssMb} MB, heap ${s.heapMb} MB, ClickHouse ${s.engineMb} MB (caches ${s.cachesMb}), PGlite ${s.pgliteMb} MB (WebAssembly ${s.pgliteWasmMb}), rest ${s.restMb} MB`,
     );
   };
   let submitted = { offered: 0, sent: 0 };
@@ -635,6 +654,13 @@ async function runSoak(
     heapTotalFirstMb: soakPolls[0]!.heapTotalMb,
     heapTotalLastMb: soakPolls.at(-1)!.heapTotalMb,
     heapTotalSlopeMbPerMinute: round(slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.heapTotalMb]))),
+    pgliteFirstMb: soakPolls[0]!.pgliteMb,
+    pgliteLastMb: soakPolls.at(-1)!.pgliteMb,
+    pgliteWasmLastMb: soakPolls.at(-1)!.pgliteWasmMb,
+    pgliteSlopeMbPerMinute: round(slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.pgliteMb]))),
+    restFirstMb: soakPolls[0]!.restMb,
+    restLastMb: soakPolls.at(-1)!.restMb,
+    restSlopeMbPerMinute: round(slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.restMb]))),
     verdict: MINUTES < MIN_MINUTES_FOR_VERDICT ? 'too short to tell' : rssSlope <= FLAT_MB_PER_MINUTE ? 'flat' : 'grows',
     offeredBatches: submitted.offered,
     sentBatches: submitted.sent,
@@ -667,26 +693,36 @@ async function poll(platform: PlatformProcess): Promise<Poll> {
     const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
     return match ? Number(match[1]) : null;
   };
-  /** The sum over a metric's labelled series. */
-  const total = (name: string): number => {
+  /** The sum over a metric's labelled series (those whose labels match `labels`, when given). */
+  const total = (name: string, labels?: RegExp): number => {
     let sum = 0;
-    for (const match of text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+-]+)$`, 'gm'))) sum += Number(match[1]);
+    for (const match of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([0-9.e+-]+)$`, 'gm'))) {
+      if (labels === undefined || labels.test(match[1]!)) sum += Number(match[2]);
+    }
     return sum;
   };
   const lag = value('gpds_projector_lag_positions');
   if (lag === null) throw new Error('/metrics has no gpds_projector_lag_positions: is the projector on in the platform process (PROJECTOR unset)?');
   // The process's own figures; /proc when a prom-client version does not export them.
   const rss = value('gpds_process_resident_memory_bytes') ?? procRssBytes(platform);
+  const heapTotal = value('gpds_nodejs_heap_size_total_bytes') ?? 0;
+  const engine = value('gpds_clickhouse_memory_tracked_bytes') ?? 0;
+  // PGlite's thread: its WebAssembly memory, and the heap it holds and its memory outside it (not heap_used, a part of heap_total).
+  const pglite = total('gpds_pglite_memory_bytes', /part="(wasm|heap_total|external)"/);
+  const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
   return {
     at: performance.now(),
     lag,
     head: value('gpds_event_store_head_position') ?? 0,
     projected: value('gpds_projector_events_total') ?? 0,
-    rssMb: Math.round(rss / 2 ** 20),
-    heapMb: Math.round((value('gpds_nodejs_heap_size_used_bytes') ?? 0) / 2 ** 20),
-    heapTotalMb: Math.round((value('gpds_nodejs_heap_size_total_bytes') ?? 0) / 2 ** 20),
-    engineMb: Math.round((value('gpds_clickhouse_memory_tracked_bytes') ?? 0) / 2 ** 20),
-    cachesMb: Math.round(total('gpds_clickhouse_cache_bytes') / 2 ** 20),
+    rssMb: mb(rss),
+    heapMb: mb(value('gpds_nodejs_heap_size_used_bytes') ?? 0),
+    heapTotalMb: mb(heapTotal),
+    engineMb: mb(engine),
+    cachesMb: mb(total('gpds_clickhouse_cache_bytes')),
+    pgliteMb: mb(pglite),
+    pgliteWasmMb: mb(total('gpds_pglite_memory_bytes', /part="wasm"/)),
+    restMb: mb(rss - heapTotal - engine - pglite),
   };
 }
 
@@ -790,16 +826,20 @@ queries ${round(s.queryP95Ms / Math.max(0.01, capacity.queryP95Ms))}.
 
 Over time (one row every ${SAMPLE_SECONDS} s; p95s and lag maximum within the interval):
 
-| minute | records/s | queries/s | submission p95 ms | query p95 ms | slowest roll-up (p95) | lag now | lag max | RSS MB | heap MB | ClickHouse MB (caches) |
-|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|
-${samples.map((x) => `| ${x.minute.toFixed(1)} | ${n(x.recordsPerSecond)} | ${x.queriesPerSecond} | ${ms(x.submissionP95Ms)} | ${ms(x.queryP95Ms)} | ${x.slowestQuery} | ${n(x.lagNow)} | ${n(x.lagMax)} | ${x.rssMb} | ${x.heapMb} | ${x.engineMb} (${x.cachesMb}) |`).join('\n')}
+| minute | records/s | queries/s | submission p95 ms | query p95 ms | slowest roll-up (p95) | lag now | lag max | RSS MB | heap MB | ClickHouse MB (caches) | PGlite MB (WebAssembly) | rest MB |
+|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|
+${samples.map((x) => `| ${x.minute.toFixed(1)} | ${n(x.recordsPerSecond)} | ${x.queriesPerSecond} | ${ms(x.submissionP95Ms)} | ${ms(x.queryP95Ms)} | ${x.slowestQuery} | ${n(x.lagNow)} | ${n(x.lagMax)} | ${x.rssMb} | ${x.heapMb} | ${x.engineMb} (${x.cachesMb}) | ${x.pgliteMb} (${x.pgliteWasmMb}) | ${x.restMb} |`).join('\n')}
 
 Memory: RSS first ${s.rssFirstMb} MB, last ${s.rssLastMb} MB, max ${s.rssMaxMb} MB (last/first ${round(s.rssLastMb / Math.max(1, s.rssFirstMb))}); JS heap used
 first ${s.heapFirstMb} MB, last ${s.heapLastMb} MB, max ${s.heapMaxMb} MB. Slope over the second half (least squares over the
 /metrics reads): RSS ${s.rssSlopeMbPerMinute} MB/min, heap ${s.heapSlopeMbPerMinute} MB/min, ClickHouse's tracked memory ${s.engineSlopeMbPerMinute} MB/min
 (first ${s.engineFirstMb} MB, last ${s.engineLastMb} MB, max ${s.engineMaxMb} MB; caches last ${s.cachesLastMb} MB), the JS heap's floor
 (its least in each ${SAMPLE_SECONDS} s window: what survived collection) ${s.heapFloorSlopeMbPerMinute} MB/min; RSS over the last quarter alone
-${s.rssLastQuarterSlopeMbPerMinute} MB/min; the heap V8 holds (used and free) ${s.heapTotalFirstMb} MB first, ${s.heapTotalLastMb} MB last, ${s.heapTotalSlopeMbPerMinute} MB/min. **Verdict: ${s.verdict}** (flat when the RSS
+${s.rssLastQuarterSlopeMbPerMinute} MB/min; the heap V8 holds (used and free) ${s.heapTotalFirstMb} MB first, ${s.heapTotalLastMb} MB last, ${s.heapTotalSlopeMbPerMinute} MB/min${
+    s.store === 'embedded'
+      ? `; PGlite's thread (\`gpds_pglite_memory_bytes\`: WebAssembly memory, its heap and external memory) ${s.pgliteFirstMb} MB first, ${s.pgliteLastMb} MB last (WebAssembly ${s.pgliteWasmLastMb} MB), ${s.pgliteSlopeMbPerMinute} MB/min`
+      : ''
+  }; the rest (RSS less the main heap V8 holds, ClickHouse's tracked memory${s.store === 'embedded' ? " and PGlite's" : ''}: code, allocator arenas, native memory no tracker counts) ${s.restFirstMb} MB first, ${s.restLastMb} MB last, ${s.restSlopeMbPerMinute} MB/min. **Verdict: ${s.verdict}** (flat when the RSS
 slope is at most ${FLAT_MB_PER_MINUTE} MB/min, which would be 1.4 GB a day).${s.minutes < 10 ? ` A ${s.minutes}-minute run: too short to judge a leak (no verdict under ${MIN_MINUTES_FOR_VERDICT} minutes); the issue's soak is 10 minutes (the default).` : ''}
 
 Disk: ${n(s.eventsWritten)} events written during the soak grew the event store by ${n(s.eventStoreBytesPerEvent)} bytes an event (${s.store === 'embedded' ? 'the PGlite directory, WAL included' : '`pg_total_relation_size` of `event_store.events` and `event_store.streams`: heap, TOAST and indexes, no WAL'})

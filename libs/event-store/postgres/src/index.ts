@@ -6,4 +6,4 @@ export { migrate, type Migration } from './migrations/migrator';
 export { type EventStoreConnection, type EventStoreWithDatabase, type OpenedEventStore, openEventStore, type OpenEventStoreOptions } from './open-event-store';
 export { PostgresCheckpointStore } from './postgres-checkpoint-store';
 export { PostgresEventStore } from './postgres-event-store';
-export { type SqlDatabase, type SqlQueryable, sqlState } from './sql/sql-database';
+export { type EngineMemory, type SqlDatabase, type SqlQueryable, sqlState } from './sql/sql-database';

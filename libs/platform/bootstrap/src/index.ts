@@ -1,4 +1,5 @@
 export { ensureAdminKey } from './admin-key';
+export { embeddedDatabaseMetrics } from './database-metrics';
 export { importDemoData } from './demo-data';
 export { type HealthCheck, type HealthProbe, probeHealth, withTimeout } from './health/health-checks';
 export { HealthModule } from './health/health.module';

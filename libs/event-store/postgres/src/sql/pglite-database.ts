@@ -1,5 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { SqlDatabase, SqlQueryable } from './sql-database';
+import { checkChannel, ProcessLocks } from './pglite-process';
+import type { EngineMemory, SqlDatabase, SqlQueryable } from './sql-database';
 
 export interface PGliteDatabaseOptions {
   /** A directory for a durable database, or undefined for an in-memory one. */
@@ -12,7 +13,7 @@ export interface PGliteDatabaseOptions {
  */
 export class PGliteDatabase implements SqlDatabase {
   readonly engine = 'pglite' as const;
-  private readonly locks = new Set<string>();
+  private readonly locks = new ProcessLocks();
 
   private constructor(private readonly db: PGlite) {}
 
@@ -38,17 +39,19 @@ export class PGliteDatabase implements SqlDatabase {
   }
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
-    // PGlite runs `LISTEN <channel>` as given: channel names here are plain lower-case identifiers.
-    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Channel '${channel}' must be a lower-case identifier`);
+    checkChannel(channel);
     return this.db.listen(channel, onNotify);
   }
 
-  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
-    // PGlite is one connection in one process (its data directory is locked to that process):
-    // a lock among this process's holders is the whole story.
-    if (this.locks.has(name)) return null;
-    this.locks.add(name);
-    return async () => void this.locks.delete(name);
+  tryLock(name: string): Promise<(() => Promise<void>) | null> {
+    return this.locks.tryLock(name);
+  }
+
+  /** PGlite's WebAssembly memory; its JavaScript objects are in the caller's heap, counted there. */
+  async memory(): Promise<EngineMemory> {
+    // `mod` (the Emscripten module) is PGlite's own, not in its typings' public surface.
+    const wasm = (this.db as unknown as { mod?: { wasmMemory?: { buffer: ArrayBuffer } } }).mod?.wasmMemory?.buffer.byteLength ?? 0;
+    return { wasm, heapUsed: 0, heapTotal: 0, external: 0 };
   }
 
   async close(): Promise<void> {

@@ -37,6 +37,15 @@ describe('PGliteThreadDatabase', () => {
     expect(String(rows[0]?.big)).toBe('9007199254740993');
   });
 
+  it("reports the thread's memory: PGlite's WebAssembly pages and the thread's own heap", async () => {
+    const memory = await db.memory();
+    // WebAssembly memory comes in 64 KiB pages; PostgreSQL's shared buffers alone are megabytes.
+    expect(memory.wasm % 65_536).toBe(0);
+    expect(memory.wasm).toBeGreaterThan(16 * 1024 * 1024);
+    expect(memory.heapUsed).toBeGreaterThan(0);
+    expect(memory.heapTotal).toBeGreaterThanOrEqual(memory.heapUsed);
+  });
+
   it('keeps the SQLSTATE and constraint of a failed statement', async () => {
     await db.query(`INSERT INTO t VALUES (1, '{}')`);
     const error = await db.query(`INSERT INTO t VALUES (1, '{}')`).catch((e: unknown) => e);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SqlDatabase, SqlQueryable } from './sql-database';
+import { checkChannel, ProcessLocks } from './pglite-process';
+import type { EngineMemory, SqlDatabase, SqlQueryable } from './sql-database';
 
 export interface PGliteThreadDatabaseOptions {
   /** A directory for a durable database, or undefined for an in-memory one. */
@@ -54,7 +55,7 @@ export class PGliteThreadDatabase implements SqlDatabase {
   readonly engine = 'pglite' as const;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Set<(payload: string) => void>>();
-  private readonly locks = new Set<string>();
+  private readonly locks = new ProcessLocks();
   private lastId = 0;
   private stopped: Error | null = null;
   private closing: Promise<void> | null = null;
@@ -119,8 +120,7 @@ export class PGliteThreadDatabase implements SqlDatabase {
   }
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
-    // PGlite runs `LISTEN <channel>` as given: channel names here are plain lower-case identifiers.
-    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Channel '${channel}' must be a lower-case identifier`);
+    checkChannel(channel);
     let callbacks = this.listeners.get(channel);
     if (callbacks === undefined) {
       callbacks = new Set();
@@ -137,11 +137,13 @@ export class PGliteThreadDatabase implements SqlDatabase {
     };
   }
 
-  async tryLock(name: string): Promise<(() => Promise<void>) | null> {
-    // One process holds PGlite's data directory: a lock among this process's holders is the whole story.
-    if (this.locks.has(name)) return null;
-    this.locks.add(name);
-    return async () => void this.locks.delete(name);
+  tryLock(name: string): Promise<(() => Promise<void>) | null> {
+    return this.locks.tryLock(name);
+  }
+
+  /** The worker's memory: PGlite's WebAssembly memory and the thread's own heap. */
+  async memory(): Promise<EngineMemory> {
+    return (await this.call({ op: 'memory' })) as EngineMemory;
   }
 
   close(): Promise<void> {

@@ -11,7 +11,7 @@
  * Protocol (one message each way per request, `id` chosen by the caller):
  *   in:  { id, op: 'query', sql, params, tx? } | { id, op: 'exec', sql } | { id, op: 'begin' }
  *        | { id, op: 'commit' | 'rollback', tx } | { id, op: 'listen' | 'unlisten', channel }
- *        | { id, op: 'close' }
+ *        | { id, op: 'memory' } | { id, op: 'close' }
  *   out: { id, ok: true, value } | { id, ok: false, error } | { notify: channel, payload }
  * A transaction holds PGlite's own lock: other statements wait until it commits or rolls back,
  * as they do when PGlite runs in the caller's thread.
@@ -105,6 +105,20 @@ function begin(db, id) {
   );
 }
 
+/**
+ * What this thread holds, in bytes: PGlite's WebAssembly memory (PostgreSQL's shared buffers, its
+ * caches and work memory; WebAssembly memory grows to its high-water mark and is never given back)
+ * and this thread's JavaScript heap and the memory outside both (PGlite's in-memory files, buffers of
+ * rows on their way). The three add up.
+ * @param {PGlite} db
+ */
+function memory(db) {
+  const usage = process.memoryUsage();
+  const wasm = /** @type {{ mod?: { wasmMemory?: { buffer: ArrayBuffer } } }} */ (/** @type {unknown} */ (db)).mod?.wasmMemory?.buffer.byteLength ?? 0;
+  // V8 counts the WebAssembly memory in `external`: the rest of it is what is outside both.
+  return { wasm, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: Math.max(0, usage.external - wasm) };
+}
+
 async function main() {
   const db = await PGlite.create(options.dataDir ?? 'memory://');
   await db.exec(`SET TimeZone = 'UTC'`);
@@ -139,6 +153,8 @@ async function main() {
           await unlisten?.();
           return answer(id, null);
         }
+        case 'memory':
+          return answer(id, memory(db));
         case 'close':
           if (!db.closed) await db.close();
           answer(id, null);

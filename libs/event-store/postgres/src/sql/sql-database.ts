@@ -24,7 +24,23 @@ export interface SqlDatabase extends SqlQueryable {
    * the release function, or null when the lock is held elsewhere.
    */
   tryLock(name: string): Promise<(() => Promise<void>) | null>;
+  /**
+   * What an engine inside this process holds of its memory (embedded PGlite): absent for a server,
+   * whose memory is its own.
+   */
+  memory?(): Promise<EngineMemory>;
   close(): Promise<void>;
+}
+
+/** Bytes an embedded engine holds in this process, by part. */
+export interface EngineMemory {
+  /** WebAssembly linear memory: PostgreSQL's shared buffers, caches and work memory. Grows to a high-water mark; never returned. */
+  readonly wasm: number;
+  /** The JavaScript heap of the engine's thread (0 when it runs on the caller's thread, whose heap is the process's). */
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  /** Memory outside that heap and the WebAssembly memory held by the engine's thread (in-memory files, buffers of rows on their way). */
+  readonly external: number;
 }
 
 /** PostgreSQL's SQLSTATE of an error raised by either driver, if it has one. */
