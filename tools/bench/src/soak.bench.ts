@@ -792,7 +792,8 @@ function markdown(capacity: Capacity, samples: Sample[], s: Summary): string {
   const ms = (x: number): string => Math.round(x).toLocaleString('en-GB');
   const label =
     s.store === 'embedded' ? 'embedded store (PGlite and chDB in the platform process)' : 'PostgreSQL server (event store), chDB in the platform process';
-  return `## Soak, ${s.store} (\`SOAK_STORE=${s.store} npm run bench -- soak\`)
+  const command = `SOAK_STORE=${s.store}${s.minutes !== 10 ? ` SOAK_MINUTES=${s.minutes}` : ''} npm run bench -- soak`;
+  return `## Soak, ${s.store} (\`${command}\`)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}: a 2-core machine shared with other
 work (load average before the benchmark started, 1 and 5 min: ${loadBefore}; near 0 when idle), so absolute figures move from run to run; the ratios (soak against capacity in the same run,
@@ -808,7 +809,9 @@ falls behind the schedule. Lag is the projector's
 \`gpds_projector_lag_positions\` (global positions behind the store's head, about events) and memory
 the platform's \`gpds_process_resident_memory_bytes\` and \`gpds_nodejs_heap_size_used_bytes\`, with the part of it
 that is the ClickHouse engine's (chDB runs in the platform process): its tracked memory
-\`gpds_clickhouse_memory_tracked_bytes\` and caches \`gpds_clickhouse_cache_bytes\`, read from /metrics every ${POLL_MS / 1000} s.
+\`gpds_clickhouse_memory_tracked_bytes\` and caches \`gpds_clickhouse_cache_bytes\`${
+    s.store === 'embedded' ? ", and PGlite's thread's (\`gpds_pglite_memory_bytes\`: its WebAssembly memory, heap and external memory)" : ''
+  }, read from /metrics every ${POLL_MS / 1000} s.
 
 | phase | records/s | queries/s | projector events/s | submission p95 ms | query p95 ms | max lag | drain s |
 |---|---:|---:|---:|---:|---:|---:|---:|
