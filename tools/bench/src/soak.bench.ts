@@ -811,7 +811,7 @@ falls behind the schedule. Lag is the projector's
 the platform's \`gpds_process_resident_memory_bytes\` and \`gpds_nodejs_heap_size_used_bytes\`, with the part of it
 that is the ClickHouse engine's (chDB runs in the platform process): its tracked memory
 \`gpds_clickhouse_memory_tracked_bytes\` and caches \`gpds_clickhouse_cache_bytes\`${
-    s.store === 'embedded' ? ", and PGlite's thread's (\`gpds_pglite_memory_bytes\`: its WebAssembly memory, heap and external memory)" : ''
+    s.store === 'embedded' ? ", and PGlite's thread's (`gpds_pglite_memory_bytes`: its WebAssembly memory, heap and external memory)" : ''
   }, read from /metrics every ${POLL_MS / 1000} s.
 
 | phase | records/s | queries/s | projector events/s | submission p95 ms | query p95 ms | max lag | drain s |
