@@ -593,9 +593,11 @@ async function runSoak(
 
   const soakPolls = polls.filter((p) => p.at <= until + POLL_MS);
   const secondHalf = soakPolls.filter((p) => p.at >= start + (until - start) / 2);
-  const rssSlope = slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.rssMb]));
-  const heapSlope = slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.heapMb]));
-  const engineSlope = slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.engineMb]));
+  /** Least-squares slope of a figure over the second half, in MB a minute. */
+  const halfSlope = (pick: (p: Poll) => number): number => slope(secondHalf.map((p) => [(p.at - start) / 60_000, pick(p)]));
+  const rssSlope = halfSlope((p) => p.rssMb);
+  const heapSlope = halfSlope((p) => p.heapMb);
+  const engineSlope = halfSlope((p) => p.engineMb);
   // The heap's floor: its least in each sample window, what survived the collections there (the
   // heap used at one read is mostly garbage not yet collected, a sawtooth a slope fits badly).
   const floors = new Map<number, { at: number; mb: number }>();
@@ -654,14 +656,14 @@ async function runSoak(
     rssLastQuarterSlopeMbPerMinute: round(rssLastQuarterSlope),
     heapTotalFirstMb: soakPolls[0]!.heapTotalMb,
     heapTotalLastMb: soakPolls.at(-1)!.heapTotalMb,
-    heapTotalSlopeMbPerMinute: round(slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.heapTotalMb]))),
+    heapTotalSlopeMbPerMinute: round(halfSlope((p) => p.heapTotalMb)),
     pgliteFirstMb: soakPolls[0]!.pgliteMb,
     pgliteLastMb: soakPolls.at(-1)!.pgliteMb,
     pgliteWasmLastMb: soakPolls.at(-1)!.pgliteWasmMb,
-    pgliteSlopeMbPerMinute: round(slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.pgliteMb]))),
+    pgliteSlopeMbPerMinute: round(halfSlope((p) => p.pgliteMb)),
     restFirstMb: soakPolls[0]!.restMb,
     restLastMb: soakPolls.at(-1)!.restMb,
-    restSlopeMbPerMinute: round(slope(secondHalf.map((p) => [(p.at - start) / 60_000, p.restMb]))),
+    restSlopeMbPerMinute: round(halfSlope((p) => p.restMb)),
     verdict: MINUTES < MIN_MINUTES_FOR_VERDICT ? 'too short to tell' : rssSlope <= FLAT_MB_PER_MINUTE ? 'flat' : 'grows',
     offeredBatches: submitted.offered,
     sentBatches: submitted.sent,
